@@ -1,0 +1,34 @@
+package dev.slipway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.tracking.TrackingService;
+import java.util.List;
+
+/**
+ * Everything the HTTP server needs, built by the composition root ({@code cli}).
+ *
+ * @param host the interface to bind, such as {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param port the port to bind; 0 picks a free ephemeral port
+ * @param tracking the tracking rules over the chosen store
+ * @param artifacts resolves run artifact URIs, including {@code mlflow-artifacts:/} onto the destination
+ * @param serveArtifacts whether the {@code mlflow-artifacts} proxy routes are served (else they answer 503)
+ * @param allowedHosts extra values accepted in the Host header besides the loopback names and the bound
+ *     host; {@code "*"} accepts any host (DNS-rebinding protection off)
+ * @param maxRequestBytes the largest JSON request body accepted (artifact uploads are not limited by it)
+ * @param version the version string served at {@code /version}
+ */
+public record ServerOptions(String host, int port, TrackingService tracking, ArtifactRepositories artifacts,
+        boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version) {
+    public ServerOptions {
+        requireNonNull(host, "host is null");
+        requireNonNull(tracking, "tracking is null");
+        requireNonNull(artifacts, "artifacts is null");
+        allowedHosts = List.copyOf(requireNonNull(allowedHosts, "allowedHosts is null"));
+        requireNonNull(version, "version is null");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+}
