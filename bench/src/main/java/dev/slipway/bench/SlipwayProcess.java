@@ -1,0 +1,79 @@
+package dev.slipway.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code slipway server} in its own JVM on a free loopback port, as a user starts it. */
+final class SlipwayProcess implements AutoCloseable {
+    private final Process process;
+    private final String baseUri;
+    private final Path log;
+
+    private SlipwayProcess(Process process, String baseUri, Path log) {
+        this.process = process;
+        this.baseUri = baseUri;
+        this.log = log;
+    }
+
+    static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap) throws Exception {
+        int port = TrackingBench.freePort();
+        Files.createDirectories(artifacts);
+        Path log = artifacts.resolveSibling(artifacts.getFileName() + "-server.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-jar", jar.toString(), "server", "--host",
+                "127.0.0.1", "--port", String.valueOf(port), "--backend-store-uri", backendUri, "--artifacts-destination",
+                artifacts.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        SlipwayProcess server = new SlipwayProcess(process, "http://127.0.0.1:" + port, log);
+        server.awaitHealthy();
+        return server;
+    }
+
+    String baseUri() {
+        return baseUri;
+    }
+
+    private void awaitHealthy() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(baseUri + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server did not become healthy: " + Files.readString(log));
+    }
+
+    void stop() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
