@@ -1,0 +1,87 @@
+package dev.slipway.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.artifacts.ArtifactRepositoryFactory;
+import dev.slipway.core.tracking.TrackingStore;
+import dev.slipway.core.tracking.TrackingStoreFactory;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * The tracking stores and artifact repositories on the class path, found through {@link ServiceLoader}
+ * ({@code META-INF/services}), so that adding a backend is adding a class and a service entry.
+ */
+public final class Backends {
+    private final List<TrackingStoreFactory> storeFactories;
+    private final List<ArtifactRepositoryFactory> artifactFactories;
+
+    public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories) {
+        this.storeFactories = List.copyOf(requireNonNull(storeFactories, "storeFactories is null"));
+        this.artifactFactories = List.copyOf(requireNonNull(artifactFactories, "artifactFactories is null"));
+    }
+
+    /** The backends registered on the class path of this class. */
+    public static Backends discover() {
+        ClassLoader loader = Backends.class.getClassLoader();
+        return new Backends(
+                ServiceLoader.load(TrackingStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
+                ServiceLoader.load(ArtifactRepositoryFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList());
+    }
+
+    /** Whether a tracking store factory handles the URI's scheme. */
+    public boolean hasTrackingStore(String uri) {
+        return storeFactory(uri).isPresent();
+    }
+
+    /**
+     * Opens (and migrates) the tracking store at the URI.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public TrackingStore openTrackingStore(String uri) {
+        TrackingStoreFactory factory = storeFactory(uri).orElseThrow(() -> SlipwayException.invalidParameter(
+                "Unsupported backend store URI '%s': the supported schemes are %s (for example sqlite:///path/to/file.db)",
+                uri, String.join(", ", storeSchemes())));
+        return factory.open(uri);
+    }
+
+    /** The schemes of the registered tracking stores without driver variants ({@code mysql+pymysql}), sorted. */
+    public List<String> storeSchemes() {
+        TreeSet<String> schemes = new TreeSet<>();
+        storeFactories.forEach(factory -> factory.schemes().stream().filter(scheme -> !scheme.contains("+"))
+                .forEach(schemes::add));
+        return List.copyOf(schemes);
+    }
+
+    /**
+     * The artifact repositories over every registered factory.
+     *
+     * @param proxiedDestination what {@code mlflow-artifacts:/} stands for, when artifacts are served
+     */
+    public ArtifactRepositories artifactRepositories(Optional<String> proxiedDestination) {
+        return new ArtifactRepositories(artifactFactories, proxiedDestination);
+    }
+
+    private Optional<TrackingStoreFactory> storeFactory(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        // SQLAlchemy-style URIs name a driver after '+' (postgresql+psycopg2://); the database is what counts
+        String database = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
+        Optional<TrackingStoreFactory> exact = find(scheme);
+        return exact.isPresent() ? exact : find(database);
+    }
+
+    private Optional<TrackingStoreFactory> find(String scheme) {
+        return storeFactories.stream().filter(factory -> factory.schemes().contains(scheme)).findFirst();
+    }
+}

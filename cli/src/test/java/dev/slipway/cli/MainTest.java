@@ -1,0 +1,89 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path folder;
+
+    private CliRun slipway(String... args) {
+        return CliRun.run(CliRun.environment(folder, Map.of()), args);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        CliRun run = slipway("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: slipway", "server", "experiments", "runs", "--version",
+                "MLFLOW_TRACKING_URI");
+    }
+
+    @Test
+    void serverHelpExplainsEachFlag() {
+        CliRun run = slipway("server", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--host", "127.0.0.1", "-p, --port", "5000", "--backend-store-uri",
+                "sqlite:///", "postgresql://", "mysql://", "--default-artifact-root", "mlflow-artifacts:/",
+                "--artifacts-destination", ".slipway/artifacts", "--[no-]serve-artifacts", "--allowed-hosts", "'*'");
+    }
+
+    @Test
+    void trackingCommandHelpExplainsTheTrackingUri() {
+        CliRun run = slipway("runs", "list", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--tracking-uri", "$MLFLOW_TRACKING_URI", "$SLIPWAY_TRACKING_URI",
+                "--experiment-id", "--experiment-name", "--filter", "--order-by", "--max-results", "--json");
+    }
+
+    @Test
+    void versionNamesSlipwayAndItsVersion() {
+        CliRun run = slipway("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("slipway ").doesNotContain("unknown").doesNotContain("${");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        CliRun run = slipway();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing a command").contains("slipway --help");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownOptionIsAOneLineUsageError() {
+        CliRun run = slipway("experiments", "list", "--colour");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly(
+                "slipway experiments list: Unknown option: '--colour' (see 'slipway experiments list --help')");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void invalidOptionValueIsAUsageError() {
+        CliRun run = slipway("experiments", "list", "--view", "archived");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--view").contains("archived");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void missingSubcommandIsAUsageError() {
+        CliRun run = slipway("runs");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("slipway runs").contains("subcommand");
+    }
+}

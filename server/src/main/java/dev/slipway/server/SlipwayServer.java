@@ -1,0 +1,118 @@
+package dev.slipway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import java.util.Optional;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: MLflow's tracking REST API (under {@code /api/2.0/mlflow} and {@code /ajax-api/2.0/mlflow}),
+ * the {@code mlflow-artifacts} proxy, {@code /health}, {@code /version}, server info and Prometheus
+ * {@code /metrics}, on Javalin over Jetty.
+ *
+ * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
+ * name this server are refused with 403 (DNS-rebinding protection), except the probe paths {@code /health} and
+ * {@code /version}. Thread-safe; {@link #stop()} may be called once from any thread.
+ */
+public final class SlipwayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SlipwayServer.class);
+    private static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
+    private static final String UNMATCHED_ROUTE = "unmatched";
+
+    /**
+     * Ambiguous encodings such as {@code %2e%2e%2f} and {@code ..%2f} are let through to the routes, which see the
+     * raw URI and reject them as an "Invalid path" 400 where they matter (artifact paths), instead of Jetty
+     * refusing them with its own error page first.
+     */
+    private static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("SLIPWAY",
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+            UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+            UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER, UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
+
+    private final Javalin app;
+
+    private SlipwayServer(Javalin app) {
+        this.app = requireNonNull(app, "app is null");
+    }
+
+    /**
+     * Creates the "Default" experiment if needed, binds {@code options.host():options.port()} and returns once the
+     * server is listening.
+     *
+     * @throws RuntimeException if the port cannot be bound
+     */
+    public static SlipwayServer start(ServerOptions options) {
+        requireNonNull(options, "options is null");
+        options.tracking().ensureDefaultExperiment();
+        RequestMetrics metrics = new RequestMetrics();
+        Javalin app = Javalin.create(config -> configure(config, options, metrics));
+        app.start(options.host(), options.port());
+        LOG.info("Slipway {} listening on http://{}:{}", options.version(), options.host(), app.port());
+        return new SlipwayServer(app);
+    }
+
+    /** The port the server listens on (the chosen one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting requests and shuts the server down. */
+    public void stop() {
+        app.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void configure(JavalinConfig config, ServerOptions options, RequestMetrics metrics) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.compressionStrategy = CompressionStrategy.NONE;
+        config.http.prefer405over404 = true;
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setUriCompliance(URI_COMPLIANCE);
+            http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+        });
+        config.requestLogger.http((ctx, millis) ->
+                metrics.record(routeLabel(ctx), ctx.method().name(), ctx.statusCode(), millis / 1000.0));
+
+        HostHeaderCheck hostCheck = new HostHeaderCheck(options.host(), options.allowedHosts());
+        config.routes.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "SAMEORIGIN");
+            if (!SystemRoutes.PROBE_PATHS.contains(ctx.path())) {
+                hostCheck.check(Optional.ofNullable(ctx.header("Host")));
+            }
+        });
+        ErrorResponses.register(config.routes);
+
+        RequestReader reader = new RequestReader(options.maxRequestBytes());
+        new ExperimentRoutes(options.tracking(), reader).register(config.routes);
+        new RunRoutes(options.tracking(), reader).register(config.routes);
+        new MetricRoutes(options.tracking(), reader).register(config.routes);
+        new ArtifactRoutes(options.tracking(), options.artifacts(), options.serveArtifacts(), reader)
+                .register(config.routes);
+        new SystemRoutes(options.version(), metrics).register(config.routes);
+    }
+
+    /** The route pattern of the request; all unknown paths share one label so the series stay bounded. */
+    private static String routeLabel(Context ctx) {
+        Endpoint endpoint = ctx.endpoint();
+        if (endpoint == null || endpoint.path.equals("*")) {
+            return UNMATCHED_ROUTE;
+        }
+        return endpoint.path;
+    }
+}

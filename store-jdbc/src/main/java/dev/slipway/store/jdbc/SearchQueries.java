@@ -1,0 +1,282 @@
+package dev.slipway.store.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.search.Comparison;
+import dev.slipway.core.search.EntityType;
+import dev.slipway.core.search.Literal;
+import dev.slipway.core.search.Operator;
+import dev.slipway.core.search.OrderBy;
+import dev.slipway.core.tracking.TrackingService;
+import dev.slipway.core.tracking.ViewType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the SQL that selects one page of run ids or experiments. Every filtered or ordered key gets its own
+ * join alias; params, tags and metrics are never joined against each other beyond those keys, so a page query
+ * reads at most one row per run and key.
+ */
+final class SearchQueries {
+    static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
+
+    private final Dialect dialect;
+
+    SearchQueries(Dialect dialect) {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+    }
+
+    /** {@code SELECT r.run_uuid ...} for the page of runs at {@code offset}. */
+    Sql runPage(List<Long> experimentIds, List<Comparison> filter, ViewType viewType, List<OrderBy> orderBy,
+            int maxResults, long offset) {
+        Sql joins = new Sql();
+        List<Sql> conditions = new ArrayList<>();
+        // (type, key) -> alias of an inner join that guarantees a present, non-NaN value for that key
+        Map<String, String> presentAliases = new HashMap<>();
+        int aliasCount = 0;
+
+        Sql experimentCondition = new Sql().append("r.experiment_id");
+        appendIdList(experimentCondition, experimentIds);
+        conditions.add(experimentCondition);
+        lifecycleCondition("r.lifecycle_stage", viewType).ifPresent(conditions::add);
+
+        for (Comparison comparison : filter) {
+            switch (comparison.type()) {
+                case METRIC -> {
+                    String alias = "f" + aliasCount++;
+                    joins.append(" JOIN latest_metrics " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
+                            + alias + ".experiment_id");
+                    appendIdList(joins, experimentIds);
+                    joins.append(" AND " + alias + ".name = ").bind(comparison.key())
+                            .append(" AND " + alias + ".is_nan = 0 AND " + alias + ".value "
+                                    + numericOperator(comparison.operator()) + " ")
+                            .bind(number(comparison));
+                    presentAliases.putIfAbsent("METRIC:" + comparison.key(), alias);
+                }
+                case PARAM, TAG -> {
+                    String table = comparison.type() == EntityType.PARAM ? "params" : "tags";
+                    String alias = "f" + aliasCount++;
+                    joins.append(" JOIN " + table + " " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
+                            + alias + ".name = ").bind(comparison.key()).append(" AND ");
+                    dialect.appendIndexedValueComparison(joins, alias + ".value", comparison.operator(),
+                            comparison.value());
+                    presentAliases.putIfAbsent(comparison.type() + ":" + comparison.key(), alias);
+                }
+                case ATTRIBUTE -> conditions.add(runAttributeCondition(comparison));
+                case DATASET -> conditions.add(datasetCondition(comparison));
+            }
+        }
+
+        Sql order = new Sql();
+        for (OrderBy term : orderBy) {
+            String direction = term.ascending() ? " ASC" : " DESC";
+            switch (term.type()) {
+                case METRIC, PARAM, TAG -> {
+                    String present = presentAliases.get(term.type() + ":" + term.key());
+                    if (present != null) {
+                        order.append(present + ".value" + direction + ", ");
+                        continue;
+                    }
+                    String table = switch (term.type()) {
+                        case METRIC -> "latest_metrics";
+                        case PARAM -> "params";
+                        case TAG -> "tags";
+                        case ATTRIBUTE, DATASET -> throw new IllegalStateException();
+                    };
+                    String alias = "o" + aliasCount++;
+                    joins.append(" LEFT JOIN " + table + " " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
+                            + alias + ".name = ").bind(term.key());
+                    String missingLast = term.type() == EntityType.METRIC
+                            ? "CASE WHEN " + alias + ".is_nan = 1 THEN 1 WHEN " + alias + ".value IS NULL THEN 2 ELSE 0 END"
+                            : "CASE WHEN " + alias + ".value IS NULL THEN 1 ELSE 0 END";
+                    order.append(missingLast + ", " + alias + ".value" + direction + ", ");
+                }
+                case ATTRIBUTE -> {
+                    RunAttribute attribute = RunAttribute.of(term.key());
+                    if (attribute.nullable) {
+                        order.append("CASE WHEN " + attribute.column + " IS NULL THEN 1 ELSE 0 END, ");
+                    }
+                    order.append(attribute.column + direction + ", ");
+                }
+                case DATASET -> throw SlipwayException.invalidParameter(
+                        "Invalid order_by entity type 'dataset' for key '%s'", term.key());
+            }
+        }
+        order.append("r.start_time DESC, r.run_uuid ASC");
+
+        Sql sql = new Sql().append("SELECT r.run_uuid FROM runs r").append(joins).append(" WHERE ");
+        appendConjunction(sql, conditions);
+        sql.append(" ORDER BY ").append(order).append(" LIMIT ").bind(maxResults).append(" OFFSET ").bind(offset);
+        return sql;
+    }
+
+    /** {@code SELECT e.* ...} for {@code limit} experiments at {@code offset}. */
+    Sql experimentPage(ViewType viewType, List<Comparison> filter, List<OrderBy> orderBy, int limit, long offset) {
+        Sql joins = new Sql();
+        List<Sql> conditions = new ArrayList<>();
+        lifecycleCondition("e.lifecycle_stage", viewType).ifPresent(conditions::add);
+        int aliasCount = 0;
+        for (Comparison comparison : filter) {
+            switch (comparison.type()) {
+                case TAG -> {
+                    String alias = "t" + aliasCount++;
+                    joins.append(" JOIN experiment_tags " + alias + " ON " + alias + ".experiment_id = e.experiment_id"
+                            + " AND " + alias + ".name = ").bind(comparison.key()).append(" AND ");
+                    dialect.appendStringComparison(joins, alias + ".value", comparison.operator(), comparison.value());
+                }
+                case ATTRIBUTE -> {
+                    Sql condition = new Sql();
+                    switch (comparison.key()) {
+                        case "name" -> dialect.appendStringComparison(condition, "e.name", comparison.operator(),
+                                comparison.value());
+                        case "creation_time", "last_update_time" -> condition.append("e." + comparison.key() + " "
+                                + numericOperator(comparison.operator()) + " ").bind(integralOrDouble(number(comparison)));
+                        default -> throw SlipwayException.invalidParameter(
+                                "Invalid attribute key '%s' specified. Valid keys are "
+                                        + "'[creation_time, last_update_time, name]'", comparison.key());
+                    }
+                    conditions.add(condition);
+                }
+                case METRIC, PARAM, DATASET -> throw SlipwayException.invalidParameter(
+                        "Invalid entity type '%s' in experiment filter. Valid types are 'attribute' and 'tag'",
+                        comparison.type());
+            }
+        }
+        Sql order = new Sql();
+        List<OrderBy> terms = orderBy.isEmpty() ? List.of(new OrderBy(EntityType.ATTRIBUTE, "creation_time", false))
+                : orderBy;
+        for (OrderBy term : terms) {
+            String column = switch (term.key()) {
+                case "name", "experiment_id", "creation_time", "last_update_time" -> "e." + term.key();
+                default -> throw SlipwayException.invalidParameter(
+                        "Invalid order_by entity: '%s'. Valid keys are name, experiment_id, creation_time, "
+                                + "last_update_time", term.key());
+            };
+            if (term.type() != EntityType.ATTRIBUTE) {
+                throw SlipwayException.invalidParameter("Invalid order_by entity type for key '%s'", term.key());
+            }
+            order.append(column + (term.ascending() ? " ASC" : " DESC") + ", ");
+        }
+        order.append("e.experiment_id ASC");
+        Sql sql = new Sql().append("SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, "
+                + "e.creation_time, e.last_update_time FROM experiments e").append(joins);
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ");
+            appendConjunction(sql, conditions);
+        }
+        sql.append(" ORDER BY ").append(order).append(" LIMIT ").bind(limit).append(" OFFSET ").bind(offset);
+        return sql;
+    }
+
+    private Sql runAttributeCondition(Comparison comparison) {
+        RunAttribute attribute = RunAttribute.of(comparison.key());
+        Sql condition = new Sql();
+        if (attribute.numeric) {
+            if (!(comparison.value() instanceof Literal.Number number)) {
+                throw SlipwayException.invalidParameter(
+                        "Invalid comparison for attribute '%s': it takes a numeric value", comparison.key());
+            }
+            condition.append(attribute.column + " " + numericOperator(comparison.operator()) + " ")
+                    .bind(integralOrDouble(number.value()));
+        } else {
+            dialect.appendStringComparison(condition, attribute.column, comparison.operator(), comparison.value());
+        }
+        return condition;
+    }
+
+    private Sql datasetCondition(Comparison comparison) {
+        Sql condition = new Sql();
+        switch (comparison.key()) {
+            case "name", "digest" -> {
+                condition.append("EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid "
+                        + "WHERE i.run_uuid = r.run_uuid AND ");
+                dialect.appendStringComparison(condition, "d." + comparison.key(), comparison.operator(),
+                        comparison.value());
+            }
+            case "context" -> {
+                condition.append("EXISTS (SELECT 1 FROM inputs i JOIN input_tags it ON it.input_uuid = i.input_uuid "
+                        + "WHERE i.run_uuid = r.run_uuid AND it.name = ").bind(DATASET_CONTEXT_TAG).append(" AND ");
+                dialect.appendStringComparison(condition, "it.value", comparison.operator(), comparison.value());
+            }
+            default -> throw SlipwayException.invalidParameter(
+                    "Invalid dataset key '%s' specified. Valid keys are '[context, digest, name]'", comparison.key());
+        }
+        return condition.append(")");
+    }
+
+    private static Optional<Sql> lifecycleCondition(String column, ViewType viewType) {
+        return switch (viewType) {
+            case ACTIVE_ONLY -> Optional.of(new Sql().append(column + " = ").bind("active"));
+            case DELETED_ONLY -> Optional.of(new Sql().append(column + " = ").bind("deleted"));
+            case ALL -> Optional.empty();
+        };
+    }
+
+    private static void appendIdList(Sql sql, List<Long> ids) {
+        if (ids.size() == 1) {
+            sql.append(" = ").bind(ids.get(0));
+        } else {
+            sql.append(" IN ").bindList(ids);
+        }
+    }
+
+    private static void appendConjunction(Sql sql, List<Sql> conditions) {
+        for (int index = 0; index < conditions.size(); index++) {
+            sql.append(index == 0 ? "" : " AND ").append(conditions.get(index));
+        }
+    }
+
+    private static String numericOperator(Operator operator) {
+        return switch (operator) {
+            case EQ -> "=";
+            case NE -> "<>";
+            case GT -> ">";
+            case GE -> ">=";
+            case LT -> "<";
+            case LE -> "<=";
+            case LIKE, ILIKE, IN, NOT_IN -> throw SlipwayException.invalidParameter(
+                    "Invalid comparator '%s' for a numeric value; use one of '=', '!=', '>', '>=', '<', '<='",
+                    operator.symbol());
+        };
+    }
+
+    private static double number(Comparison comparison) {
+        if (comparison.value() instanceof Literal.Number number) {
+            return number.value();
+        }
+        throw SlipwayException.invalidParameter("Expected a numeric value for '%s'", comparison.key());
+    }
+
+    /** Binds whole numbers as BIGINT so integer columns compare (and use indexes) without a cast. */
+    private static Object integralOrDouble(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 9.0e15) {
+            return (long) value;
+        }
+        return value;
+    }
+
+    /** The run attributes a search can filter or order on, with their columns. */
+    private record RunAttribute(String column, boolean numeric, boolean nullable) {
+        static RunAttribute of(String key) {
+            return switch (TrackingService.canonicalRunAttribute(key)) {
+                case "run_id" -> new RunAttribute("r.run_uuid", false, false);
+                case "run_name" -> new RunAttribute("r.name", false, false);
+                case "status" -> new RunAttribute("r.status", false, false);
+                case "user_id" -> new RunAttribute("r.user_id", false, false);
+                case "artifact_uri" -> new RunAttribute("r.artifact_uri", false, false);
+                case "lifecycle_stage" -> new RunAttribute("r.lifecycle_stage", false, false);
+                case "start_time" -> new RunAttribute("r.start_time", true, false);
+                case "end_time" -> new RunAttribute("r.end_time", true, true);
+                case "experiment_id" -> new RunAttribute("r.experiment_id", true, false);
+                default -> throw SlipwayException.invalidParameter(
+                        "Invalid attribute key '%s' specified. Valid keys are '[artifact_uri, end_time, "
+                                + "experiment_id, lifecycle_stage, run_id, run_name, start_time, status, user_id]'",
+                        key);
+            };
+        }
+    }
+}

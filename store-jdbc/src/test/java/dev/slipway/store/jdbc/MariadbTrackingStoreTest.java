@@ -1,0 +1,25 @@
+package dev.slipway.store.jdbc;
+
+import dev.slipway.core.tracking.TrackingStore;
+
+/** Runs against the server in {@code SLIPWAY_TEST_MYSQL_URI}, e.g. {@code mysql://root@127.0.0.1:3306/test}. */
+class MariadbTrackingStoreTest extends AbstractTrackingStoreTest {
+    private ServerDatabases databases;
+
+    @Override
+    protected void connectToServer() {
+        databases = ServerDatabases.fromEnvironment("SLIPWAY_TEST_MYSQL_URI", "MySQL/MariaDB");
+    }
+
+    @Override
+    protected void removeDatabases() {
+        if (databases != null) {
+            databases.dropAll();
+        }
+    }
+
+    @Override
+    protected TrackingStore openEmptyStore() {
+        return databases.openEmptyStore();
+    }
+}
