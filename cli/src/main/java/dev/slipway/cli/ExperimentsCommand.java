@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -135,7 +136,7 @@ final class ExperimentsCommand {
                 return;
             }
             if (experiments.isEmpty()) {
-                out.println(view == View.ACTIVE ? "No experiments." : "No " + view.name().toLowerCase() + " experiments.");
+                out.println(view == View.ACTIVE ? "No experiments." : "No " + view.name().toLowerCase(Locale.ROOT) + " experiments.");
                 return;
             }
             boolean showStage = view != View.ACTIVE;

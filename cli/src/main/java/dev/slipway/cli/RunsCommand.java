@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ final class RunsCommand {
             }
             if (runs.isEmpty()) {
                 out.printf("No %sruns in experiment%s %s.%n", view == ExperimentsCommand.View.ALL ? ""
-                        : view.name().toLowerCase() + " ", ids.size() == 1 ? "" : "s", String.join(", ", ids));
+                        : view.name().toLowerCase(Locale.ROOT) + " ", ids.size() == 1 ? "" : "s", String.join(", ", ids));
                 return;
             }
             boolean manyExperiments = ids.size() > 1;

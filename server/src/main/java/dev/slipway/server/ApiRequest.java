@@ -38,17 +38,21 @@ final class ApiRequest {
 
     private final ObjectNode fields;
     private final boolean fromQuery;
+    /** Where this object sits in the request, for messages: "" at the top level, else e.g. "metrics". */
     private final String path;
+    /** The position of this object in the list named by {@code path}, or -1 when it is not a list element. */
+    private final int index;
 
-    private ApiRequest(ObjectNode fields, boolean fromQuery, String path) {
+    private ApiRequest(ObjectNode fields, boolean fromQuery, String path, int index) {
         this.fields = requireNonNull(fields, "fields is null");
         this.fromQuery = fromQuery;
         this.path = requireNonNull(path, "path is null");
+        this.index = index;
     }
 
     /** The parameters of a JSON object body. */
     static ApiRequest ofJson(ObjectNode body) {
-        return new ApiRequest(body, false, "");
+        return new ApiRequest(body, false, "", -1);
     }
 
     /** The parameters of a query string; a key given once is a string, a repeated key a list of strings. */
@@ -62,7 +66,7 @@ final class ApiRequest {
                 values.forEach(array::add);
             }
         });
-        return new ApiRequest(fields, true, "");
+        return new ApiRequest(fields, true, "", -1);
     }
 
     /** An empty request, as sent by a client that gives no body at all. */
@@ -263,13 +267,13 @@ final class ApiRequest {
         }
         String name = name(field);
         List<ApiRequest> elements = new ArrayList<>(node.size());
-        int index = 0;
+        int position = 0;
         for (JsonNode element : node) {
             if (!element.isObject()) {
                 throw invalidValue(field, node);
             }
-            elements.add(new ApiRequest((ObjectNode) element, false, name + "[" + index + "]"));
-            index++;
+            elements.add(new ApiRequest((ObjectNode) element, false, name, position));
+            position++;
         }
         return elements;
     }
@@ -282,7 +286,7 @@ final class ApiRequest {
         if (!node.isObject()) {
             throw invalidValue(field, node);
         }
-        return Optional.of(new ApiRequest((ObjectNode) node, false, name(field)));
+        return Optional.of(new ApiRequest((ObjectNode) node, false, name(field), -1));
     }
 
     /** A list of {@code {key, value}} tags; the key is required, a missing value is "". */
@@ -357,7 +361,10 @@ final class ApiRequest {
     }
 
     private String name(String field) {
-        return path.isEmpty() ? field : path + "." + field;
+        if (path.isEmpty()) {
+            return field;
+        }
+        return (index < 0 ? path : path + "[" + index + "]") + "." + field;
     }
 
     private static String lowerCamel(String snake) {
