@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,21 +72,33 @@ final class ErrorResponses {
     }
 
     private static void unexpectedFailure(Exception failure, Context ctx) {
+        if (ctx.res().isCommitted() && (failure instanceof IOException || failure instanceof UncheckedIOException)) {
+            LOG.debug("{} {}: the client went away during a streamed answer", ctx.method(), ctx.path(), failure);
+            abort(ctx, failure);
+            return;
+        }
         LOG.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), failure);
         write(ctx, ErrorCode.INTERNAL_ERROR.httpStatus(), ErrorCode.INTERNAL_ERROR.name(), GENERIC_MESSAGE);
     }
 
     private static void write(Context ctx, int status, String errorCode, String message) {
         if (ctx.res().isCommitted()) {
-            // part of a streamed answer is on the wire: cut the connection so the client cannot take it as whole
             LOG.warn("{} {} failed after its response was committed: {}", ctx.method(), ctx.path(), message);
-            ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
-            if (request != null) {
-                request.getServletChannel().abort(new IOException("response aborted: " + message));
-            }
+            abort(ctx, new IOException("response aborted: " + message));
             return;
         }
         ctx.res().resetBuffer();
         ctx.status(status).contentType(WireFormat.JSON_CONTENT_TYPE).result(body(errorCode, message));
+    }
+
+    /**
+     * Cuts the connection of an answer whose start is already on the wire, so the client sees a broken transfer
+     * rather than a body that merely looks complete.
+     */
+    private static void abort(Context ctx, Throwable failure) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) {
+            request.getServletChannel().abort(failure);
+        }
     }
 }

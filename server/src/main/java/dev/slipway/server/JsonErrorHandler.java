@@ -2,7 +2,6 @@ package dev.slipway.server;
 
 import dev.slipway.core.ErrorCode;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -25,15 +24,6 @@ final class JsonErrorHandler extends ErrorHandler {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, WireFormat.JSON_CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        if (HttpStatus.hasNoBody(status)) {
-            return ByteBuffer.allocate(0);
-        }
-        fields.put(HttpHeader.CONTENT_TYPE, WireFormat.JSON_CONTENT_TYPE);
-        return ByteBuffer.wrap(body(status, reason));
     }
 
     private static byte[] body(int status, String message) {

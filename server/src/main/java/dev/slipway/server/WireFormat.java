@@ -18,6 +18,7 @@ import dev.slipway.core.tracking.Tag;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,7 +66,7 @@ final class WireFormat {
         return out.toByteArray();
     }
 
-    static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+    static JsonGenerator generator(OutputStream out) throws IOException {
         return FACTORY.createGenerator(out);
     }
 

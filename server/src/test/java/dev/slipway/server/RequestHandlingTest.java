@@ -206,6 +206,32 @@ class RequestHandlingTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"POST experiments/create", "GET experiments/get", "GET experiments/get-by-name",
+        "GET experiments/search", "POST experiments/search", "POST experiments/update", "POST experiments/delete",
+        "POST experiments/restore", "POST experiments/set-experiment-tag", "POST experiments/delete-experiment-tag",
+        "POST runs/create", "GET runs/get", "POST runs/update", "POST runs/delete", "POST runs/restore",
+        "POST runs/search", "POST runs/log-metric", "POST runs/log-parameter", "POST runs/log-batch",
+        "POST runs/log-inputs", "POST runs/set-tag", "POST runs/delete-tag", "GET metrics/get-history",
+        "GET metrics/get-history-bulk-interval", "GET artifacts/list"})
+    void endpointIsServedUnderBothPrefixes(String endpoint) {
+        String method = endpoint.substring(0, endpoint.indexOf(' '));
+        String path = endpoint.substring(endpoint.indexOf(' ') + 1);
+        for (String prefix : List.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/")) {
+            Response response = method.equals("GET") ? client.get(prefix + path) : client.post(prefix + path, "{}");
+            assertThat(response.errorCode()).as(prefix + path).isNotEqualTo("ENDPOINT_NOT_FOUND");
+            assertThat(response.status()).as(prefix + path).isIn(200, 400);
+        }
+    }
+
+    @Test
+    void oversizedHeadersGetAJsonError() {
+        String answer = client.raw("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(80_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(ApiClient.statusOf(answer)).isEqualTo(431);
+        assertThat(answer).contains("application/json").doesNotContain("<html");
+    }
+
     @Test
     void everyTrackingEndpointIsAlsoServedUnderAjaxApi() {
         Response api = TestServer.expectOk(client.get(API + "experiments/get?experiment_id=0"));

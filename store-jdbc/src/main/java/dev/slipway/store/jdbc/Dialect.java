@@ -86,6 +86,30 @@ enum Dialect {
         };
     }
 
+    /**
+     * The join keyword that makes the planner keep the written join order ({@code CROSS JOIN} on SQLite,
+     * {@code STRAIGHT_JOIN} on MySQL). Used to start a search at the metric index that yields the requested order,
+     * which the planners do not always choose with bound parameters. PostgreSQL chooses well by itself.
+     */
+    Optional<String> joinInWrittenOrder() {
+        return switch (this) {
+            case SQLITE -> Optional.of("CROSS JOIN");
+            case MYSQL -> Optional.of("STRAIGHT_JOIN");
+            case POSTGRESQL -> Optional.empty();
+        };
+    }
+
+    /**
+     * Whether an ORDER BY whose leading term comes from an index but whose tie-breakers do not makes the database
+     * sort every matching row (MySQL), instead of sorting incrementally along the index (SQLite, PostgreSQL).
+     */
+    boolean sortsWholeResults() {
+        return switch (this) {
+            case MYSQL -> true;
+            case SQLITE, POSTGRESQL -> false;
+        };
+    }
+
     /** Whether writers must be serialised inside the JVM (SQLite allows one writer per file). */
     boolean serializesWriters() {
         return switch (this) {

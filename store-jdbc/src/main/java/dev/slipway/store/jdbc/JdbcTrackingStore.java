@@ -444,8 +444,19 @@ public final class JdbcTrackingStore implements TrackingStore {
         if (ids.isEmpty() || maxResults <= 0) {
             return new Page<>(List.of(), Optional.empty());
         }
-        Sql query = searchQueries.runPage(ids, filter, viewType, orderBy, maxResults, offset);
+        SearchQueries.RunQuery plan = searchQueries.planRuns(ids, filter, viewType, orderBy);
         return read("searching runs", connection -> {
+            Optional<Double> bound = Optional.empty();
+            Optional<Sql> boundQuery = searchQueries.runPageBound(plan, maxResults, offset);
+            if (boundQuery.isPresent()) {
+                try (PreparedStatement statement = boundQuery.get().prepare(connection);
+                        ResultSet resultSet = statement.executeQuery()) {
+                    if (resultSet.next()) {
+                        bound = Optional.of(resultSet.getDouble(1));
+                    }
+                }
+            }
+            Sql query = searchQueries.runPage(plan, maxResults, offset, bound);
             List<String> runIds = new ArrayList<>();
             try (PreparedStatement statement = query.prepare(connection);
                     ResultSet resultSet = statement.executeQuery()) {

@@ -30,13 +30,22 @@ final class SearchQueries {
         this.dialect = requireNonNull(dialect, "dialect is null");
     }
 
-    /** {@code SELECT r.run_uuid ...} for the page of runs at {@code offset}. */
-    Sql runPage(List<Long> experimentIds, List<Comparison> filter, ViewType viewType, List<OrderBy> orderBy,
-            int maxResults, long offset) {
-        Sql joins = new Sql();
+    /** One table joined to the runs, with its ON condition. */
+    private record Join(String table, String alias, Sql on, boolean outer) {}
+
+    /**
+     * A planned run search: the joins and conditions of the filter and the ORDER BY terms. When the first order
+     * term is a metric that the filter also constrains, {@code leading} is that metric's join: its index
+     * (experiment_id, name, value) yields the runs already in order.
+     */
+    record RunQuery(List<Join> joins, List<Sql> conditions, Sql order, Optional<Join> leading,
+            boolean leadingAscending) {}
+
+    RunQuery planRuns(List<Long> experimentIds, List<Comparison> filter, ViewType viewType, List<OrderBy> orderBy) {
+        List<Join> joins = new ArrayList<>();
         List<Sql> conditions = new ArrayList<>();
-        // (type, key) -> alias of an inner join that guarantees a present, non-NaN value for that key
-        Map<String, String> presentAliases = new HashMap<>();
+        // "<type>:<key>" -> the inner join that guarantees a present (and for metrics non-NaN) value of that key
+        Map<String, Join> presentJoins = new HashMap<>();
         int aliasCount = 0;
 
         Sql experimentCondition = new Sql().append("r.experiment_id");
@@ -48,23 +57,26 @@ final class SearchQueries {
             switch (comparison.type()) {
                 case METRIC -> {
                     String alias = "f" + aliasCount++;
-                    joins.append(" JOIN latest_metrics " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
-                            + alias + ".experiment_id");
-                    appendIdList(joins, experimentIds);
-                    joins.append(" AND " + alias + ".name = ").bind(comparison.key())
+                    Sql on = new Sql().append(alias + ".run_uuid = r.run_uuid AND " + alias + ".experiment_id");
+                    appendIdList(on, experimentIds);
+                    on.append(" AND " + alias + ".name = ").bind(comparison.key())
                             .append(" AND " + alias + ".is_nan = 0 AND " + alias + ".value "
                                     + numericOperator(comparison.operator()) + " ")
                             .bind(number(comparison));
-                    presentAliases.putIfAbsent("METRIC:" + comparison.key(), alias);
+                    Join join = new Join("latest_metrics", alias, on, false);
+                    joins.add(join);
+                    presentJoins.putIfAbsent("METRIC:" + comparison.key(), join);
                 }
                 case PARAM, TAG -> {
                     String table = comparison.type() == EntityType.PARAM ? "params" : "tags";
                     String alias = "f" + aliasCount++;
-                    joins.append(" JOIN " + table + " " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
-                            + alias + ".name = ").bind(comparison.key()).append(" AND ");
-                    dialect.appendIndexedValueComparison(joins, alias + ".value", comparison.operator(),
+                    Sql on = new Sql().append(alias + ".run_uuid = r.run_uuid AND " + alias + ".name = ")
+                            .bind(comparison.key()).append(" AND ");
+                    dialect.appendIndexedValueComparison(on, alias + ".value", comparison.operator(),
                             comparison.value());
-                    presentAliases.putIfAbsent(comparison.type() + ":" + comparison.key(), alias);
+                    Join join = new Join(table, alias, on, false);
+                    joins.add(join);
+                    presentJoins.putIfAbsent(comparison.type() + ":" + comparison.key(), join);
                 }
                 case ATTRIBUTE -> conditions.add(runAttributeCondition(comparison));
                 case DATASET -> conditions.add(datasetCondition(comparison));
@@ -72,13 +84,19 @@ final class SearchQueries {
         }
 
         Sql order = new Sql();
+        Optional<Join> leading = Optional.empty();
+        boolean leadingAscending = false;
         for (OrderBy term : orderBy) {
             String direction = term.ascending() ? " ASC" : " DESC";
             switch (term.type()) {
                 case METRIC, PARAM, TAG -> {
-                    String present = presentAliases.get(term.type() + ":" + term.key());
+                    Join present = presentJoins.get(term.type() + ":" + term.key());
                     if (present != null) {
-                        order.append(present + ".value" + direction + ", ");
+                        if (order.isEmpty() && term.type() == EntityType.METRIC) {
+                            leading = Optional.of(present);
+                            leadingAscending = term.ascending();
+                        }
+                        order.append(present.alias() + ".value" + direction + ", ");
                         continue;
                     }
                     String table = switch (term.type()) {
@@ -88,10 +106,11 @@ final class SearchQueries {
                         case ATTRIBUTE, DATASET -> throw new IllegalStateException();
                     };
                     String alias = "o" + aliasCount++;
-                    joins.append(" LEFT JOIN " + table + " " + alias + " ON " + alias + ".run_uuid = r.run_uuid AND "
-                            + alias + ".name = ").bind(term.key());
+                    joins.add(new Join(table, alias, new Sql().append(alias + ".run_uuid = r.run_uuid AND " + alias
+                            + ".name = ").bind(term.key()), true));
                     String missingLast = term.type() == EntityType.METRIC
-                            ? "CASE WHEN " + alias + ".is_nan = 1 THEN 1 WHEN " + alias + ".value IS NULL THEN 2 ELSE 0 END"
+                            ? "CASE WHEN " + alias + ".is_nan = 1 THEN 1 WHEN " + alias + ".value IS NULL THEN 2 "
+                                    + "ELSE 0 END"
                             : "CASE WHEN " + alias + ".value IS NULL THEN 1 ELSE 0 END";
                     order.append(missingLast + ", " + alias + ".value" + direction + ", ");
                 }
@@ -107,11 +126,63 @@ final class SearchQueries {
             }
         }
         order.append("r.start_time DESC, r.run_uuid ASC");
+        return new RunQuery(List.copyOf(joins), List.copyOf(conditions), order, leading, leadingAscending);
+    }
 
-        Sql sql = new Sql().append("SELECT r.run_uuid FROM runs r").append(joins).append(" WHERE ");
+    /**
+     * {@code SELECT r.run_uuid ...} for the page of runs at {@code offset}. A {@code bound} from
+     * {@link #runPageBound} limits the rows to sort to those that can be on the page.
+     */
+    Sql runPage(RunQuery query, int maxResults, long offset, Optional<Double> bound) {
+        Sql sql = new Sql().append("SELECT r.run_uuid");
+        appendFrom(sql, query);
+        List<Sql> conditions = new ArrayList<>(query.conditions());
+        if (bound.isPresent() && query.leading().isPresent()) {
+            conditions.add(new Sql().append(query.leading().get().alias() + ".value "
+                    + (query.leadingAscending() ? "<= " : ">= ")).bind(bound.get()));
+        }
+        sql.append(" WHERE ");
         appendConjunction(sql, conditions);
-        sql.append(" ORDER BY ").append(order).append(" LIMIT ").bind(maxResults).append(" OFFSET ").bind(offset);
-        return sql;
+        return sql.append(" ORDER BY ").append(query.order()).append(" LIMIT ").bind(maxResults).append(" OFFSET ")
+                .bind(offset);
+    }
+
+    /**
+     * On databases that sort every matching row when the ORDER BY has more terms than an index provides (MySQL),
+     * a query for the leading metric's value of the last row of the page: it reads the index in order and stops
+     * there. Empty when the search has no leading metric or the database sorts incrementally.
+     */
+    Optional<Sql> runPageBound(RunQuery query, int maxResults, long offset) {
+        if (query.leading().isEmpty() || !dialect.sortsWholeResults()) {
+            return Optional.empty();
+        }
+        String alias = query.leading().get().alias();
+        Sql sql = new Sql().append("SELECT " + alias + ".value");
+        appendFrom(sql, query);
+        sql.append(" WHERE ");
+        appendConjunction(sql, query.conditions());
+        return Optional.of(sql.append(" ORDER BY " + alias + ".value" + (query.leadingAscending() ? " ASC" : " DESC")
+                + " LIMIT 1 OFFSET ").bind(offset + maxResults - 1));
+    }
+
+    /** The FROM clause; a leading metric's table comes first where the planner must be told to start there. */
+    private void appendFrom(Sql sql, RunQuery query) {
+        Optional<String> forcedJoin = dialect.joinInWrittenOrder();
+        Optional<Join> first = forcedJoin.isPresent() ? query.leading() : Optional.empty();
+        if (first.isPresent()) {
+            Join leading = first.get();
+            sql.append(" FROM " + leading.table() + " " + leading.alias() + " " + forcedJoin.get() + " runs r ON ")
+                    .append(leading.on());
+        } else {
+            sql.append(" FROM runs r");
+        }
+        for (Join join : query.joins()) {
+            if (first.isPresent() && join == first.get()) {
+                continue;
+            }
+            sql.append(join.outer() ? " LEFT JOIN " : " JOIN ").append(join.table() + " " + join.alias() + " ON ")
+                    .append(join.on());
+        }
     }
 
     /** {@code SELECT e.* ...} for {@code limit} experiments at {@code offset}. */
