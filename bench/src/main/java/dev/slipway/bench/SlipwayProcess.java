@@ -16,11 +16,23 @@ final class SlipwayProcess implements AutoCloseable {
     private final Process process;
     private final String baseUri;
     private final Path log;
+    private final ThreadLocal<RawHttpClient> clients;
 
-    private SlipwayProcess(Process process, String baseUri, Path log) {
+    private SlipwayProcess(Process process, int port, Path log) {
         this.process = process;
-        this.baseUri = baseUri;
+        this.baseUri = "http://127.0.0.1:" + port;
         this.log = log;
+        this.clients = ThreadLocal.withInitial(() -> new RawHttpClient("127.0.0.1", port));
+    }
+
+    /** POSTs JSON over this thread's keep-alive connection and returns the body of a 200 answer. */
+    byte[] post(String path, byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+        int status = clients.get().send("POST", path, body, response);
+        if (status != 200) {
+            throw new IllegalStateException(path + " answered " + status + ": " + response);
+        }
+        return response.toByteArray();
     }
 
     static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap) throws Exception {
@@ -32,7 +44,7 @@ final class SlipwayProcess implements AutoCloseable {
                 "127.0.0.1", "--port", String.valueOf(port), "--backend-store-uri", backendUri, "--artifacts-destination",
                 artifacts.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SlipwayProcess server = new SlipwayProcess(process, "http://127.0.0.1:" + port, log);
+        SlipwayProcess server = new SlipwayProcess(process, port, log);
         server.awaitHealthy();
         return server;
     }

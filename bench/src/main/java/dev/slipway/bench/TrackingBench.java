@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tracking server's benchmarks, run against the real jar in its own JVM over loopback, as a user
- * runs it. Each figure is a median over rounds, and the ingest figure comes with the plain JDBC batch
+ * runs it, driven by a lean keep-alive HTTP/1.1 client ({@link RawHttpClient}). Each figure is a median over rounds, and the ingest figure comes with the plain JDBC batch
  * insert rate of the same rows into the same database, measured in the same run.
  *
  * <pre>
@@ -441,15 +441,8 @@ public final class TrackingBench {
         return JSON.readTree(post(server, "runs/create", body)).path("run").path("info").path("run_id").asText();
     }
 
-    private byte[] post(SlipwayProcess server, String endpoint, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + API + endpoint))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(endpoint + " answered " + response.statusCode() + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
-        }
-        return response.body();
+    private static byte[] post(SlipwayProcess server, String endpoint, byte[] body) throws IOException {
+        return server.post(API + endpoint, body);
     }
 
     private void sendConcurrently(SlipwayProcess server, String endpoint, List<byte[]> bodies, int threads)
