@@ -3,6 +3,7 @@ package dev.slipway.store.jdbc;
 import dev.slipway.core.search.Literal;
 import dev.slipway.core.search.Operator;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +19,7 @@ enum Dialect {
     /** Number of leading characters of a param or tag value that the (name, value) search index holds. */
     static final int INDEXED_VALUE_PREFIX = 200;
 
-    /** The PostgreSQL advisory lock key of experiment id allocation ("slipway" in ASCII digits). */
+    /** The PostgreSQL advisory lock key of experiment id allocation (the ASCII bytes of "slipwa"). */
     private static final long EXPERIMENT_ID_LOCK = 0x736c69707761L;
 
     /** The Flyway location of this database's migrations. */
@@ -110,6 +111,17 @@ enum Dialect {
         };
     }
 
+    /**
+     * What a logging transaction appends to its read of the run so that the run cannot be removed before the
+     * commit: PostgreSQL's metrics table has no foreign key (see its migration), so the run row is locked instead.
+     */
+    String runLockForLogging() {
+        return switch (this) {
+            case POSTGRESQL -> " FOR KEY SHARE";
+            case SQLITE, MYSQL -> "";
+        };
+    }
+
     /** Whether writers must be serialised inside the JVM (SQLite allows one writer per file). */
     boolean serializesWriters() {
         return switch (this) {
@@ -123,6 +135,19 @@ enum Dialect {
         return switch (this) {
             case POSTGRESQL -> true;
             case SQLITE, MYSQL -> false;
+        };
+    }
+
+    /**
+     * Statements run in the transaction of a streaming history read. PostgreSQL plans a run's whole history as
+     * a sequential scan plus a sort (spilling to disk, first row after the sort); without sorts the plan is an
+     * (index-only) scan of the metrics key, which yields the points in order from the first row on.
+     */
+    List<String> streamingSettings() {
+        return switch (this) {
+            case POSTGRESQL -> List.of("SET LOCAL enable_sort = off", "SET LOCAL enable_seqscan = off",
+                    "SET LOCAL enable_bitmapscan = off");
+            case SQLITE, MYSQL -> List.of();
         };
     }
 
@@ -213,7 +238,7 @@ enum Dialect {
 
     private static String insert(String table, List<String> columns) {
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
     }
 
     private static String text(Literal value) {

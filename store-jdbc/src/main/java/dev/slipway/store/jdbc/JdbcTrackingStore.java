@@ -6,6 +6,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.search.Comparison;
+import dev.slipway.core.search.EntityType;
+import dev.slipway.core.search.Literal;
+import dev.slipway.core.search.Operator;
 import dev.slipway.core.search.OrderBy;
 import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.Dataset;
@@ -32,6 +35,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -75,8 +79,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     private final Optional<Lock> writeLock;
     private final SearchQueries searchQueries;
     private final String insertMetricSql;
-    private final String upsertLatestMetricSql;
-    private final String updateLatestMetricSql;
+    private final String raiseLatestMetricSql;
+    private final String updateLatestMetricWhereOlderSql;
     private final String upsertTagSql;
 
     JdbcTrackingStore(HikariDataSource dataSource, Dialect dialect) {
@@ -85,16 +89,18 @@ public final class JdbcTrackingStore implements TrackingStore {
         this.writeLock = dialect.serializesWriters() ? Optional.of(new ReentrantLock()) : Optional.empty();
         this.searchQueries = new SearchQueries(dialect);
         this.insertMetricSql = dialect.insertIgnoringDuplicates("metrics", METRIC_COLUMNS);
+        // Where the database has a conditional upsert, one statement inserts or raises the latest value; else the
+        // insert only adds missing keys and a second statement raises older values.
         if (dialect.hasConditionalUpsert()) {
-            this.upsertLatestMetricSql = dialect.upsert("latest_metrics", LATEST_METRIC_COLUMNS,
+            this.raiseLatestMetricSql = dialect.upsert("latest_metrics", LATEST_METRIC_COLUMNS,
                     List.of("run_uuid", "name"), LATEST_METRIC_VALUES)
                     + " WHERE (excluded.step, excluded.timestamp_ms, excluded.is_nan, excluded.value) > "
                     + "(latest_metrics.step, latest_metrics.timestamp_ms, latest_metrics.is_nan, latest_metrics.value)";
         } else {
-            this.upsertLatestMetricSql = dialect.insertIgnoringDuplicates("latest_metrics", LATEST_METRIC_COLUMNS);
+            this.raiseLatestMetricSql = dialect.insertIgnoringDuplicates("latest_metrics", LATEST_METRIC_COLUMNS);
         }
-        this.updateLatestMetricSql = "UPDATE latest_metrics SET value = ?, timestamp_ms = ?, step = ?, is_nan = ? "
-                + "WHERE run_uuid = ? AND name = ? AND (step, timestamp_ms, is_nan, value) < (?, ?, ?, ?)";
+        this.updateLatestMetricWhereOlderSql = "UPDATE latest_metrics SET value = ?, timestamp_ms = ?, step = ?, "
+                + "is_nan = ? WHERE run_uuid = ? AND name = ? AND (step, timestamp_ms, is_nan, value) < (?, ?, ?, ?)";
         this.upsertTagSql = dialect.upsert("tags", List.of("run_uuid", "name", "value"), List.of("run_uuid", "name"),
                 List.of("value"));
     }
@@ -275,6 +281,9 @@ public final class JdbcTrackingStore implements TrackingStore {
         requireNonNull(run, "run is null");
         long experimentId = requireExperimentId(run.experimentId());
         write("creating run " + run.runId(), connection -> {
+            if (experimentWhere(connection, "experiment_id = ?", experimentId).isEmpty()) {
+                throw experimentNotFound(run.experimentId());
+            }
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
                     + ", deleted_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, run.runId());
@@ -367,16 +376,25 @@ public final class JdbcTrackingStore implements TrackingStore {
         if (metrics.isEmpty() && params.isEmpty() && tags.isEmpty()) {
             return;
         }
+        // Prepared before the transaction, which on SQLite holds the one write lock.
+        List<Metric> history = new ArrayList<>(metrics);
+        history.sort(HISTORY_ORDER);
+        Map<String, Metric> latest = new TreeMap<>();
+        for (Metric metric : metrics) {
+            latest.merge(metric.key(), metric, (current, candidate) -> candidate.isLaterThan(current)
+                    ? candidate : current);
+        }
+        List<Tag> uniqueTags = lastValuePerKey(tags);
         write("logging to run " + runId, connection -> {
             long experimentId = experimentIdOfRun(connection, runId);
             if (!params.isEmpty()) {
                 writeParams(connection, runId, params);
             }
-            if (!tags.isEmpty()) {
-                writeTags(connection, runId, tags);
+            if (!uniqueTags.isEmpty()) {
+                writeTags(connection, runId, uniqueTags);
             }
-            if (!metrics.isEmpty()) {
-                writeMetrics(connection, runId, experimentId, metrics);
+            if (!history.isEmpty()) {
+                writeMetrics(connection, runId, experimentId, history, latest.values());
             }
             return null;
         });
@@ -445,24 +463,20 @@ public final class JdbcTrackingStore implements TrackingStore {
             return new Page<>(List.of(), Optional.empty());
         }
         SearchQueries.RunQuery plan = searchQueries.planRuns(ids, filter, viewType, orderBy);
+        // Runs with a (non-NaN) value of a leading metric sort first. When they fill the page, the page comes from
+        // the metric's index instead of from sorting every run of the experiments.
+        Optional<SearchQueries.RunQuery> presentFirstPlan = presenceOfLeadingMetric(filter, orderBy).map(presence -> {
+            List<Comparison> withPresence = new ArrayList<>(filter);
+            withPresence.add(presence);
+            return searchQueries.planRuns(ids, withPresence, viewType, orderBy);
+        });
         return read("searching runs", connection -> {
-            Optional<Double> bound = Optional.empty();
-            Optional<Sql> boundQuery = searchQueries.runPageBound(plan, maxResults, offset);
-            if (boundQuery.isPresent()) {
-                try (PreparedStatement statement = boundQuery.get().prepare(connection);
-                        ResultSet resultSet = statement.executeQuery()) {
-                    if (resultSet.next()) {
-                        bound = Optional.of(resultSet.getDouble(1));
-                    }
-                }
+            List<String> runIds = List.of();
+            if (presentFirstPlan.isPresent()) {
+                runIds = pageOfRunIds(connection, presentFirstPlan.get(), maxResults, offset);
             }
-            Sql query = searchQueries.runPage(plan, maxResults, offset, bound);
-            List<String> runIds = new ArrayList<>();
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    runIds.add(resultSet.getString(1));
-                }
+            if (runIds.size() < maxResults) {
+                runIds = pageOfRunIds(connection, plan, maxResults, offset);
             }
             List<Run> runs = loadRuns(connection, runIds);
             Optional<String> next = runIds.size() == maxResults
@@ -470,6 +484,44 @@ public final class JdbcTrackingStore implements TrackingStore {
                     : Optional.empty();
             return new Page<>(runs, next);
         });
+    }
+
+    /**
+     * When the search is ordered first by a metric that the filter does not constrain, the comparison that holds
+     * exactly for runs with a non-NaN value of it (every stored value is finite, at least -Double.MAX_VALUE).
+     */
+    private static Optional<Comparison> presenceOfLeadingMetric(List<Comparison> filter, List<OrderBy> orderBy) {
+        if (orderBy.isEmpty() || orderBy.get(0).type() != EntityType.METRIC) {
+            return Optional.empty();
+        }
+        String key = orderBy.get(0).key();
+        boolean filtered = filter.stream().anyMatch(comparison -> comparison.type() == EntityType.METRIC
+                && comparison.key().equals(key));
+        return filtered ? Optional.empty() : Optional.of(new Comparison(EntityType.METRIC, key, Operator.GE,
+                new Literal.Number(-Double.MAX_VALUE, String.valueOf(-Double.MAX_VALUE))));
+    }
+
+    private List<String> pageOfRunIds(Connection connection, SearchQueries.RunQuery plan, int maxResults,
+            long offset) throws SQLException {
+        Optional<Object> bound = Optional.empty();
+        Optional<Sql> boundQuery = searchQueries.runPageBound(plan, maxResults, offset);
+        if (boundQuery.isPresent()) {
+            try (PreparedStatement statement = boundQuery.get().prepare(connection);
+                    ResultSet resultSet = statement.executeQuery()) {
+                if (resultSet.next()) {
+                    boolean metric = plan.leading().orElseThrow().metricJoin().isPresent();
+                    bound = Optional.of(metric ? (Object) resultSet.getDouble(1) : (Object) resultSet.getLong(1));
+                }
+            }
+        }
+        List<String> runIds = new ArrayList<>();
+        try (PreparedStatement statement = searchQueries.runPage(plan, maxResults, offset, bound).prepare(connection);
+                ResultSet resultSet = statement.executeQuery()) {
+            while (resultSet.next()) {
+                runIds.add(resultSet.getString(1));
+            }
+        }
+        return runIds;
     }
 
     // ---- metric history ------------------------------------------------------------------------
@@ -489,6 +541,11 @@ public final class JdbcTrackingStore implements TrackingStore {
             boolean transaction = dialect.streamingNeedsTransaction();
             if (transaction) {
                 connection.setAutoCommit(false);
+                for (String setting : dialect.streamingSettings()) {
+                    try (PreparedStatement statement = connection.prepareStatement(setting)) {
+                        statement.execute();
+                    }
+                }
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setFetchSize(dialect.streamingFetchSize());
@@ -635,14 +692,14 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
     }
 
-    private void writeMetrics(Connection connection, String runId, long experimentId, List<Metric> metrics)
-            throws SQLException {
-        // Sorted rows insert faster into the clustered key and take row locks in one order across transactions.
-        List<Metric> sorted = new ArrayList<>(metrics);
-        sorted.sort(HISTORY_ORDER);
-        Map<String, Metric> latest = new TreeMap<>();
+    /**
+     * Appends the points (sorted in key order: faster inserts into the clustered key, and row locks taken in one
+     * order across transactions) and raises the latest value of each key where the new one is later.
+     */
+    private void writeMetrics(Connection connection, String runId, long experimentId, List<Metric> history,
+            Collection<Metric> latest) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(insertMetricSql)) {
-            for (Metric metric : sorted) {
+            for (Metric metric : history) {
                 boolean nan = Double.isNaN(metric.value());
                 statement.setString(1, runId);
                 statement.setString(2, metric.key());
@@ -651,13 +708,11 @@ public final class JdbcTrackingStore implements TrackingStore {
                 statement.setDouble(5, nan ? 0.0 : metric.value());
                 statement.setInt(6, nan ? 1 : 0);
                 statement.addBatch();
-                latest.merge(metric.key(), metric, (current, candidate) -> candidate.isLaterThan(current)
-                        ? candidate : current);
             }
             statement.executeBatch();
         }
-        try (PreparedStatement statement = connection.prepareStatement(upsertLatestMetricSql)) {
-            for (Metric metric : latest.values()) {
+        try (PreparedStatement statement = connection.prepareStatement(raiseLatestMetricSql)) {
+            for (Metric metric : latest) {
                 boolean nan = Double.isNaN(metric.value());
                 statement.setString(1, runId);
                 statement.setString(2, metric.key());
@@ -671,8 +726,8 @@ public final class JdbcTrackingStore implements TrackingStore {
             statement.executeBatch();
         }
         if (!dialect.hasConditionalUpsert()) {
-            try (PreparedStatement statement = connection.prepareStatement(updateLatestMetricSql)) {
-                for (Metric metric : latest.values()) {
+            try (PreparedStatement statement = connection.prepareStatement(updateLatestMetricWhereOlderSql)) {
+                for (Metric metric : latest) {
                     boolean nan = Double.isNaN(metric.value());
                     double value = nan ? 0.0 : metric.value();
                     statement.setDouble(1, value);
@@ -780,8 +835,9 @@ public final class JdbcTrackingStore implements TrackingStore {
             throws SQLException {
         record InputRow(String runId, String inputId, Dataset dataset) {}
         List<InputRow> rows = new ArrayList<>();
-        query(connection, new Sql().append("SELECT i.run_uuid, i.input_uuid, d.name, d.digest, d.source_type, d.source, "
-                + "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid "
+        query(connection, new Sql().append("SELECT i.run_uuid, i.input_uuid, d.name, d.digest, d.source_type, "
+                + "d.source, d.dataset_schema, d.dataset_profile "
+                + "FROM inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid "
                 + "WHERE i.run_uuid IN ").bindList(runIds).append(" ORDER BY i.run_uuid, d.name, d.digest"),
                 resultSet -> rows.add(new InputRow(resultSet.getString(1), resultSet.getString(2),
                         new Dataset(resultSet.getString(3), resultSet.getString(4), resultSet.getString(5),
@@ -858,9 +914,10 @@ public final class JdbcTrackingStore implements TrackingStore {
                 experiment.lifecycleStage(), experiment.creationTime(), experiment.lastUpdateTime(), tags);
     }
 
-    private static long experimentIdOfRun(Connection connection, String runId) throws SQLException {
+    /** The run's experiment, read with the lock that keeps the run until the logging transaction commits. */
+    private long experimentIdOfRun(Connection connection, String runId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT experiment_id FROM runs WHERE run_uuid = ?")) {
+                "SELECT experiment_id FROM runs WHERE run_uuid = ?" + dialect.runLockForLogging())) {
             statement.setString(1, runId);
             try (ResultSet resultSet = statement.executeQuery()) {
                 if (!resultSet.next()) {
@@ -907,8 +964,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
 
     /**
-     * Runs the work in one transaction, retrying it when it lost a race (unique key, deadlock); on SQLite under
-     * the JVM-wide write lock.
+     * Runs the work in one transaction, retrying it when it lost a race (unique key, deadlock). On SQLite the
+     * writers of this store take turns on one lock, so that they never wait on SQLite's own lock (SQLITE_BUSY).
      */
     private <T> T write(String action, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
@@ -1028,6 +1085,11 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     private static SlipwayException runNotFound(String runId) {
         return SlipwayException.notFound("Run with id=%s not found", runId);
+    }
+
+    /** The pool, for tests that inspect connection settings. */
+    HikariDataSource dataSource() {
+        return dataSource;
     }
 
     @Override

@@ -31,15 +31,18 @@ final class SearchQueries {
     }
 
     /** One table joined to the runs, with its ON condition. */
-    private record Join(String table, String alias, Sql on, boolean outer) {}
+    record Join(String table, String alias, Sql on, boolean outer) {}
 
     /**
-     * A planned run search: the joins and conditions of the filter and the ORDER BY terms. When the first order
-     * term is a metric that the filter also constrains, {@code leading} is that metric's join: its index
-     * (experiment_id, name, value) yields the runs already in order.
+     * A planned run search: the joins and conditions of the filter and the ORDER BY terms. {@code leading} is the
+     * first sort key when an index yields the runs in that order: a metric that the filter also constrains (index
+     * experiment_id, name, value) or the start time (index experiment_id, lifecycle_stage, start_time).
      */
-    record RunQuery(List<Join> joins, List<Sql> conditions, Sql order, Optional<Join> leading,
-            boolean leadingAscending) {}
+    record RunQuery(List<Join> joins, List<Sql> conditions, Sql order, Optional<Leading> leading,
+            boolean startAtLeadingMetric) {}
+
+    /** The leading sort key: a column, its direction, and the metric join it belongs to, if any. */
+    record Leading(String column, boolean ascending, Optional<Join> metricJoin) {}
 
     RunQuery planRuns(List<Long> experimentIds, List<Comparison> filter, ViewType viewType, List<OrderBy> orderBy) {
         List<Join> joins = new ArrayList<>();
@@ -84,8 +87,9 @@ final class SearchQueries {
         }
 
         Sql order = new Sql();
-        Optional<Join> leading = Optional.empty();
-        boolean leadingAscending = false;
+        Optional<Leading> leading = orderBy.isEmpty()
+                ? Optional.of(new Leading("r.start_time", false, Optional.empty()))
+                : Optional.empty();
         for (OrderBy term : orderBy) {
             String direction = term.ascending() ? " ASC" : " DESC";
             switch (term.type()) {
@@ -93,8 +97,8 @@ final class SearchQueries {
                     Join present = presentJoins.get(term.type() + ":" + term.key());
                     if (present != null) {
                         if (order.isEmpty() && term.type() == EntityType.METRIC) {
-                            leading = Optional.of(present);
-                            leadingAscending = term.ascending();
+                            leading = Optional.of(new Leading(present.alias() + ".value", term.ascending(),
+                                    Optional.of(present)));
                         }
                         order.append(present.alias() + ".value" + direction + ", ");
                         continue;
@@ -116,6 +120,9 @@ final class SearchQueries {
                 }
                 case ATTRIBUTE -> {
                     RunAttribute attribute = RunAttribute.of(term.key());
+                    if (order.isEmpty() && attribute.column.equals("r.start_time")) {
+                        leading = Optional.of(new Leading(attribute.column, term.ascending(), Optional.empty()));
+                    }
                     if (attribute.nullable) {
                         order.append("CASE WHEN " + attribute.column + " IS NULL THEN 1 ELSE 0 END, ");
                     }
@@ -126,20 +133,28 @@ final class SearchQueries {
             }
         }
         order.append("r.start_time DESC, r.run_uuid ASC");
-        return new RunQuery(List.copyOf(joins), List.copyOf(conditions), order, leading, leadingAscending);
+        // Starting at the leading metric's index pays when the other clauses are not selective by themselves;
+        // a param, tag, dataset or run id clause usually is, and then the planner's own choice is better.
+        boolean selectiveClause = filter.stream().anyMatch(comparison -> switch (comparison.type()) {
+            case PARAM, TAG, DATASET -> true;
+            case ATTRIBUTE -> RunAttribute.of(comparison.key()).column.equals("r.run_uuid");
+            case METRIC -> false;
+        });
+        return new RunQuery(List.copyOf(joins), List.copyOf(conditions), order, leading, !selectiveClause);
     }
 
     /**
      * {@code SELECT r.run_uuid ...} for the page of runs at {@code offset}. A {@code bound} from
-     * {@link #runPageBound} limits the rows to sort to those that can be on the page.
+     * {@link #runPageBound} (a Long or Double) limits the rows to sort to those that can be on the page.
      */
-    Sql runPage(RunQuery query, int maxResults, long offset, Optional<Double> bound) {
+    Sql runPage(RunQuery query, int maxResults, long offset, Optional<Object> bound) {
         Sql sql = new Sql().append("SELECT r.run_uuid");
         appendFrom(sql, query);
         List<Sql> conditions = new ArrayList<>(query.conditions());
         if (bound.isPresent() && query.leading().isPresent()) {
-            conditions.add(new Sql().append(query.leading().get().alias() + ".value "
-                    + (query.leadingAscending() ? "<= " : ">= ")).bind(bound.get()));
+            Leading leading = query.leading().get();
+            conditions.add(new Sql().append(leading.column() + (leading.ascending() ? " <= " : " >= "))
+                    .bind(bound.get()));
         }
         sql.append(" WHERE ");
         appendConjunction(sql, conditions);
@@ -149,26 +164,28 @@ final class SearchQueries {
 
     /**
      * On databases that sort every matching row when the ORDER BY has more terms than an index provides (MySQL),
-     * a query for the leading metric's value of the last row of the page: it reads the index in order and stops
-     * there. Empty when the search has no leading metric or the database sorts incrementally.
+     * a query for the leading sort key of the last row of the page: it reads the index in order and stops there.
+     * Empty when the search has no leading key or the database sorts incrementally along an index.
      */
     Optional<Sql> runPageBound(RunQuery query, int maxResults, long offset) {
         if (query.leading().isEmpty() || !dialect.sortsWholeResults()) {
             return Optional.empty();
         }
-        String alias = query.leading().get().alias();
-        Sql sql = new Sql().append("SELECT " + alias + ".value");
+        Leading leading = query.leading().get();
+        Sql sql = new Sql().append("SELECT " + leading.column());
         appendFrom(sql, query);
         sql.append(" WHERE ");
         appendConjunction(sql, query.conditions());
-        return Optional.of(sql.append(" ORDER BY " + alias + ".value" + (query.leadingAscending() ? " ASC" : " DESC")
+        return Optional.of(sql.append(" ORDER BY " + leading.column() + (leading.ascending() ? " ASC" : " DESC")
                 + " LIMIT 1 OFFSET ").bind(offset + maxResults - 1));
     }
 
     /** The FROM clause; a leading metric's table comes first where the planner must be told to start there. */
     private void appendFrom(Sql sql, RunQuery query) {
         Optional<String> forcedJoin = dialect.joinInWrittenOrder();
-        Optional<Join> first = forcedJoin.isPresent() ? query.leading() : Optional.empty();
+        Optional<Join> first = forcedJoin.isPresent() && query.startAtLeadingMetric()
+                ? query.leading().flatMap(Leading::metricJoin)
+                : Optional.empty();
         if (first.isPresent()) {
             Join leading = first.get();
             sql.append(" FROM " + leading.table() + " " + leading.alias() + " " + forcedJoin.get() + " runs r ON ")
@@ -204,8 +221,9 @@ final class SearchQueries {
                     switch (comparison.key()) {
                         case "name" -> dialect.appendStringComparison(condition, "e.name", comparison.operator(),
                                 comparison.value());
-                        case "creation_time", "last_update_time" -> condition.append("e." + comparison.key() + " "
-                                + numericOperator(comparison.operator()) + " ").bind(integralOrDouble(number(comparison)));
+                        case "creation_time", "last_update_time" -> condition
+                                .append("e." + comparison.key() + " " + numericOperator(comparison.operator()) + " ")
+                                .bind(integralOrDouble(number(comparison)));
                         default -> throw SlipwayException.invalidParameter(
                                 "Invalid attribute key '%s' specified. Valid keys are "
                                         + "'[creation_time, last_update_time, name]'", comparison.key());
@@ -221,15 +239,12 @@ final class SearchQueries {
         List<OrderBy> terms = orderBy.isEmpty() ? List.of(new OrderBy(EntityType.ATTRIBUTE, "creation_time", false))
                 : orderBy;
         for (OrderBy term : terms) {
-            String column = switch (term.key()) {
+            String column = switch (term.type() == EntityType.ATTRIBUTE ? term.key() : "") {
                 case "name", "experiment_id", "creation_time", "last_update_time" -> "e." + term.key();
                 default -> throw SlipwayException.invalidParameter(
                         "Invalid order_by entity: '%s'. Valid keys are name, experiment_id, creation_time, "
                                 + "last_update_time", term.key());
             };
-            if (term.type() != EntityType.ATTRIBUTE) {
-                throw SlipwayException.invalidParameter("Invalid order_by entity type for key '%s'", term.key());
-            }
             order.append(column + (term.ascending() ? " ASC" : " DESC") + ", ");
         }
         order.append("e.experiment_id ASC");

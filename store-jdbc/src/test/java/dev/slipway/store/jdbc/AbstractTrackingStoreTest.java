@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.search.Comparison;
+import dev.slipway.core.search.EntityType;
 import dev.slipway.core.search.OrderBy;
 import dev.slipway.core.search.PageToken;
 import dev.slipway.core.search.SearchParser;
@@ -86,8 +87,8 @@ abstract class AbstractTrackingStoreTest {
     @Test
     void firstExperimentInEmptyStoreGetsIdZeroAndLaterOnesCountUp() {
         try (TrackingStore empty = openEmptyStore()) {
-            TrackingService service = new TrackingService(empty, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC),
-                    "mlflow-artifacts:/");
+            TrackingService service = new TrackingService(empty,
+                    Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC), "mlflow-artifacts:/");
             service.ensureDefaultExperiment();
             Experiment defaultExperiment = empty.getExperiment("0").orElseThrow();
             assertThat(defaultExperiment.name()).isEqualTo("Default");
@@ -309,6 +310,13 @@ abstract class AbstractTrackingStoreTest {
     }
 
     @Test
+    void creatingARunInAnUnknownExperimentIsNotFound() {
+        assertThatThrownBy(() -> store.createRun(new NewRun(newRunId(), "987654321", "r", "u", 1, ROOT, List.of())))
+                .hasMessage("No Experiment with id=987654321 exists")
+                .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+    }
+
+    @Test
     void unknownRunIsAbsent() {
         assertThat(store.getRun("0123456789abcdef0123456789abcdef")).isEmpty();
         assertThat(store.getRunInfo("0123456789abcdef0123456789abcdef")).isEmpty();
@@ -330,7 +338,8 @@ abstract class AbstractTrackingStoreTest {
         assertThat(finished.endTime()).contains(900L);
         assertThat(finished.runName()).isEqualTo("before");
 
-        RunInfo renamed = store.updateRun(runId, new RunUpdate(Optional.empty(), Optional.empty(), Optional.of("after")));
+        RunInfo renamed = store.updateRun(runId,
+                new RunUpdate(Optional.empty(), Optional.empty(), Optional.of("after")));
         assertThat(renamed.runName()).isEqualTo("after");
         assertThat(renamed.status()).isEqualTo(RunStatus.FINISHED);
         assertThat(renamed.endTime()).contains(900L);
@@ -384,7 +393,8 @@ abstract class AbstractTrackingStoreTest {
         String runId = newRun(newExperiment("param-same"), "r", 1);
         store.logBatch(runId, List.of(), List.of(new Param("p", "v")), List.of());
         store.logBatch(runId, List.of(), List.of(new Param("p", "v"), new Param("q", "w")), List.of());
-        assertThat(store.getRun(runId).orElseThrow().params()).containsExactly(new Param("p", "v"), new Param("q", "w"));
+        assertThat(store.getRun(runId).orElseThrow().params())
+                .containsExactly(new Param("p", "v"), new Param("q", "w"));
     }
 
     @Test
@@ -547,7 +557,8 @@ abstract class AbstractTrackingStoreTest {
         String adam = newRun(experimentId, "adam", 1);
         String sgd = newRun(experimentId, "sgd", 2);
         String bare = newRun(experimentId, "bare", 3);
-        store.logBatch(adam, List.of(), List.of(new Param("optimizer", "Adam")), List.of(new Tag("model", "ResNet-50")));
+        store.logBatch(adam, List.of(), List.of(new Param("optimizer", "Adam")),
+                List.of(new Tag("model", "ResNet-50")));
         store.logBatch(sgd, List.of(), List.of(new Param("optimizer", "sgd")), List.of(new Tag("model", "resnet-18")));
 
         assertThat(runIds(search(experimentId, "params.optimizer = 'Adam'", ViewType.ALL))).containsExactly(adam);
@@ -594,7 +605,8 @@ abstract class AbstractTrackingStoreTest {
         assertThat(runIds(search(experimentId, "attributes.run_name LIKE '%-run'", ViewType.ALL)))
                 .containsExactly(second, first);
         assertThat(runIds(search(experimentId, "`run name` = 'gamma'", ViewType.ALL))).containsExactly(third);
-        assertThat(runIds(search(experimentId, "attributes.status = 'FINISHED'", ViewType.ALL))).containsExactly(second);
+        assertThat(runIds(search(experimentId, "attributes.status = 'FINISHED'", ViewType.ALL)))
+                .containsExactly(second);
         assertThat(runIds(search(experimentId, "attributes.status != 'FINISHED'", ViewType.ALL)))
                 .containsExactly(third, first);
         assertThat(runIds(search(experimentId, "attributes.user_id = 'alice'", ViewType.ALL))).hasSize(3);
@@ -608,6 +620,8 @@ abstract class AbstractTrackingStoreTest {
         assertThat(runIds(search(experimentId, "attributes.end_time != 1", ViewType.ALL))).containsExactly(second);
         assertThat(runIds(search(experimentId, "attributes.lifecycle_stage = 'active'", ViewType.ALL))).hasSize(3);
         assertThatThrownBy(() -> search(experimentId, "attributes.nonsense = 'x'", ViewType.ALL))
+                .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+        assertThatThrownBy(() -> searchOrdered(experimentId, "", "attributes.nonsense"))
                 .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
     }
 
@@ -657,6 +671,34 @@ abstract class AbstractTrackingStoreTest {
     }
 
     @Test
+    void pagesOfAMetricOrderJoinUpAcrossValuesNanAndMissingRuns() {
+        String experimentId = newExperiment("order-pages");
+        List<String> expected = new ArrayList<>();
+        for (int index = 0; index < 5; index++) {
+            expected.add(runWithMetric(experimentId, "value-" + index, 10 + index, 100 - index));
+        }
+        expected.add(runWithMetric(experimentId, "nan", 20, Double.NaN));
+        String laterMissing = newRun(experimentId, "missing-later", 40);
+        String earlierMissing = newRun(experimentId, "missing-earlier", 30);
+        store.logBatch(earlierMissing, List.of(new Metric("other", 1, 1, 1)), List.of(), List.of());
+        expected.add(laterMissing);
+        expected.add(earlierMissing);
+
+        for (int pageSize : List.of(1, 2, 3, 5, 8)) {
+            List<String> pages = new ArrayList<>();
+            for (long offset = 0; offset < expected.size() + pageSize; offset += pageSize) {
+                pages.addAll(runIds(store.searchRuns(List.of(experimentId), List.of(), ViewType.ALL,
+                        List.of(SearchParser.parseOrderBy("metrics.acc DESC")), pageSize, offset)));
+            }
+            assertThat(pages).as("page size %d", pageSize).containsExactlyElementsOf(expected);
+        }
+        assertThat(runIds(store.searchRuns(List.of(experimentId),
+                SearchParser.parseFilter(Optional.of("attributes.start_time >= 12")), ViewType.ALL,
+                List.of(SearchParser.parseOrderBy("metrics.acc ASC")), 3, 0)))
+                .containsExactly(expected.get(4), expected.get(3), expected.get(2));
+    }
+
+    @Test
     void searchRunsOrdersByParamsTagsAndAttributesWithMissingLast() {
         String experimentId = newExperiment("order-strings");
         String b = newRun(experimentId, "b-run", 100);
@@ -681,7 +723,8 @@ abstract class AbstractTrackingStoreTest {
     @Test
     void searchRunsOrdersByStartTimeDescThenRunIdByDefault() {
         String experimentId = newExperiment("order-default");
-        List<String> sameStart = new ArrayList<>(List.of(newRun(experimentId, "x", 500), newRun(experimentId, "y", 500)));
+        List<String> sameStart = new ArrayList<>(
+                List.of(newRun(experimentId, "x", 500), newRun(experimentId, "y", 500)));
         String older = newRun(experimentId, "old", 100);
         String newer = newRun(experimentId, "new", 900);
         sameStart.sort(null);
@@ -823,11 +866,13 @@ abstract class AbstractTrackingStoreTest {
         String lower = first.compareTo(second) < 0 ? first : second;
         String upper = lower.equals(first) ? second : first;
 
-        List<RunMetric> sampled = store.metricHistoryForSteps(List.of(upper, lower), "m", Optional.of(List.of(7L, 0L, 3L)));
+        List<RunMetric> sampled = store.metricHistoryForSteps(List.of(upper, lower), "m",
+                Optional.of(List.of(7L, 0L, 3L)));
         assertThat(sampled).containsExactly(
                 new RunMetric(lower, new Metric("m", 0.0, 100, 0)), new RunMetric(lower, new Metric("m", 30.0, 103, 3)),
                 new RunMetric(lower, new Metric("m", 70.0, 107, 7)), new RunMetric(upper, new Metric("m", 0.0, 100, 0)),
-                new RunMetric(upper, new Metric("m", 30.0, 103, 3)), new RunMetric(upper, new Metric("m", 70.0, 107, 7)));
+                new RunMetric(upper, new Metric("m", 30.0, 103, 3)),
+                new RunMetric(upper, new Metric("m", 70.0, 107, 7)));
         assertThat(store.metricHistoryForSteps(List.of(first), "m", Optional.empty())).hasSize(10);
         assertThat(store.metricHistoryForSteps(List.of(first), "m", Optional.of(List.of()))).isEmpty();
     }
@@ -956,7 +1001,7 @@ abstract class AbstractTrackingStoreTest {
 
     private Page<Run> searchOrdered(String experimentId, String filter, String... orderBy) {
         List<OrderBy> terms = Arrays.stream(orderBy).map(SearchParser::parseOrderBy).map(term ->
-                term.type() == dev.slipway.core.search.EntityType.ATTRIBUTE
+                term.type() == EntityType.ATTRIBUTE
                         ? new OrderBy(term.type(), TrackingService.canonicalRunAttribute(term.key()), term.ascending())
                         : term).toList();
         return store.searchRuns(List.of(experimentId), SearchParser.parseFilter(Optional.of(filter)), ViewType.ALL,

@@ -11,6 +11,9 @@ import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.core.tracking.TrackingStoreFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -32,7 +35,8 @@ class JdbcTrackingStoreFactoryTest {
 
     @Test
     void postgresqlUriBecomesAJdbcUrlWithDecodedCredentials() {
-        BackendUri uri = BackendUri.parse("postgresql+psycopg2://alice:p%40ss%2Fw:rd@db.example.com:6543/mlflow?sslmode=require");
+        BackendUri uri = BackendUri.parse(
+                "postgresql+psycopg2://alice:p%40ss%2Fw:rd@db.example.com:6543/mlflow?sslmode=require");
         assertThat(uri.dialect()).isEqualTo(Dialect.POSTGRESQL);
         assertThat(uri.jdbcUrl()).isEqualTo(
                 "jdbc:postgresql://db.example.com:6543/mlflow?sslmode=require&reWriteBatchedInserts=true");
@@ -40,7 +44,8 @@ class JdbcTrackingStoreFactoryTest {
         assertThat(uri.password()).contains("p@ss/w:rd");
 
         BackendUri defaults = BackendUri.parse("postgres://postgres@/tracking");
-        assertThat(defaults.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/tracking?reWriteBatchedInserts=true");
+        assertThat(defaults.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://localhost:5432/tracking?reWriteBatchedInserts=true");
         assertThat(defaults.password()).isEmpty();
     }
 
@@ -56,7 +61,8 @@ class JdbcTrackingStoreFactoryTest {
     @Test
     void sqliteUrisAreAbsoluteOrRelativeToTheWorkingDirectory() {
         Path cwd = Path.of("").toAbsolutePath();
-        assertThat(BackendUri.parse("sqlite:////var/data/mlflow.db").sqliteFile()).contains(Path.of("/var/data/mlflow.db"));
+        assertThat(BackendUri.parse("sqlite:////var/data/mlflow.db").sqliteFile())
+                .contains(Path.of("/var/data/mlflow.db"));
         assertThat(BackendUri.parse("sqlite:///tmp/mlflow.db").sqliteFile()).contains(Path.of("/tmp/mlflow.db"));
         assertThat(BackendUri.parse("sqlite:///mlflow.db").sqliteFile()).contains(cwd.resolve("mlflow.db"));
         assertThat(BackendUri.parse("sqlite:///./data/mlflow.db").sqliteFile()).contains(cwd.resolve("data/mlflow.db"));
@@ -97,6 +103,26 @@ class JdbcTrackingStoreFactoryTest {
         try (TrackingStore store = new JdbcTrackingStoreFactory().open(uri)) {
             assertThat(store.getExperimentByName("kept")).isPresent();
             assertThat(store.getRun(runId).orElseThrow().metrics()).containsExactly(new Metric("m", 1.0, 2, 3));
+        }
+    }
+
+    @Test
+    void sqliteConnectionsUseWalNormalSyncForeignKeysAndABusyTimeout() throws Exception {
+        try (JdbcTrackingStore store = (JdbcTrackingStore) new JdbcTrackingStoreFactory()
+                .open("sqlite:///" + folder.resolve("pragmas.db"));
+                Connection connection = store.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            assertThat(pragma(statement, "journal_mode")).isEqualTo("wal");
+            assertThat(pragma(statement, "synchronous")).isEqualTo("1"); // NORMAL
+            assertThat(pragma(statement, "foreign_keys")).isEqualTo("1");
+            assertThat(pragma(statement, "busy_timeout")).isEqualTo("30000");
+        }
+    }
+
+    private static String pragma(Statement statement, String name) throws Exception {
+        try (ResultSet resultSet = statement.executeQuery("PRAGMA " + name)) {
+            resultSet.next();
+            return resultSet.getString(1);
         }
     }
 
