@@ -95,13 +95,13 @@ public final class TrackingBench {
             if (only.contains("ingest")) {
                 bench.ingest(name, rounds);
             }
-            if (only.contains("logmetric") && name.equals("sqlite")) {
+            if (only.contains("logmetric")) {
                 bench.singleLogMetric(name, rounds);
             }
             if (only.contains("search")) {
                 bench.search(name, runs);
             }
-            if (only.contains("history") && name.equals("sqlite")) {
+            if (only.contains("history")) {
                 bench.history(name, historyPoints, rounds);
             }
         }
@@ -129,7 +129,7 @@ public final class TrackingBench {
                 }
                 // warm-up: not counted
                 List<byte[]> warmup = new ArrayList<>();
-                for (int request = 0; request < 60; request++) {
+                for (int request = 0; request < 150; request++) {
                     warmup.add(logBatchBody(runIds.get(request % 10), request + 1_000_000, metricsPerRequest));
                 }
                 sendConcurrently(server, "runs/log-batch", warmup, threads);
@@ -209,10 +209,10 @@ public final class TrackingBench {
             try (SlipwayProcess server = SlipwayProcess.start(jar, database.backendUri(), work.resolve("lm" + round), "512m")) {
                 String experimentId = createExperiment(server, "log-metric");
                 String runId = createRun(server, experimentId);
-                for (int call = 0; call < 500; call++) {
+                for (int call = 0; call < 8000; call++) {
                     post(server, "runs/log-metric", logMetricBody(runId, call + 1_000_000));
                 }
-                int calls = 4000;
+                int calls = 10_000;
                 long start = System.nanoTime();
                 for (int call = 0; call < calls; call++) {
                     post(server, "runs/log-metric", logMetricBody(runId, call));

@@ -289,8 +289,12 @@ public final class TrackingService {
                     MAX_BATCH_TOTAL, total);
         }
         List<Metric> clamped = new ArrayList<>(metrics.size());
+        // a batch usually repeats a few keys many times: check each distinct key once
+        Set<String> checkedKeys = new HashSet<>();
         for (Metric metric : metrics) {
-            validateKey("metric", metric.key());
+            if (checkedKeys.add(metric.key())) {
+                validateKey("metric", metric.key());
+            }
             if (metric.timestamp() < 0) {
                 throw SlipwayException.invalidParameter(
                         "Invalid value %d for parameter 'timestamp' supplied: it must be at least 0", metric.timestamp());
