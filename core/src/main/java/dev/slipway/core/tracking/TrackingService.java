@@ -321,7 +321,8 @@ public final class TrackingService {
         for (Tag tag : tags) {
             validateRunTag(tag);
         }
-        requireActive(getRunInfo(runId));
+        validateRunId(runId);
+        // the store checks, in the writing transaction, that the run exists and is active
         store.logBatch(runId, clamped, params, dedupeTags(tags));
     }
 

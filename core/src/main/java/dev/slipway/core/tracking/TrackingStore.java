@@ -70,8 +70,9 @@ public interface TrackingStore extends AutoCloseable {
      * (identical rows are stored once) and update the latest value; tags overwrite (the last one of the
      * list wins); params are write-once.
      *
-     * @throws dev.slipway.core.SlipwayException INVALID_PARAMETER_VALUE if a param already has another value;
-     *     nothing of the batch is then written
+     * @throws dev.slipway.core.SlipwayException RESOURCE_DOES_NOT_EXIST if there is no such run;
+     *     INVALID_PARAMETER_VALUE if the run is not active or a param already has another value; nothing of the
+     *     batch is then written
      */
     void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags);
 

@@ -59,7 +59,7 @@ import org.sqlite.SQLiteException;
  * all runs together. Thread-safe.
  */
 public final class JdbcTrackingStore implements TrackingStore {
-    private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_ATTEMPTS = 12;
     private static final int IN_CHUNK = 500;
     private static final String RUN_COLUMNS = "run_uuid, experiment_id, name, user_id, status, start_time, end_time, "
             + "artifact_uri, lifecycle_stage";
@@ -77,6 +77,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final Optional<Lock> writeLock;
+    private final Optional<WriterConnection> writer;
     private final SearchQueries searchQueries;
     private final String insertMetricSql;
     private final String raiseLatestMetricSql;
@@ -87,6 +88,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.writeLock = dialect.serializesWriters() ? Optional.of(new ReentrantLock()) : Optional.empty();
+        this.writer = dialect.serializesWriters() ? Optional.of(new WriterConnection(dataSource)) : Optional.empty();
         this.searchQueries = new SearchQueries(dialect);
         this.insertMetricSql = dialect.insertIgnoringDuplicates("metrics", METRIC_COLUMNS);
         // Where the database has a conditional upsert, one statement inserts or raises the latest value; else the
@@ -630,6 +632,12 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     @Override
     public void close() {
+        writeLock.ifPresent(Lock::lock);
+        try {
+            writer.ifPresent(WriterConnection::close);
+        } finally {
+            writeLock.ifPresent(Lock::unlock);
+        }
         dataSource.close();
     }
 
@@ -915,13 +923,20 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
 
     /** The run's experiment, read with the lock that keeps the run until the logging transaction commits. */
+    /**
+     * The experiment of a run that is being logged to, read (and on PostgreSQL/MySQL locked) in the writing
+     * transaction, so that a run deleted meanwhile is never written to.
+     */
     private long experimentIdOfRun(Connection connection, String runId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT experiment_id FROM runs WHERE run_uuid = ?" + dialect.runLockForLogging())) {
+                "SELECT experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?" + dialect.runLockForLogging())) {
             statement.setString(1, runId);
             try (ResultSet resultSet = statement.executeQuery()) {
                 if (!resultSet.next()) {
                     throw runNotFound(runId);
+                }
+                if (!LifecycleStage.ACTIVE.wireName().equals(resultSet.getString(2))) {
+                    throw SlipwayException.invalidParameter("The run %s must be in 'active' lifecycle_stage.", runId);
                 }
                 return resultSet.getLong(1);
             }
@@ -970,15 +985,20 @@ public final class JdbcTrackingStore implements TrackingStore {
     private <T> T write(String action, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             writeLock.ifPresent(Lock::lock);
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollback(connection, e);
-                    throw e;
+            try {
+                if (writer.isPresent()) {
+                    return writeOnSingleWriter(writer.get(), work);
+                }
+                try (Connection connection = dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    try {
+                        T result = work.run(connection);
+                        connection.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException e) {
+                        rollback(connection, e);
+                        throw e;
+                    }
                 }
             } catch (SQLException e) {
                 if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e)) {
@@ -991,10 +1011,30 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
     }
 
+    private <T> T writeOnSingleWriter(WriterConnection writerConnection, SqlWork<T> work) throws SQLException {
+        Connection connection = writerConnection.acquire();
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+                writerConnection.reset();
+            }
+            if (e instanceof SQLException) {
+                writerConnection.reset();
+            }
+            throw e;
+        }
+    }
+
     /** Waits a little, randomly, so that transactions that collided do not collide again at once. */
     private static void backOff(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt + 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE, "Interrupted while retrying a write");
