@@ -46,7 +46,8 @@ final class RequestReader {
     }
 
     /** The parameters of a log-batch request, whose raw body MLflow limits to 1,000,000 bytes. */
-    ApiRequest readLogBatch(Context ctx) {
+    /** The raw body of a log-batch request, after the content-type and size checks. */
+    byte[] readLogBatchBody(Context ctx) {
         checkContentType(ctx);
         byte[] body = readBody(ctx, MAX_LOG_BATCH_BYTES);
         if (body == null) {
@@ -56,7 +57,7 @@ final class RequestReader {
                     "Batched logging API requests must be at most %d bytes, got a request %s.", MAX_LOG_BATCH_BYTES,
                     size);
         }
-        return parse(body);
+        return body;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The run endpoints of MLflow's tracking API ({@code runs/*}): lifecycle, search and logging. */
 final class RunRoutes {
@@ -127,7 +128,15 @@ final class RunRoutes {
     }
 
     private void logBatch(Context ctx) {
-        ApiRequest request = reader.readLogBatch(ctx);
+        byte[] body = reader.readLogBatchBody(ctx);
+        Optional<LogBatchParser.LogBatch> plain = LogBatchParser.tryParse(body);
+        if (plain.isPresent()) {
+            LogBatchParser.LogBatch batch = plain.get();
+            tracking.logBatch(batch.runId(), batch.metrics(), batch.params(), batch.tags());
+            WireFormat.sendEmpty(ctx);
+            return;
+        }
+        ApiRequest request = RequestReader.parse(body);
         String runId = request.requiredRunId();
         List<ApiRequest> metricElements = request.objects("metrics");
         List<Metric> metrics = new ArrayList<>(metricElements.size());
