@@ -82,16 +82,40 @@ final class RequestReader {
                 "Bad Request. Content-Type must be one of [application/json]. Received %s.", given);
     }
 
+    /** Bodies up to this size are read to their end even when refused, so the client reads the 400 cleanly. */
+    private static final long MAX_DISCARDED_BYTES = 16L << 20;
+
+    /**
+     * Reads and drops the rest of a refused body when it is modest, so that the connection ends in order and the
+     * client, still sending, reads the error instead of a connection reset. Larger bodies are left to Jetty, which
+     * closes the connection.
+     */
+    private static void discardModestExcess(InputStream in, long declared) throws IOException {
+        if (declared <= MAX_DISCARDED_BYTES) {
+            byte[] buffer = new byte[65536];
+            long total = 0;
+            int read;
+            while (total <= MAX_DISCARDED_BYTES && (read = in.read(buffer)) >= 0) {
+                total += read;
+            }
+        }
+    }
+
     /** The body bytes, or null when there are more than {@code limit} of them. */
     private static byte[] readBody(Context ctx, long limit) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            return null;
-        }
         int readLimit = (int) Math.min(limit, MAX_ARRAY_BYTES);
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > limit) {
+                discardModestExcess(in, declared);
+                return null;
+            }
             byte[] body = in.readNBytes(readLimit + 1);
-            return body.length > readLimit ? null : body;
+            if (body.length > readLimit) {
+                discardModestExcess(in, Long.MAX_VALUE);
+                return null;
+            }
+            return body;
         } catch (IOException e) {
             throw SlipwayException.invalidParameter("Could not read the request body: %s", e.getClass().getSimpleName());
         }
