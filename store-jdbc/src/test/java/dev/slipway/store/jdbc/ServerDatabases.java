@@ -2,6 +2,7 @@ package dev.slipway.store.jdbc;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.TrackingStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,10 +34,19 @@ final class ServerDatabases {
     }
 
     synchronized TrackingStore openEmptyStore() {
+        return new JdbcTrackingStoreFactory().open(createDatabase());
+    }
+
+    synchronized RegistryStore openEmptyRegistryStore() {
+        return new JdbcRegistryStoreFactory().open(createDatabase());
+    }
+
+    /** Creates an empty database and returns its URI. */
+    private String createDatabase() {
         String database = "slipway_t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         execute("CREATE DATABASE " + database);
         created.add(database);
-        return new JdbcTrackingStoreFactory().open(adminUri.replaceFirst("^([^:]+://[^/]*/)[^?]*", "$1" + database));
+        return adminUri.replaceFirst("^([^:]+://[^/]*/)[^?]*", "$1" + database);
     }
 
     synchronized void dropAll() {
