@@ -3,7 +3,6 @@ package dev.slipway.store.jdbc;
 import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.search.Comparison;
 import dev.slipway.core.search.EntityType;
@@ -32,7 +31,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,12 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * A {@link TrackingStore} over SQLite, PostgreSQL or MySQL/MariaDB through a HikariCP pool.
@@ -59,7 +52,6 @@ import org.sqlite.SQLiteException;
  * all runs together. Thread-safe.
  */
 public final class JdbcTrackingStore implements TrackingStore {
-    private static final int MAX_ATTEMPTS = 12;
     private static final int IN_CHUNK = 500;
     private static final String RUN_COLUMNS = "run_uuid, experiment_id, name, user_id, status, start_time, end_time, "
             + "artifact_uri, lifecycle_stage";
@@ -76,8 +68,7 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
-    private final Optional<Lock> writeLock;
-    private final Optional<WriterConnection> writer;
+    private final Transactions transactions;
     private final SearchQueries searchQueries;
     private final String insertMetricSql;
     private final String raiseLatestMetricSql;
@@ -87,8 +78,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     JdbcTrackingStore(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
-        this.writeLock = dialect.serializesWriters() ? Optional.of(new ReentrantLock()) : Optional.empty();
-        this.writer = dialect.serializesWriters() ? Optional.of(new WriterConnection(dataSource)) : Optional.empty();
+        this.transactions = new Transactions(dataSource, dialect);
         this.searchQueries = new SearchQueries(dialect);
         this.insertMetricSql = dialect.insertIgnoringDuplicates("metrics", METRIC_COLUMNS);
         // Where the database has a conditional upsert, one statement inserts or raises the latest value; else the
@@ -632,13 +622,7 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     @Override
     public void close() {
-        writeLock.ifPresent(Lock::lock);
-        try {
-            writer.ifPresent(WriterConnection::close);
-        } finally {
-            writeLock.ifPresent(Lock::unlock);
-        }
-        dataSource.close();
+        transactions.close();
     }
 
     // ---- writes of logBatch --------------------------------------------------------------------
@@ -960,9 +944,12 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     // ---- plumbing ------------------------------------------------------------------------------
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
+    private <T> T read(String action, Transactions.SqlWork<T> work) {
+        return transactions.read(action, work);
+    }
+
+    private <T> T write(String action, Transactions.SqlWork<T> work) {
+        return transactions.write(action, work);
     }
 
     @FunctionalInterface
@@ -970,84 +957,15 @@ public final class JdbcTrackingStore implements TrackingStore {
         void accept(ResultSet resultSet) throws SQLException;
     }
 
-    private <T> T read(String action, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw databaseError(action, e);
-        }
-    }
 
     /**
      * Runs the work in one transaction, retrying it when it lost a race (unique key, deadlock). On SQLite the
      * writers of this store take turns on one lock, so that they never wait on SQLite's own lock (SQLITE_BUSY).
      */
-    private <T> T write(String action, SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            writeLock.ifPresent(Lock::lock);
-            try {
-                if (writer.isPresent()) {
-                    return writeOnSingleWriter(writer.get(), work);
-                }
-                try (Connection connection = dataSource.getConnection()) {
-                    connection.setAutoCommit(false);
-                    try {
-                        T result = work.run(connection);
-                        connection.commit();
-                        return result;
-                    } catch (SQLException | RuntimeException e) {
-                        rollback(connection, e);
-                        throw e;
-                    }
-                }
-            } catch (SQLException e) {
-                if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e)) {
-                    throw databaseError(action, e);
-                }
-            } finally {
-                writeLock.ifPresent(Lock::unlock);
-            }
-            backOff(attempt);
-        }
-    }
 
-    private <T> T writeOnSingleWriter(WriterConnection writerConnection, SqlWork<T> work) throws SQLException {
-        Connection connection = writerConnection.acquire();
-        try {
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-                writerConnection.reset();
-            }
-            if (e instanceof SQLException) {
-                writerConnection.reset();
-            }
-            throw e;
-        }
-    }
 
     /** Waits a little, randomly, so that transactions that collided do not collide again at once. */
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt + 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE, "Interrupted while retrying a write");
-        }
-    }
 
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
 
     private static void query(Connection connection, Sql sql, RowHandler handler) throws SQLException {
         try (PreparedStatement statement = sql.prepare(connection); ResultSet resultSet = statement.executeQuery()) {
@@ -1057,13 +975,6 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
     }
 
-    private static SlipwayException databaseError(String action, SQLException e) {
-        boolean busy = e instanceof SQLTransientConnectionException
-                || (e instanceof SQLiteException sqlite && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_BUSY
-                || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_LOCKED));
-        ErrorCode code = busy ? ErrorCode.TEMPORARILY_UNAVAILABLE : ErrorCode.INTERNAL_ERROR;
-        return new SlipwayException(code, "Database error while " + action + ": " + e.getMessage(), e);
-    }
 
     private static <T> List<List<T>> chunks(List<T> values) {
         List<List<T>> chunks = new ArrayList<>();
