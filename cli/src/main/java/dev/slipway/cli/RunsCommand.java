@@ -62,9 +62,7 @@ final class RunsCommand {
 
         @Override
         void validate() {
-            if (maxResults.isPresent() && maxResults.get() < 1) {
-                throw usageError("--max-results must be at least 1, got %d", maxResults.get());
-            }
+            checkMaxResults(maxResults);
         }
 
         @Override

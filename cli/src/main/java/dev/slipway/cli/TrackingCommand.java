@@ -57,6 +57,13 @@ abstract class TrackingCommand implements Callable<Integer> {
 
     abstract void run(TrackingBackend backend, PrintWriter out);
 
+    /** Rejects a {@code --max-results} below 1. */
+    void checkMaxResults(Optional<Integer> maxResults) {
+        if (maxResults.isPresent() && maxResults.get() < 1) {
+            throw usageError("--max-results must be at least 1, got %d", maxResults.get());
+        }
+    }
+
     ParameterException usageError(String format, Object... args) {
         return new ParameterException(spec.commandLine(), String.format(format, args));
     }

@@ -69,12 +69,9 @@ final class MetricRoutes {
         OutputStream out = new BufferedOutputStream(ctx.outputStream(), STREAM_BUFFER_BYTES);
         JsonGenerator generator = WireFormat.generator(out);
         HistoryWriter writer = new HistoryWriter(generator, maxResults.map(Integer::longValue).orElse(Long.MAX_VALUE));
-        if (maxResults.isPresent() || offset > 0) {
-            long limit = maxResults.map(value -> value + 1L).orElse(Long.MAX_VALUE);
-            tracking.streamMetricHistoryPage(runId, metricKey, offset, limit, writer);
-        } else {
-            tracking.streamMetricHistory(runId, metricKey, writer);
-        }
+        // the run was checked above; one point past the page only tells that there is a next page
+        long limit = maxResults.map(value -> value + 1L).orElse(Long.MAX_VALUE);
+        tracking.streamMetricHistoryPage(runId, metricKey, offset, limit, writer);
         writer.finish(offset);
         generator.close();
     }
