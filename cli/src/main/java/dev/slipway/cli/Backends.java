@@ -5,25 +5,45 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.artifacts.ArtifactRepositoryFactory;
+import dev.slipway.core.logged.LoggedModelStore;
+import dev.slipway.core.logged.LoggedModelStoreFactory;
+import dev.slipway.core.registry.RegistryStore;
+import dev.slipway.core.registry.RegistryStoreFactory;
 import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.core.tracking.TrackingStoreFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
- * The tracking stores and artifact repositories on the class path, found through {@link ServiceLoader}
+ * The tracking stores, registry stores and artifact repositories on the class path, found through {@link ServiceLoader}
  * ({@code META-INF/services}), so that adding a backend is adding a class and a service entry.
  */
 public final class Backends {
     private final List<TrackingStoreFactory> storeFactories;
     private final List<ArtifactRepositoryFactory> artifactFactories;
+    private final List<RegistryStoreFactory> registryFactories;
+    private final List<LoggedModelStoreFactory> loggedModelFactories;
 
     public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories) {
+        this(storeFactories, artifactFactories, List.of());
+    }
+
+    public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
+            List<RegistryStoreFactory> registryFactories) {
+        this(storeFactories, artifactFactories, registryFactories, List.of());
+    }
+
+    public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
+            List<RegistryStoreFactory> registryFactories, List<LoggedModelStoreFactory> loggedModelFactories) {
         this.storeFactories = List.copyOf(requireNonNull(storeFactories, "storeFactories is null"));
         this.artifactFactories = List.copyOf(requireNonNull(artifactFactories, "artifactFactories is null"));
+        this.registryFactories = List.copyOf(requireNonNull(registryFactories, "registryFactories is null"));
+        this.loggedModelFactories = List.copyOf(requireNonNull(loggedModelFactories, "loggedModelFactories is null"));
     }
 
     /** The backends registered on the class path of this class. */
@@ -32,6 +52,10 @@ public final class Backends {
         return new Backends(
                 ServiceLoader.load(TrackingStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
                 ServiceLoader.load(ArtifactRepositoryFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList(),
+                ServiceLoader.load(RegistryStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList(),
+                ServiceLoader.load(LoggedModelStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
                         .toList());
     }
 
@@ -49,6 +73,31 @@ public final class Backends {
         TrackingStoreFactory factory = storeFactory(uri).orElseThrow(() -> SlipwayException.invalidParameter(
                 "Unsupported backend store URI '%s': the supported schemes are %s (for example sqlite:///path/to/file.db)",
                 uri, String.join(", ", storeSchemes())));
+        return factory.open(uri);
+    }
+
+    /**
+     * Opens (and migrates) the model registry store at the URI; on the tracking store's URI it shares its database.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public RegistryStore openRegistryStore(String uri) {
+        RegistryStoreFactory factory = factoryFor(uri, registryFactories, RegistryStoreFactory::schemes)
+                .orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s' for the model registry", uri));
+        return factory.open(uri);
+    }
+
+    /**
+     * Opens (and migrates) the store of MLflow 3's logged models at the URI; give it the tracking store's URI, whose
+     * experiments the models belong to.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public LoggedModelStore openLoggedModelStore(String uri) {
+        LoggedModelStoreFactory factory = factoryFor(uri, loggedModelFactories, LoggedModelStoreFactory::schemes)
+                .orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s' for logged models", uri));
         return factory.open(uri);
     }
 
@@ -70,6 +119,10 @@ public final class Backends {
     }
 
     private Optional<TrackingStoreFactory> storeFactory(String uri) {
+        return factoryFor(uri, storeFactories, TrackingStoreFactory::schemes);
+    }
+
+    private static <F> Optional<F> factoryFor(String uri, List<F> factories, Function<F, Set<String>> schemesOf) {
         int colon = uri.indexOf(':');
         if (colon <= 0) {
             return Optional.empty();
@@ -77,11 +130,11 @@ public final class Backends {
         String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
         // SQLAlchemy-style URIs name a driver after '+' (postgresql+psycopg2://); the database is what counts
         String database = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
-        Optional<TrackingStoreFactory> exact = find(scheme);
-        return exact.isPresent() ? exact : find(database);
+        Optional<F> exact = find(factories, schemesOf, scheme);
+        return exact.isPresent() ? exact : find(factories, schemesOf, database);
     }
 
-    private Optional<TrackingStoreFactory> find(String scheme) {
-        return storeFactories.stream().filter(factory -> factory.schemes().contains(scheme)).findFirst();
+    private static <F> Optional<F> find(List<F> factories, Function<F, Set<String>> schemesOf, String scheme) {
+        return factories.stream().filter(factory -> schemesOf.apply(factory).contains(scheme)).findFirst();
     }
 }

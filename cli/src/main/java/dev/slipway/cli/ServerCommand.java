@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.logged.LoggedModelService;
+import dev.slipway.core.logged.LoggedModelStore;
+import dev.slipway.core.registry.RegistryService;
+import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.TrackingService;
 import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.server.ServerOptions;
@@ -113,13 +117,29 @@ final class ServerCommand implements Callable<Integer> {
             artifacts.destination(); // fails now, not on the first upload, if no repository handles the destination
         }
         TrackingStore store = backends.openTrackingStore(storeUri);
+        RegistryStore registryStore;
+        try {
+            registryStore = backends.openRegistryStore(storeUri);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        LoggedModelStore loggedModelStore;
+        try {
+            loggedModelStore = backends.openLoggedModelStore(storeUri);
+        } catch (RuntimeException e) {
+            closeBoth(registryStore, store);
+            throw e;
+        }
         SlipwayServer server;
         try {
             TrackingService tracking = new TrackingService(store, environment.clock(), artifactRoot);
-            server = start(new ServerOptions(host, port, tracking, artifacts, serveArtifacts, allowedHosts,
-                    MAX_REQUEST_BYTES, VersionProvider.version()));
+            RegistryService registry = new RegistryService(registryStore, environment.clock());
+            LoggedModelService loggedModels = new LoggedModelService(loggedModelStore, tracking, environment.clock());
+            server = start(new ServerOptions(host, port, tracking, registry, loggedModels, artifacts, serveArtifacts,
+                    allowedHosts, MAX_REQUEST_BYTES, VersionProvider.version()));
         } catch (RuntimeException e) {
-            store.close();
+            closeAll(loggedModelStore, registryStore, store);
             throw e;
         }
 
@@ -130,13 +150,35 @@ final class ServerCommand implements Callable<Integer> {
                 try {
                     server.stop();
                 } finally {
-                    store.close();
-                    stopped.countDown();
+                    try {
+                        closeAll(loggedModelStore, registryStore, store);
+                    } finally {
+                        stopped.countDown();
+                    }
                 }
             }
         });
         stopped.await();
         return 0;
+    }
+
+    /** Closes the logged-model store, then the other two even when the first close fails. */
+    private static void closeAll(LoggedModelStore loggedModelStore, RegistryStore registryStore,
+            TrackingStore store) {
+        try {
+            loggedModelStore.close();
+        } finally {
+            closeBoth(registryStore, store);
+        }
+    }
+
+    /** Closes the registry store, then the tracking store even when the first close fails. */
+    private static void closeBoth(RegistryStore registryStore, TrackingStore store) {
+        try {
+            registryStore.close();
+        } finally {
+            store.close();
+        }
     }
 
     private SlipwayServer start(ServerOptions options) {

@@ -24,8 +24,20 @@ final class TrackingOptions {
             "Default: $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, else the local store ./.slipway/slipway.db."})
     Optional<String> trackingUri = Optional.empty();
 
-    /** Opens the chosen backend; the caller closes it. */
-    TrackingBackend open(Environment environment, Backends backends) {
+    /**
+     * Where the commands go: a server URI ({@code http(s)://}) or a store URI, the local store when nothing is set.
+     *
+     * @param uri the server or store URI
+     * @param isServer whether {@code uri} is a tracking server (else a store opened in this process)
+     */
+    record Target(String uri, boolean isServer) {}
+
+    /**
+     * Chooses the target from the option and the environment.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for a URI that is neither a server nor a known store
+     */
+    Target target(Environment environment, Backends backends) {
         Optional<String> source = Optional.empty();
         Optional<String> uri = trackingUri.map(String::trim).filter(value -> !value.isEmpty());
         if (uri.isPresent()) {
@@ -38,20 +50,29 @@ final class TrackingOptions {
             source = Optional.of("$" + SLIPWAY_TRACKING_URI);
         }
         if (uri.isEmpty()) {
-            return openStore(LocalStore.databaseUri(environment.workingDirectory()), environment, backends);
+            return new Target(LocalStore.databaseUri(environment.workingDirectory()), false);
         }
         String value = uri.get();
         String lower = value.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new HttpTrackingBackend(TrackingClient.create(value));
+            return new Target(value, true);
         }
         if (backends.hasTrackingStore(value)) {
-            return openStore(value, environment, backends);
+            return new Target(value, false);
         }
         throw SlipwayException.invalidParameter(
                 "Unsupported tracking URI '%s' (from %s): use http(s)://host:port for a tracking server, or a store URI "
                         + "with one of the schemes %s, such as sqlite:///path/to/file.db", value, source.orElseThrow(),
                 String.join(", ", backends.storeSchemes()));
+    }
+
+    /** Opens the chosen backend; the caller closes it. */
+    TrackingBackend open(Environment environment, Backends backends) {
+        Target target = target(environment, backends);
+        if (target.isServer()) {
+            return new HttpTrackingBackend(TrackingClient.create(target.uri()));
+        }
+        return openStore(target.uri(), environment, backends);
     }
 
     /**

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.ModelRegistry;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.ModelVersionsPage;
 import org.mlflow.tracking.RunsPage;
 
 /**
@@ -129,6 +131,55 @@ class MlflowJavaClientCompatibilityTest {
         assertThat(rest.get(0).getData().getParamsList()).extracting(Service.Param::getValue).containsExactly("2");
 
         assertThat(mlflow.searchRuns(List.of(experimentId), "params.index = '4'")).hasSize(1);
+    }
+
+    @Test
+    void registryRoundTripsThroughMlflowsClient() {
+        String experimentId = mlflow.createExperiment("mlflow-java-registry");
+        Service.RunInfo run = mlflow.createRun(experimentId);
+        String runId = run.getRunId();
+        // MLflow's Java client reads the registry only; models and versions are created through its raw calls
+        mlflow.sendPost("registered-models/create", "{\"name\": \"java-registry\", \"description\": \"churn\"}");
+        mlflow.sendPost("model-versions/create", "{\"name\": \"java-registry\", \"source\": \"runs:/" + runId
+                + "/model\", \"run_id\": \"" + runId + "\"}");
+        mlflow.sendPost("model-versions/create", "{\"name\": \"java-registry\", \"source\": \"s3://bucket/two\"}");
+        mlflow.sendPost("model-versions/transition-stage", "{\"name\": \"java-registry\", \"version\": \"1\", "
+                + "\"stage\": \"production\", \"archive_existing_versions\": false}");
+        mlflow.sendPost("registered-models/alias", "{\"name\": \"java-registry\", \"alias\": \"champion\", "
+                + "\"version\": \"1\"}");
+
+        ModelRegistry.RegisteredModel model = mlflow.getRegisteredModel("java-registry");
+        assertThat(model.getName()).isEqualTo("java-registry");
+        assertThat(model.getDescription()).isEqualTo("churn");
+        assertThat(model.getLatestVersionsList()).extracting(ModelRegistry.ModelVersion::getCurrentStage)
+                .containsExactlyInAnyOrder("None", "Production");
+        assertThat(model.getAliasesList()).extracting(alias -> alias.getAlias() + "=" + alias.getVersion())
+                .containsExactly("champion=1");
+
+        ModelRegistry.ModelVersion version = mlflow.getModelVersion("java-registry", "1");
+        assertThat(version.getVersion()).isEqualTo("1");
+        assertThat(version.getSource()).isEqualTo("runs:/" + runId + "/model");
+        assertThat(version.getRunId()).isEqualTo(runId);
+        assertThat(version.getStatus()).isEqualTo(ModelRegistry.ModelVersionStatus.READY);
+        assertThat(version.getAliasesList()).containsExactly("champion");
+        assertThat(mlflow.getLatestVersions("java-registry", List.of("Production")))
+                .extracting(ModelRegistry.ModelVersion::getVersion).containsExactly("1");
+        assertThat(mlflow.getLatestVersions("java-registry")).extracting(ModelRegistry.ModelVersion::getVersion)
+                .containsExactlyInAnyOrder("1", "2");
+        assertThat(mlflow.getModelVersionDownloadUri("java-registry", "1")).isEqualTo(run.getArtifactUri() + "/model");
+        assertThat(mlflow.getModelVersionDownloadUri("java-registry", "2")).isEqualTo("s3://bucket/two");
+
+        ModelVersionsPage page = mlflow.searchModelVersions("name = 'java-registry'", 1, List.of("version_number ASC"));
+        assertThat(page.getItems()).extracting(ModelRegistry.ModelVersion::getVersion).containsExactly("1");
+        assertThat(page.hasNextPage()).isTrue();
+        assertThat(page.getNextPage().getItems()).hasSize(1);
+
+        assertThatThrownBy(() -> mlflow.getRegisteredModel("no-such-model")).isInstanceOf(MlflowClientException.class)
+                .hasMessageContaining("RESOURCE_DOES_NOT_EXIST");
+        assertThatThrownBy(() -> mlflow.sendPost("model-versions/create",
+                "{\"name\": \"java-registry\", \"source\": \"file:///etc/\"}"))
+                .isInstanceOf(MlflowClientException.class)
+                .hasMessageContaining("To use a local path as a model version");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.ModelRegistry;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.RunsPage;
@@ -20,7 +21,7 @@ import org.mlflow.tracking.RunsPage;
 /**
  * {@code slipway server --backend-store-uri postgresql://... | mysql://...} end to end: a fresh database on the
  * server of {@code SLIPWAY_TEST_POSTGRES_URI} / {@code SLIPWAY_TEST_MYSQL_URI} is migrated at start and serves
- * MLflow's own Java client. Skipped, saying so, when the variable is not set.
+ * MLflow's own Java client, tracking and model registry. Skipped, saying so, when the variable is not set.
  */
 class ServerOnDatabaseServersTest {
     @TempDir
@@ -65,6 +66,14 @@ class ServerOnDatabaseServersTest {
             assertThat(page.getItems()).extracting(run -> run.getInfo().getRunId()).containsExactly(runId);
             assertThat(page.getItems().get(0).getInfo().getStatus()).isEqualTo(Service.RunStatus.FINISHED);
             assertThat(mlflow.getMetricHistory(runId, "auc")).extracting(Service.Metric::getValue).containsExactly(0.8, 0.9);
+
+            mlflow.sendPost("registered-models/create", "{\"name\": \"on-" + serverName + "\"}");
+            mlflow.sendPost("model-versions/create", "{\"name\": \"on-" + serverName + "\", \"source\": \"runs:/"
+                    + runId + "/model\", \"run_id\": \"" + runId + "\"}");
+            assertThat(mlflow.getLatestVersions("on-" + serverName)).extracting(ModelRegistry.ModelVersion::getRunId)
+                    .containsExactly(runId);
+            assertThat(mlflow.getModelVersionDownloadUri("on-" + serverName, "1"))
+                    .isEqualTo(mlflow.getRun(runId).getInfo().getArtifactUri() + "/model");
         } finally {
             execute(jdbcAdmin, user, postgres ? "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)"
                     : "DROP DATABASE IF EXISTS " + database);

@@ -2,7 +2,6 @@ package dev.slipway.client;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,21 +25,12 @@ import dev.slipway.core.tracking.ViewType;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A client of an MLflow-compatible tracking server (Slipway's or MLflow's own): experiments, runs,
@@ -67,16 +56,14 @@ import java.util.Set;
 public final class TrackingClient {
     private static final String TRACKING_API = "api/2.0/mlflow/";
     private static final String ARTIFACTS_API = "api/2.0/mlflow-artifacts/artifacts";
-    private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503, 504);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_ERROR_TEXT = 500;
 
     private final URI trackingUri;
     private final String baseUrl;
-    private final HttpClient httpClient;
-    private final RetryPolicy retryPolicy;
     private final Duration requestTimeout;
+    private final RestTransport transport;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final RegistryClient registry;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -84,8 +71,8 @@ public final class TrackingClient {
      */
     public TrackingClient(URI trackingUri, HttpClient httpClient, RetryPolicy retryPolicy, Duration requestTimeout) {
         this.trackingUri = requireNonNull(trackingUri, "trackingUri is null");
-        this.httpClient = requireNonNull(httpClient, "httpClient is null");
-        this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy is null");
+        requireNonNull(httpClient, "httpClient is null");
+        requireNonNull(retryPolicy, "retryPolicy is null");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
         String scheme = trackingUri.getScheme() == null ? "" : trackingUri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || trackingUri.getHost() == null) {
@@ -98,6 +85,8 @@ public final class TrackingClient {
             text = text.substring(0, query);
         }
         this.baseUrl = text.endsWith("/") ? text : text + "/";
+        this.transport = new RestTransport(trackingUri, baseUrl, httpClient, retryPolicy, requestTimeout);
+        this.registry = new RegistryClient(transport);
     }
 
     /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
@@ -122,6 +111,11 @@ public final class TrackingClient {
 
     public URI trackingUri() {
         return trackingUri;
+    }
+
+    /** The model registry of the same server, sharing this client's connections and retry policy. */
+    public RegistryClient registry() {
+        return registry;
     }
 
     // ---- experiments -------------------------------------------------------------------------
@@ -448,206 +442,35 @@ public final class TrackingClient {
     // ---- transport ---------------------------------------------------------------------------
 
     private JsonNode get(String endpoint, Query query) {
-        URI uri = URI.create(baseUrl + TRACKING_API + endpoint + query.encoded());
-        return expectJson(send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET()));
+        return transport.get(TRACKING_API + endpoint, query);
     }
 
     private JsonNode post(String endpoint, ObjectNode body) {
-        byte[] json;
-        try {
-            json = mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        URI uri = URI.create(baseUrl + TRACKING_API + endpoint);
-        return expectJson(send(HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofByteArray(json))));
+        return transport.post(TRACKING_API + endpoint, body);
     }
 
-    /** Sends the request, repeating it on retryable answers and broken connections. */
     private HttpResponse<InputStream> send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.build();
-        for (int retry = 0; ; retry++) {
-            boolean mayRetry = retry < retryPolicy.maxRetries();
-            HttpResponse<InputStream> response;
-            try {
-                response = httpClient.send(request, BodyHandlers.ofInputStream());
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                throw unreachable(request, e);
-            } catch (HttpTimeoutException e) {
-                throw new SlipwayException(ErrorCode.DEADLINE_EXCEEDED, String.format(
-                        "The tracking server at %s did not answer %s %s within %d s", trackingUri, request.method(),
-                        request.uri().getPath(), requestTimeout.toSeconds()), e);
-            } catch (IOException e) {
-                if (e.getCause() instanceof ConnectException) {
-                    throw unreachable(request, e);
-                }
-                if (!mayRetry) {
-                    throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE, String.format(
-                            "Request %s %s to the tracking server at %s failed: %s", request.method(),
-                            request.uri().getPath(), trackingUri, describe(e)), e);
-                }
-                pause(retryPolicy.backoff(retry));
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                        "Interrupted while waiting for the tracking server at " + trackingUri, e);
-            }
-            if (!mayRetry || !RETRYABLE_STATUSES.contains(response.statusCode())) {
-                return response;
-            }
-            discard(response);
-            pause(retryAfter(response).orElse(retryPolicy.backoff(retry)));
-        }
+        return transport.send(builder);
     }
 
     private JsonNode expectJson(HttpResponse<InputStream> response) {
-        if (response.statusCode() / 100 != 2) {
-            throw error(response);
-        }
-        String text = readBody(response);
-        JsonNode json;
-        try {
-            json = text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            json = null;
-        }
-        if (json == null || !json.isObject()) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
-                    "The tracking server at %s answered %s with something other than a JSON object: %s", trackingUri,
-                    response.request().uri().getPath(), abbreviate(text)));
-        }
-        return json;
+        return transport.expectJson(response);
     }
 
     private SlipwayException error(HttpResponse<InputStream> response) {
-        String text = readBody(response);
-        int status = response.statusCode();
-        try {
-            JsonNode json = mapper.readTree(text);
-            if (json != null && json.isObject() && json.hasNonNull("error_code")) {
-                String code = json.path("error_code").asText();
-                String message = json.path("message").asText("");
-                ErrorCode errorCode = errorCode(code);
-                if (errorCode == ErrorCode.INTERNAL_ERROR && !code.equals(ErrorCode.INTERNAL_ERROR.name())) {
-                    message = code + ": " + message;
-                }
-                return new SlipwayException(errorCode, message);
-            }
-        } catch (JsonProcessingException e) {
-            // not a JSON error body: fall through to the status-based mapping
-        }
-        String detail = text.isBlank() ? "HTTP " + status : "HTTP " + status + ": " + abbreviate(text.strip());
-        return new SlipwayException(errorCodeForStatus(status), String.format("%s %s on the tracking server at %s "
-                + "failed with %s", response.request().method(), response.request().uri().getPath(), trackingUri, detail));
-    }
-
-    private static ErrorCode errorCode(String name) {
-        for (ErrorCode code : ErrorCode.values()) {
-            if (code.name().equals(name)) {
-                return code;
-            }
-        }
-        return ErrorCode.INTERNAL_ERROR;
-    }
-
-    private static ErrorCode errorCodeForStatus(int status) {
-        return switch (status) {
-            case 400 -> ErrorCode.BAD_REQUEST;
-            case 401 -> ErrorCode.UNAUTHENTICATED;
-            case 403 -> ErrorCode.PERMISSION_DENIED;
-            case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
-            case 409 -> ErrorCode.RESOURCE_CONFLICT;
-            case 429 -> ErrorCode.REQUEST_LIMIT_EXCEEDED;
-            case 501 -> ErrorCode.NOT_IMPLEMENTED;
-            case 502, 503 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
-            case 504 -> ErrorCode.DEADLINE_EXCEEDED;
-            default -> ErrorCode.INTERNAL_ERROR;
-        };
-    }
-
-    private SlipwayException unreachable(HttpRequest request, Exception cause) {
-        return new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE, String.format(
-                "Cannot connect to the tracking server at %s (%s). Is the server running and the URI right?",
-                trackingUri, connectFailure(cause)), cause);
-    }
-
-    private static String connectFailure(Exception failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-                return "unknown host";
-            }
-            if (cause instanceof HttpConnectTimeoutException) {
-                return "connection timed out";
-            }
-        }
-        return "connection refused";
-    }
-
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }).map(wait -> wait.compareTo(Duration.ZERO) < 0 ? Duration.ZERO : wait);
-    }
-
-    private void pause(Duration wait) {
-        Duration bounded = wait.compareTo(retryPolicy.maxBackoff()) > 0 ? retryPolicy.maxBackoff() : wait;
-        try {
-            Thread.sleep(bounded.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    "Interrupted while waiting to retry a request to " + trackingUri, e);
-        }
-    }
-
-    private String readBody(HttpResponse<InputStream> response) {
-        try (InputStream body = response.body()) {
-            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-                    "Reading the answer of the tracking server at " + trackingUri + " failed: " + describe(e), e);
-        }
-    }
-
-    private static void discard(HttpResponse<InputStream> response) {
-        try (InputStream body = response.body()) {
-            body.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            // the answer is thrown away anyway
-        }
+        return transport.error(response);
     }
 
     private static Optional<String> nextPageToken(JsonNode response) {
-        JsonNode token = response.path("next_page_token");
-        return token.isTextual() && !token.textValue().isEmpty() ? Optional.of(token.textValue()) : Optional.empty();
+        return RestTransport.nextPageToken(response);
     }
 
     private static String requiredText(JsonNode response, String field) {
-        JsonNode value = response.path(field);
-        if (value.isMissingNode() || value.isNull()) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    "Malformed response from the tracking server: missing field '" + field + "'");
-        }
-        return value.asText();
-    }
-
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT) + "...";
+        return RestTransport.requiredText(response, field);
     }
 
     /** Percent-encodes everything but RFC 3986 unreserved characters. */
-    private static String encodePathSegment(String segment) {
+    static String encodePathSegment(String segment) {
         StringBuilder encoded = new StringBuilder();
         for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
@@ -662,20 +485,4 @@ public final class TrackingClient {
         return encoded.toString();
     }
 
-    /** A query string; repeated keys stand for repeated fields. */
-    private static final class Query {
-        private final StringBuilder text = new StringBuilder();
-
-        Query add(String key, String value) {
-            text.append(text.length() == 0 ? '?' : '&')
-                    .append(URLEncoder.encode(key, StandardCharsets.UTF_8))
-                    .append('=')
-                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            return this;
-        }
-
-        String encoded() {
-            return text.toString();
-        }
-    }
 }

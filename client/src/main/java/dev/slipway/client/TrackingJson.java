@@ -252,11 +252,11 @@ public final class TrackingJson {
         }
     }
 
-    private static String requiredText(JsonNode node, String field) {
+    static String requiredText(JsonNode node, String field) {
         return optionalText(node, field).orElseThrow(() -> malformed(field));
     }
 
-    private static Optional<String> optionalText(JsonNode node, String field) {
+    static Optional<String> optionalText(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull() || value.isContainerNode()) {
             return Optional.empty();
@@ -264,7 +264,7 @@ public final class TrackingJson {
         return Optional.of(value.asText());
     }
 
-    private static Optional<Long> optionalLong(JsonNode node, String field) {
+    static Optional<Long> optionalLong(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return Optional.empty();
@@ -285,7 +285,7 @@ public final class TrackingJson {
         throw malformed(field);
     }
 
-    private static SlipwayException malformed(String field) {
+    static SlipwayException malformed(String field) {
         return new SlipwayException(ErrorCode.INTERNAL_ERROR,
                 "Malformed response from the tracking server: missing or invalid field '" + field + "'");
     }

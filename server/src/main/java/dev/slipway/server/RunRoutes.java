@@ -5,6 +5,9 @@ import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.logged.LoggedModelMetric;
+import dev.slipway.core.logged.LoggedModelOutput;
+import dev.slipway.core.logged.LoggedModelService;
 import dev.slipway.core.tracking.Dataset;
 import dev.slipway.core.tracking.DatasetInput;
 import dev.slipway.core.tracking.Metric;
@@ -19,16 +22,23 @@ import dev.slipway.core.tracking.ViewType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The run endpoints of MLflow's tracking API ({@code runs/*}): lifecycle, search and logging. */
+/**
+ * The run endpoints of MLflow's tracking API ({@code runs/*}): lifecycle, search and logging. A metric logged with a
+ * {@code model_id} (MLflow 3) is also logged as a metric of that logged model, with its run and dataset.
+ */
 final class RunRoutes {
     private final TrackingService tracking;
+    private final LoggedModelService loggedModels;
     private final RequestReader reader;
 
-    RunRoutes(TrackingService tracking, RequestReader reader) {
+    RunRoutes(TrackingService tracking, LoggedModelService loggedModels, RequestReader reader) {
         this.tracking = requireNonNull(tracking, "tracking is null");
+        this.loggedModels = requireNonNull(loggedModels, "loggedModels is null");
         this.reader = requireNonNull(reader, "reader is null");
     }
 
@@ -55,7 +65,12 @@ final class RunRoutes {
     }
 
     private void get(Context ctx) {
-        sendRun(ctx, tracking.getRun(reader.read(ctx).requiredRunId()));
+        Run run = tracking.getRun(reader.read(ctx).requiredRunId());
+        List<LoggedModelOutput> outputs = loggedModels.runOutputs(run.info().runId());
+        WireFormat.send(ctx, WireFormat.object(generator -> {
+            generator.writeFieldName("run");
+            WireFormat.run(generator, run, outputs);
+        }));
     }
 
     private void update(Context ctx) {
@@ -102,7 +117,14 @@ final class RunRoutes {
     private void logMetric(Context ctx) {
         ApiRequest request = reader.read(ctx);
         String runId = request.requiredRunId();
-        tracking.logMetric(runId, metric(request));
+        Metric metric = metric(request);
+        Optional<String> modelId = request.string("model_id").filter(value -> !value.isEmpty());
+        // the model is looked up first so that a metric of an unknown model is not half logged
+        modelId.ifPresent(id -> loggedModels.getLoggedModel(id, false));
+        tracking.logMetric(runId, metric);
+        if (modelId.isPresent()) {
+            loggedModels.logLoggedModelMetrics(modelId.get(), List.of(modelMetric(runId, metric, request)));
+        }
         WireFormat.sendEmpty(ctx);
     }
 
@@ -140,15 +162,21 @@ final class RunRoutes {
         String runId = request.requiredRunId();
         List<ApiRequest> metricElements = request.objects("metrics");
         List<Metric> metrics = new ArrayList<>(metricElements.size());
+        Map<String, List<LoggedModelMetric>> modelMetrics = new LinkedHashMap<>();
         for (ApiRequest element : metricElements) {
-            metrics.add(metric(element));
+            Metric metric = metric(element);
+            metrics.add(metric);
+            element.string("model_id").filter(value -> !value.isEmpty()).ifPresent(modelId -> modelMetrics
+                    .computeIfAbsent(modelId, id -> new ArrayList<>()).add(modelMetric(runId, metric, element)));
         }
+        modelMetrics.keySet().forEach(modelId -> loggedModels.getLoggedModel(modelId, false));
         List<ApiRequest> paramElements = request.objects("params");
         List<Param> params = new ArrayList<>(paramElements.size());
         for (ApiRequest element : paramElements) {
             params.add(new Param(element.requiredString("key"), element.string("value").orElse("")));
         }
         tracking.logBatch(runId, metrics, params, request.tags("tags"));
+        modelMetrics.forEach(loggedModels::logLoggedModelMetrics);
         WireFormat.sendEmpty(ctx);
     }
 
@@ -173,6 +201,13 @@ final class RunRoutes {
     private static Metric metric(ApiRequest request) {
         return new Metric(request.requiredString("key"), request.requiredDouble("value"),
                 request.requiredInt64("timestamp"), request.int64("step", 0));
+    }
+
+    /** The logged-model side of a metric sent with a {@code model_id}: the run and dataset come along. */
+    private static LoggedModelMetric modelMetric(String runId, Metric metric, ApiRequest request) {
+        return new LoggedModelMetric(metric.key(), metric.value(), metric.timestamp(), metric.step(),
+                Optional.of(runId), request.string("dataset_name").filter(value -> !value.isEmpty()),
+                request.string("dataset_digest").filter(value -> !value.isEmpty()));
     }
 
     private static void sendRun(Context ctx, Run run) {

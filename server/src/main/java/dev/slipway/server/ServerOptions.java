@@ -3,6 +3,8 @@ package dev.slipway.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.logged.LoggedModelService;
+import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.tracking.TrackingService;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
  * @param host the interface to bind, such as {@code 127.0.0.1} or {@code 0.0.0.0}
  * @param port the port to bind; 0 picks a free ephemeral port
  * @param tracking the tracking rules over the chosen store
+ * @param registry the model registry rules over the chosen store
+ * @param loggedModels the rules of MLflow 3's logged models over the chosen store
  * @param artifacts resolves run artifact URIs, including {@code mlflow-artifacts:/} onto the destination
  * @param serveArtifacts whether the {@code mlflow-artifacts} proxy routes are served (else they answer 503)
  * @param allowedHosts extra values accepted in the Host header besides the loopback names and the bound
@@ -19,11 +23,14 @@ import java.util.List;
  * @param maxRequestBytes the largest JSON request body accepted (artifact uploads are not limited by it)
  * @param version the version string served at {@code /version}
  */
-public record ServerOptions(String host, int port, TrackingService tracking, ArtifactRepositories artifacts,
-        boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version) {
+public record ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
+        LoggedModelService loggedModels, ArtifactRepositories artifacts, boolean serveArtifacts,
+        List<String> allowedHosts, long maxRequestBytes, String version) {
     public ServerOptions {
         requireNonNull(host, "host is null");
         requireNonNull(tracking, "tracking is null");
+        requireNonNull(registry, "registry is null");
+        requireNonNull(loggedModels, "loggedModels is null");
         requireNonNull(artifacts, "artifacts is null");
         allowedHosts = List.copyOf(requireNonNull(allowedHosts, "allowedHosts is null"));
         requireNonNull(version, "version is null");

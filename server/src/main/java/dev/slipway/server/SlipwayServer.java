@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: MLflow's tracking REST API (under {@code /api/2.0/mlflow} and {@code /ajax-api/2.0/mlflow}),
+ * The HTTP server: MLflow's tracking and model registry REST API (under {@code /api/2.0/mlflow} and
+ * {@code /ajax-api/2.0/mlflow}),
  * the {@code mlflow-artifacts} proxy, {@code /health}, {@code /version}, server info and Prometheus
  * {@code /metrics}, on Javalin over Jetty.
  *
@@ -100,10 +101,13 @@ public final class SlipwayServer implements AutoCloseable {
 
         RequestReader reader = new RequestReader(options.maxRequestBytes());
         new ExperimentRoutes(options.tracking(), reader).register(config.routes);
-        new RunRoutes(options.tracking(), reader).register(config.routes);
+        new RunRoutes(options.tracking(), options.loggedModels(), reader).register(config.routes);
         new MetricRoutes(options.tracking(), reader).register(config.routes);
         new ArtifactRoutes(options.tracking(), options.artifacts(), options.serveArtifacts(), reader)
                 .register(config.routes);
+        new RegistryRoutes(options.registry(), options.tracking(), options.loggedModels(), options.artifacts(), reader)
+                .register(config.routes);
+        new LoggedModelRoutes(options.loggedModels(), options.artifacts(), reader).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
     }
 

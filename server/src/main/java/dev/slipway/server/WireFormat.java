@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.slipway.core.logged.LoggedModelOutput;
 import dev.slipway.core.tracking.Dataset;
 import dev.slipway.core.tracking.DatasetInput;
 import dev.slipway.core.tracking.Experiment;
@@ -93,6 +94,11 @@ final class WireFormat {
     }
 
     static void run(JsonGenerator generator, Run run) throws IOException {
+        run(generator, run, List.of());
+    }
+
+    /** A run with the logged models it produced ({@code outputs.model_outputs}, omitted when there are none). */
+    static void run(JsonGenerator generator, Run run, List<LoggedModelOutput> modelOutputs) throws IOException {
         generator.writeStartObject();
         generator.writeFieldName("info");
         runInfo(generator, run.info());
@@ -122,6 +128,18 @@ final class WireFormat {
             generator.writeEndArray();
         }
         generator.writeEndObject();
+        if (!modelOutputs.isEmpty()) {
+            generator.writeObjectFieldStart("outputs");
+            generator.writeArrayFieldStart("model_outputs");
+            for (LoggedModelOutput output : modelOutputs) {
+                generator.writeStartObject();
+                generator.writeStringField("model_id", output.modelId());
+                generator.writeNumberField("step", output.step());
+                generator.writeEndObject();
+            }
+            generator.writeEndArray();
+            generator.writeEndObject();
+        }
         generator.writeEndObject();
     }
 

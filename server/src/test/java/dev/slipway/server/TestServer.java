@@ -3,8 +3,14 @@ package dev.slipway.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.artifacts.LocalArtifactRepositoryFactory;
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.logged.LoggedModelService;
+import dev.slipway.core.logged.LoggedModelStore;
+import dev.slipway.core.registry.RegistryService;
+import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.TrackingService;
 import dev.slipway.core.tracking.TrackingStore;
+import dev.slipway.store.jdbc.JdbcLoggedModelStoreFactory;
+import dev.slipway.store.jdbc.JdbcRegistryStoreFactory;
 import dev.slipway.store.jdbc.JdbcTrackingStoreFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,17 +27,24 @@ final class TestServer implements AutoCloseable {
     final Path directory;
     final Path artifactDestination;
     final TrackingStore store;
+    final RegistryStore registryStore;
+    final LoggedModelStore loggedModelStore;
     final SlipwayServer server;
     final ApiClient client;
 
     private TestServer(Builder builder) {
         this.directory = builder.directory;
         this.artifactDestination = directory.resolve("mlartifacts");
-        this.store = new JdbcTrackingStoreFactory().open("sqlite://" + directory.resolve("mlflow.db").toAbsolutePath());
+        String backendUri = builder.backendUri.orElse("sqlite://" + directory.resolve("mlflow.db").toAbsolutePath());
+        this.store = new JdbcTrackingStoreFactory().open(backendUri);
+        this.registryStore = new JdbcRegistryStoreFactory().open(backendUri);
+        this.loggedModelStore = new JdbcLoggedModelStoreFactory().open(backendUri);
         TrackingService tracking = new TrackingService(store, Clock.systemUTC(), builder.defaultArtifactRoot);
+        RegistryService registry = new RegistryService(registryStore, Clock.systemUTC());
+        LoggedModelService loggedModels = new LoggedModelService(loggedModelStore, tracking, Clock.systemUTC());
         ArtifactRepositories artifacts = new ArtifactRepositories(List.of(new LocalArtifactRepositoryFactory()),
                 Optional.of(artifactDestination.toUri().toString()));
-        this.server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, artifacts,
+        this.server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, registry, loggedModels, artifacts,
                 builder.serveArtifacts, builder.allowedHosts, MAX_REQUEST_BYTES, VERSION));
         this.client = new ApiClient(server.port());
     }
@@ -49,6 +62,7 @@ final class TestServer implements AutoCloseable {
         private boolean serveArtifacts = true;
         private List<String> allowedHosts = List.of();
         private String defaultArtifactRoot = "mlflow-artifacts:/";
+        private Optional<String> backendUri = Optional.empty();
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -66,6 +80,12 @@ final class TestServer implements AutoCloseable {
 
         Builder defaultArtifactRoot(String value) {
             this.defaultArtifactRoot = value;
+            return this;
+        }
+
+        /** The backend store of both tracking and registry; default: a SQLite file in the directory. */
+        Builder backendUri(String value) {
+            this.backendUri = Optional.of(value);
             return this;
         }
 
@@ -110,6 +130,8 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        loggedModelStore.close();
+        registryStore.close();
         store.close();
     }
 }

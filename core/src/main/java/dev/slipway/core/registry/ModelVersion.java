@@ -7,11 +7,14 @@ import dev.slipway.core.tracking.Tag;
 import java.util.List;
 import java.util.Optional;
 
-/** One version of a registered model, numbered from 1. Times are epoch ms; tags by key, aliases sorted. */
+/**
+ * One version of a registered model, numbered from 1. Times are epoch ms; tags by key, aliases sorted.
+ * {@code modelId} names the MLflow 3 logged model the version was registered from.
+ */
 public record ModelVersion(String name, long version, long creationTimestamp, long lastUpdatedTimestamp,
         Optional<String> userId, ModelVersionStage currentStage, Optional<String> description, String source,
         Optional<String> runId, Optional<String> runLink, ModelVersionStatus status, List<Tag> tags,
-        List<String> aliases) {
+        List<String> aliases, Optional<String> modelId) {
     public ModelVersion {
         requireNonNull(name, "name is null");
         if (version < 1) {
@@ -26,6 +29,16 @@ public record ModelVersion(String name, long version, long creationTimestamp, lo
         requireNonNull(status, "status is null");
         tags = List.copyOf(requireNonNull(tags, "tags is null"));
         aliases = List.copyOf(requireNonNull(aliases, "aliases is null"));
+        requireNonNull(modelId, "modelId is null");
+    }
+
+    /** A version that does not come from a logged model. */
+    public ModelVersion(String name, long version, long creationTimestamp, long lastUpdatedTimestamp,
+            Optional<String> userId, ModelVersionStage currentStage, Optional<String> description, String source,
+            Optional<String> runId, Optional<String> runLink, ModelVersionStatus status, List<Tag> tags,
+            List<String> aliases) {
+        this(name, version, creationTimestamp, lastUpdatedTimestamp, userId, currentStage, description, source, runId,
+                runLink, status, tags, aliases, Optional.empty());
     }
 
     /** MLflow's RESOURCE_DOES_NOT_EXIST error for a missing (or deleted) model version. */

@@ -15,6 +15,7 @@ import dev.slipway.core.tracking.Tag;
 import dev.slipway.core.tracking.TrackingService;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,10 +36,13 @@ public final class RegistryService {
     public static final int DEFAULT_REGISTERED_MODELS_RESULTS = 100;
     public static final int MAX_MODEL_VERSIONS_RESULTS = 200_000;
     public static final int DEFAULT_MODEL_VERSIONS_RESULTS = 10_000;
+    /** How many {@code models:/} references a download URI is followed through. */
+    public static final int MAX_SOURCE_REFERENCE_DEPTH = 10;
 
     private static final Pattern ALIAS_PATTERN = Pattern.compile("^[\\w\\-]*$");
     private static final Pattern VERSION_ALIAS_PATTERN = Pattern.compile("^[vV]\\d+$");
     private static final Pattern VERSION_PATTERN = Pattern.compile("^\\d{1,18}$");
+    private static final Pattern MODEL_ID_PATTERN = Pattern.compile("^[a-zA-Z0-9][\\w\\-]{0,255}$");
 
     private final RegistryStore store;
     private final Clock clock;
@@ -134,16 +138,40 @@ public final class RegistryService {
 
     // ---- model versions ------------------------------------------------------------------------
 
+    /**
+     * Creates the next version of the model from a source that is trusted as it is (the server checks sources
+     * received over the API with {@link #createModelVersion(NewModelVersion, SourceLocations)}).
+     */
     public ModelVersion createModelVersion(NewModelVersion version) {
-        validateName(version.name());
-        if (version.source().isEmpty()) {
-            throw SlipwayException.invalidParameter(
-                    "Missing value for required parameter 'source'. See the API docs for more information about "
-                            + "request parameters.");
-        }
-        version.runId().filter(runId -> !runId.isEmpty()).ifPresent(TrackingService::validateRunId);
-        version.tags().forEach(RegistryService::validateTag);
+        validateNewVersion(version);
         return store.createModelVersion(version, clock.millis());
+    }
+
+    /**
+     * Creates the next version of the model after checking its source with MLflow's rules ({@link ModelSources}):
+     * local paths only inside the artifact directory of the version's run, no relative path references in remote
+     * URIs, {@code runs:/} naming an existing run.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for a refused source, RESOURCE_DOES_NOT_EXIST for a missing
+     *     model or run
+     */
+    public ModelVersion createModelVersion(NewModelVersion version, SourceLocations locations) {
+        validateNewVersion(version);
+        ModelSources.validate(version.source(), version.runId().filter(runId -> !runId.isEmpty()),
+                version.modelId().filter(modelId -> !modelId.isEmpty()), locations);
+        return store.createModelVersion(version, clock.millis());
+    }
+
+    /**
+     * Where a client downloads the version's files from: its source, with {@code runs:/<run_id>/<path>} resolved to
+     * the run's artifact URI plus the path and {@code models:/} references resolved to the download URI of the
+     * version they name (at most {@value #MAX_SOURCE_REFERENCE_DEPTH} references deep); any other source as it is.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST for a missing version (or a missing one it refers to),
+     *     INVALID_PARAMETER_VALUE for references nested too deeply
+     */
+    public String getModelVersionDownloadUri(String name, String version, SourceLocations locations) {
+        return downloadUri(getModelVersion(name, version).source(), locations, 0);
     }
 
     public ModelVersion getModelVersion(String name, String version) {
@@ -198,7 +226,60 @@ public final class RegistryService {
         return store.searchModelVersions(comparisons, terms, limit, PageToken.decode(pageToken));
     }
 
+    private String downloadUri(String source, SourceLocations locations, int depth) {
+        if (depth > MAX_SOURCE_REFERENCE_DEPTH) {
+            throw SlipwayException.invalidParameter("Model version source '%s' cannot be resolved: models:/ "
+                    + "references nest more than %d levels deep", source, MAX_SOURCE_REFERENCE_DEPTH);
+        }
+        Optional<ModelSources.RunReference> run = ModelSources.parseRunsUri(source);
+        if (run.isPresent()) {
+            String root = locations.runArtifactUri(run.get().runId());
+            if (run.get().path().isEmpty()) {
+                return root;
+            }
+            return (root.endsWith("/") ? root : root + "/") + run.get().path();
+        }
+        Optional<ModelSources.ModelReference> reference = ModelSources.parseModelsUri(source);
+        if (reference.isEmpty()) {
+            return source;
+        }
+        String name = reference.get().name();
+        String selector = reference.get().selector();
+        return switch (reference.get().kind()) {
+            case VERSION -> downloadUri(getModelVersion(name, selector).source(), locations, depth + 1);
+            case ALIAS -> downloadUri(getModelVersionByAlias(name, selector).source(), locations, depth + 1);
+            case STAGE -> downloadUri(getLatestVersions(name, List.of(selector)).stream().findFirst()
+                    .orElseThrow(() -> SlipwayException.notFound("No versions of registered model '%s' in stage '%s'",
+                            name, selector)).source(), locations, depth + 1);
+            case LATEST -> downloadUri(getLatestVersions(name, List.of()).stream()
+                    .max(Comparator.comparingLong(ModelVersion::version))
+                    .orElseThrow(() -> SlipwayException.notFound("Registered model '%s' has no versions", name))
+                    .source(), locations, depth + 1);
+            case LOGGED_MODEL -> locations.loggedModelArtifactUri(name).orElse(source);
+        };
+    }
+
+    private static void validateNewVersion(NewModelVersion version) {
+        validateName(version.name());
+        if (version.source().isEmpty()) {
+            throw SlipwayException.invalidParameter(
+                    "Missing value for required parameter 'source'. See the API docs for more information about "
+                            + "request parameters.");
+        }
+        version.runId().filter(runId -> !runId.isEmpty()).ifPresent(TrackingService::validateRunId);
+        version.modelId().filter(modelId -> !modelId.isEmpty()).ifPresent(RegistryService::validateModelId);
+        version.tags().forEach(RegistryService::validateTag);
+    }
+
     // ---- rules ---------------------------------------------------------------------------------
+
+    /** A logged model id (MLflow 3, such as {@code m-0123abcd}): the run id rule, named for the field. */
+    public static void validateModelId(String modelId) {
+        if (!MODEL_ID_PATTERN.matcher(modelId).matches()) {
+            throw SlipwayException.invalidParameter("Invalid value '%s' for parameter 'model_id' supplied: a model id "
+                    + "is a letter or digit followed by at most 255 letters, digits, '_' or '-'.", modelId);
+        }
+    }
 
     /** A registered model name is required and at most {@value #MAX_NAME_LENGTH} characters. */
     public static void validateName(String name) {

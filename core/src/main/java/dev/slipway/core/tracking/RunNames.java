@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** Generates MLflow-style run names such as {@code brave-otter-417}. */
-final class RunNames {
+public final class RunNames {
     private static final List<String> ADJECTIVES = List.of("able", "amber", "bold", "brave", "bright", "calm", "clever",
             "crisp", "dapper", "eager", "fair", "gentle", "glossy", "honest", "jolly", "keen", "lucky", "merry", "nimble",
             "polite", "quick", "quiet", "rare", "sharp", "shy", "silent", "smooth", "spry", "stately", "sunny", "swift",
@@ -16,7 +16,8 @@ final class RunNames {
 
     private RunNames() {}
 
-    static String generate(RandomGenerator random) {
+    /** A random {@code adjective-noun-NNN} name, as MLflow gives unnamed runs and logged models. */
+    public static String generate(RandomGenerator random) {
         return ADJECTIVES.get(random.nextInt(ADJECTIVES.size())) + "-" + NOUNS.get(random.nextInt(NOUNS.size())) + "-"
                 + random.nextInt(1000);
     }

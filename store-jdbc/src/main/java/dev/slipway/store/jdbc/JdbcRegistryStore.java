@@ -39,7 +39,7 @@ public final class JdbcRegistryStore implements RegistryStore {
     private static final int IN_CHUNK = 500;
     private static final String MODEL_COLUMNS = "name, creation_time, last_updated_time, description";
     private static final String VERSION_COLUMNS = "name, version, creation_time, last_updated_time, description, "
-            + "user_id, current_stage, source, run_id, run_link, status";
+            + "user_id, current_stage, source, run_id, run_link, status, model_id";
     private static final String[] MODEL_TABLES = {"registered_models", "registered_model_tags", "model_versions",
             "model_version_tags", "registered_model_aliases"};
 
@@ -195,7 +195,7 @@ public final class JdbcRegistryStore implements RegistryStore {
                 }
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, name);
                 statement.setLong(2, number);
                 statement.setLong(3, time);
@@ -207,6 +207,7 @@ public final class JdbcRegistryStore implements RegistryStore {
                 setOptionalString(statement, 9, version.runId());
                 setOptionalString(statement, 10, version.runLink());
                 statement.setString(11, ModelVersionStatus.READY.name());
+                setOptionalString(statement, 12, version.modelId());
                 statement.executeUpdate();
             }
             for (Tag tag : lastValuePerKey(version.tags())) {
@@ -577,7 +578,8 @@ public final class JdbcRegistryStore implements RegistryStore {
                 version.creationTimestamp(), version.lastUpdatedTimestamp(), version.userId(), version.currentStage(),
                 version.description(), version.source(), version.runId(), version.runLink(), version.status(),
                 tags.getOrDefault(version.name(), Map.of()).getOrDefault(version.version(), List.of()),
-                aliases.getOrDefault(version.name(), Map.of()).getOrDefault(version.version(), List.of())))
+                aliases.getOrDefault(version.name(), Map.of()).getOrDefault(version.version(), List.of()),
+                version.modelId()))
                 .toList();
     }
 
@@ -627,7 +629,7 @@ public final class JdbcRegistryStore implements RegistryStore {
                 ModelVersionStage.parse(resultSet.getString(7)), Optional.ofNullable(resultSet.getString(5)),
                 resultSet.getString(8), Optional.ofNullable(resultSet.getString(9)),
                 Optional.ofNullable(resultSet.getString(10)), ModelVersionStatus.valueOf(resultSet.getString(11)),
-                tags, aliases);
+                tags, aliases, Optional.ofNullable(resultSet.getString(12)));
     }
 
     // ---- plumbing ------------------------------------------------------------------------------

@@ -254,6 +254,26 @@ abstract class AbstractRegistryStoreTest {
         assertThat(bare.runLink()).isEmpty();
         assertThat(bare.description()).isEmpty();
         assertThat(bare.userId()).isEmpty();
+        assertThat(bare.modelId()).isEmpty();
+    }
+
+    @Test
+    void versionKeepsTheLoggedModelItWasRegisteredFrom() {
+        String name = uniqueName("logged");
+        registry.createRegisteredModel(name, Optional.empty(), List.of());
+        ModelVersion version = registry.createModelVersion(new NewModelVersion(name, "models:/m-0123abcd",
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.of("m-0123abcd")));
+
+        assertThat(version.modelId()).contains("m-0123abcd");
+        assertThat(registry.getModelVersion(name, "1").modelId()).contains("m-0123abcd");
+        assertThat(registry.getLatestVersions(name, List.of())).extracting(ModelVersion::modelId)
+                .containsExactly(Optional.of("m-0123abcd"));
+        assertThat(searchVersions("name = '" + name + "'")).extracting(ModelVersion::modelId)
+                .containsExactly(Optional.of("m-0123abcd"));
+        assertThatThrownBy(() -> registry.createModelVersion(new NewModelVersion(name, "s3://b/m", Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.of("bad/id"))))
+                .hasMessageContaining("'model_id'");
     }
 
     @Test

@@ -41,6 +41,11 @@ final class ServerDatabases {
         return new JdbcRegistryStoreFactory().open(createDatabase());
     }
 
+    /** The URI of a new empty database, for tests that open several stores on one database. */
+    synchronized String emptyDatabaseUri() {
+        return createDatabase();
+    }
+
     /** Creates an empty database and returns its URI. */
     private String createDatabase() {
         String database = "slipway_t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());

@@ -1,0 +1,58 @@
+package dev.slipway.models.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PreprocessingTest {
+    @Test
+    void eachColumnIsOneRankOneInputAndFeaturesFollowColumnOrder() throws Exception {
+        GraphBuilder graph = new GraphBuilder("preprocessing");
+        String features = Preprocessing.write(graph, List.of(
+                new ColumnEncoding.Numeric("age", 40f, 0f, 1f),
+                new ColumnEncoding.Categorical("city", List.of("", "Oslo", "Rome")),
+                new ColumnEncoding.Numeric("income", 2f, 1f, 0.5f)));
+        graph.nodeWithOutputs("Identity", "", List.of(features), List.of(graph.reserve("encoded")));
+        graph.addOutput("encoded", DataType.FLOAT, -1, 5);
+        ModelProto model = graph.build("test", "1", Map.of());
+
+        assertThat(model.getGraph().getInputList()).extracting(ValueInfoProto::getName)
+                .containsExactly("age", "city", "income");
+        for (ValueInfoProto input : model.getGraph().getInputList()) {
+            assertThat(input.getType().getTensorType().getShape().getDimCount()).isEqualTo(1);
+            assertThat(input.getType().getTensorType().getShape().getDim(0).getDimParam()).isEqualTo("N");
+        }
+        assertThat(model.getGraph().getInput(1).getType().getTensorType().getElemType())
+                .isEqualTo(DataType.STRING.getNumber());
+
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions());
+                OnnxTensor age = OnnxTensor.createTensor(environment, new float[] {30f, Float.NaN, 50f});
+                OnnxTensor city = OnnxTensor.createTensor(environment, new String[] {"Rome", "", "Paris"});
+                OnnxTensor income = OnnxTensor.createTensor(environment, new float[] {3f, 5f, Float.NaN});
+                OrtSession.Result result = session.run(Map.of("age", age, "city", city, "income", income))) {
+            float[][] values = (float[][]) result.get("encoded").get().getValue();
+            assertThat(values).isDeepEqualTo(new float[][] {
+                {30f, 0f, 0f, 1f, 1f},
+                {40f, 1f, 0f, 0f, 2f},
+                {50f, 0f, 0f, 0f, 0.5f}});
+        }
+    }
+
+    @Test
+    void aValueNameCannotBeUsedTwice() {
+        GraphBuilder graph = new GraphBuilder("g");
+        graph.addInput("label", DataType.FLOAT, -1);
+        assertThatThrownBy(() -> graph.reserve("label")).hasMessageContaining("'label' is used twice");
+        assertThat(graph.uniqueName("label")).isEqualTo("label_1");
+    }
+}
