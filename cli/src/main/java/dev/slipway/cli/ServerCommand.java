@@ -4,12 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
-import dev.slipway.core.logged.LoggedModelService;
-import dev.slipway.core.logged.LoggedModelStore;
-import dev.slipway.core.registry.RegistryService;
-import dev.slipway.core.registry.RegistryStore;
-import dev.slipway.core.tracking.TrackingService;
-import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.server.ServerOptions;
 import dev.slipway.server.SlipwayServer;
 import java.net.BindException;
@@ -116,30 +110,14 @@ final class ServerCommand implements Callable<Integer> {
         if (serveArtifacts) {
             artifacts.destination(); // fails now, not on the first upload, if no repository handles the destination
         }
-        TrackingStore store = backends.openTrackingStore(storeUri);
-        RegistryStore registryStore;
-        try {
-            registryStore = backends.openRegistryStore(storeUri);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        LoggedModelStore loggedModelStore;
-        try {
-            loggedModelStore = backends.openLoggedModelStore(storeUri);
-        } catch (RuntimeException e) {
-            closeBoth(registryStore, store);
-            throw e;
-        }
+        BackendServices services = BackendServices.open(backends, storeUri, artifactRoot, environment.clock());
         SlipwayServer server;
         try {
-            TrackingService tracking = new TrackingService(store, environment.clock(), artifactRoot);
-            RegistryService registry = new RegistryService(registryStore, environment.clock());
-            LoggedModelService loggedModels = new LoggedModelService(loggedModelStore, tracking, environment.clock());
-            server = start(new ServerOptions(host, port, tracking, registry, loggedModels, artifacts, serveArtifacts,
-                    allowedHosts, MAX_REQUEST_BYTES, VersionProvider.version()));
+            server = start(new ServerOptions(host, port, services.tracking(), services.registry(),
+                    services.loggedModels(), artifacts, serveArtifacts, allowedHosts, MAX_REQUEST_BYTES,
+                    VersionProvider.version()));
         } catch (RuntimeException e) {
-            closeAll(loggedModelStore, registryStore, store);
+            BackendServices.closeAll(List.of(services), e);
             throw e;
         }
 
@@ -151,7 +129,7 @@ final class ServerCommand implements Callable<Integer> {
                     server.stop();
                 } finally {
                     try {
-                        closeAll(loggedModelStore, registryStore, store);
+                        services.close();
                     } finally {
                         stopped.countDown();
                     }
@@ -160,25 +138,6 @@ final class ServerCommand implements Callable<Integer> {
         });
         stopped.await();
         return 0;
-    }
-
-    /** Closes the logged-model store, then the other two even when the first close fails. */
-    private static void closeAll(LoggedModelStore loggedModelStore, RegistryStore registryStore,
-            TrackingStore store) {
-        try {
-            loggedModelStore.close();
-        } finally {
-            closeBoth(registryStore, store);
-        }
-    }
-
-    /** Closes the registry store, then the tracking store even when the first close fails. */
-    private static void closeBoth(RegistryStore registryStore, TrackingStore store) {
-        try {
-            registryStore.close();
-        } finally {
-            store.close();
-        }
     }
 
     private SlipwayServer start(ServerOptions options) {

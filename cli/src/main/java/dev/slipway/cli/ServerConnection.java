@@ -4,15 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.artifacts.ArtifactRepositories;
-import dev.slipway.core.logged.LoggedModelService;
-import dev.slipway.core.logged.LoggedModelStore;
-import dev.slipway.core.registry.RegistryService;
-import dev.slipway.core.registry.RegistryStore;
-import dev.slipway.core.tracking.TrackingService;
-import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.server.ServerOptions;
 import dev.slipway.server.SlipwayServer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,56 +52,24 @@ final class ServerConnection implements AutoCloseable {
         if (System.getProperty(SERVER_LOG_LEVEL) == null) {
             System.setProperty(SERVER_LOG_LEVEL, "warn");
         }
-        List<AutoCloseable> opened = new ArrayList<>();
+        ArtifactRepositories artifacts = backends.artifactRepositories(
+                Optional.of(LocalStore.artifacts(environment.workingDirectory()).toString()));
+        BackendServices services = BackendServices.open(backends, storeUri, ArtifactRepositories.PROXY_SCHEME + ":/",
+                environment.clock());
         try {
-            ArtifactRepositories artifacts = backends.artifactRepositories(
-                    Optional.of(LocalStore.artifacts(environment.workingDirectory()).toString()));
-            TrackingStore store = backends.openTrackingStore(storeUri);
-            opened.add(0, store);
-            RegistryStore registryStore = backends.openRegistryStore(storeUri);
-            opened.add(0, registryStore);
-            LoggedModelStore loggedModelStore = backends.openLoggedModelStore(storeUri);
-            opened.add(0, loggedModelStore);
-            TrackingService tracking = new TrackingService(store, environment.clock(),
-                    ArtifactRepositories.PROXY_SCHEME + ":/");
-            RegistryService registry = new RegistryService(registryStore, environment.clock());
-            LoggedModelService loggedModels = new LoggedModelService(loggedModelStore, tracking, environment.clock());
-            SlipwayServer server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, registry,
-                    loggedModels, artifacts, true, List.of(), MAX_REQUEST_BYTES, VersionProvider.version()));
-            opened.add(0, server);
-            return new ServerConnection(TrackingClient.create("http://127.0.0.1:" + server.port()), storeUri, opened);
+            SlipwayServer server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, services.tracking(),
+                    services.registry(), services.loggedModels(), artifacts, true, List.of(), MAX_REQUEST_BYTES,
+                    VersionProvider.version()));
+            return new ServerConnection(TrackingClient.create("http://127.0.0.1:" + server.port()), storeUri,
+                    List.of(server, services));
         } catch (RuntimeException e) {
-            closeAll(opened, e);
+            BackendServices.closeAll(List.of(services), e);
             throw e;
         }
     }
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Closing the local tracking server failed: " + e.getMessage(), e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> resources, RuntimeException cause) {
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                cause.addSuppressed(e);
-            }
-        }
+        BackendServices.closeInOrder(resources, "Closing the local tracking server failed");
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * A parsed model URI, the ways MLflow names a model: {@code models:/name/3} (a version), {@code models:/name@alias},
  * {@code models:/name/Production} (the latest version in a stage), {@code models:/name/latest} (the highest version),
- * {@code runs:/<run_id>/path} (a folder of a run's artifacts), and anything else as an artifact location: an
+ * {@code models:/m-<id>} (an MLflow 3 logged model, whose ids start with {@code m-}), {@code runs:/<run_id>/path} (a folder of a run's artifacts), and anything else as an artifact location: an
  * {@code mlflow-artifacts:/} URI, a {@code file:} URI or a plain folder.
  */
 public sealed interface ModelUri {
@@ -26,6 +26,9 @@ public sealed interface ModelUri {
 
     /** {@code models:/name/<stage>}; absent stage means {@code latest}: the highest version in any stage. */
     record RegistryLatest(String text, String name, Optional<ModelVersionStage> stage) implements ModelUri {}
+
+    /** {@code models:/<model_id>}: an MLflow 3 logged model, by an id that starts with {@code m-}. */
+    record LoggedModel(String text, String modelId) implements ModelUri {}
 
     /** {@code runs:/<run_id>/path}; the path may be empty (the run's whole artifact tree). */
     record RunArtifacts(String text, String runId, String path) implements ModelUri {}
@@ -65,6 +68,13 @@ public sealed interface ModelUri {
                 throw malformedModels(uri);
             }
             return new RegistryAlias(uri, name, alias);
+        }
+        if (rest.startsWith("m-") && !rest.contains("/")) {
+            // MLflow's logged-model ids are "m-" and hex digits; accept the characters of run ids after the prefix
+            if (!rest.matches("m-[\\w\\-]{1,254}")) {
+                throw malformedModels(uri);
+            }
+            return new LoggedModel(uri, rest);
         }
         int slash = rest.lastIndexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
@@ -122,6 +132,7 @@ public sealed interface ModelUri {
 
     private static SlipwayException malformedModels(String uri) {
         return SlipwayException.invalidParameter("Invalid model URI '%s': expected models:/<name>/<version>, "
-                + "models:/<name>@<alias>, models:/<name>/<stage> or models:/<name>/latest", uri);
+                + "models:/<name>@<alias>, models:/<name>/<stage>, models:/<name>/latest or models:/m-<logged model id>",
+                uri);
     }
 }

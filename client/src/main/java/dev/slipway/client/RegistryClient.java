@@ -51,6 +51,7 @@ public final class RegistryClient {
                 transport.object().put("name", name).put("new_name", newName)).path("registered_model"));
     }
 
+    /** Sets the description; an absent one clears it, as on MLflow's server. */
     public RegisteredModel updateRegisteredModel(String name, Optional<String> description) {
         ObjectNode body = transport.object().put("name", name);
         description.ifPresent(value -> body.put("description", value));
@@ -141,6 +142,7 @@ public final class RegistryClient {
         return RegistryJson.modelVersion(get("model-versions/get", versionQuery(name, version)).path("model_version"));
     }
 
+    /** Sets the description; an absent one clears it, as on MLflow's server. */
     public ModelVersion updateModelVersion(String name, long version, Optional<String> description) {
         ObjectNode body = versionBody(name, version);
         description.ifPresent(value -> body.put("description", value));

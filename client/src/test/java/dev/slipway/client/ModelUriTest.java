@@ -29,6 +29,32 @@ class ModelUriTest {
     }
 
     @Test
+    void parsesALoggedModelIdWithoutASlash() {
+        assertThat(ModelUri.parse("models:/m-0123456789abcdef0123456789abcdef"))
+                .isEqualTo(new ModelUri.LoggedModel("models:/m-0123456789abcdef0123456789abcdef",
+                        "m-0123456789abcdef0123456789abcdef"));
+        assertThat(ModelUri.parse("models:///m-42")).isEqualTo(new ModelUri.LoggedModel("models:///m-42", "m-42"));
+    }
+
+    @Test
+    void registryUrisOfModelsNamedLikeLoggedModelIdsKeepTheirMeaning() {
+        assertThat(ModelUri.parse("models:/m-churn/2")).isEqualTo(new ModelUri.RegistryVersion("models:/m-churn/2",
+                "m-churn", 2));
+        assertThat(ModelUri.parse("models:/m-churn@prod"))
+                .isEqualTo(new ModelUri.RegistryAlias("models:/m-churn@prod", "m-churn", "prod"));
+        assertThat(ModelUri.parse("models:/m-churn/latest")).isInstanceOf(ModelUri.RegistryLatest.class);
+    }
+
+    @Test
+    void rejectsMalformedLoggedModelIdsWithTheAcceptedForms() {
+        for (String bad : new String[] {"models:/m-", "models:/m-a b", "models:/m-x!y", "models:/m-abc/"}) {
+            assertThatThrownBy(() -> ModelUri.parse(bad)).as(bad).isInstanceOf(SlipwayException.class)
+                    .hasMessageContaining("Invalid model URI '" + bad + "'")
+                    .hasMessageContaining("models:/m-<logged model id>");
+        }
+    }
+
+    @Test
     void parsesRunUrisWithAndWithoutPath() {
         assertThat(ModelUri.parse("runs:/abc123/model/")).isEqualTo(new ModelUri.RunArtifacts("runs:/abc123/model/",
                 "abc123", "model"));
