@@ -174,6 +174,15 @@ class ModelCommandsTest {
         assertThat(text.exitCode()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(text.err()).contains("x2").contains("abc");
 
+        // a model folder whose ONNX file does not parse: one message naming the file
+        assertThat(run("models", "download", "models:/churn/1", "-o", "broken").exitCode()).isZero();
+        Files.write(folder.resolve("broken/model.onnx"), new byte[] {1, 2, 3, 4, 5});
+        CliRun broken = run("models", "predict", "-m", folder.resolve("broken").toString(), "--input", "holdout.csv",
+                "--output", "out.csv", "--exclude-column", "churn");
+        assertThat(broken.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(broken.err()).contains("model.onnx").doesNotContain("Exception");
+        assertThat(folder.resolve("out.csv")).doesNotExist();
+
         CliRun badUri = run("models", "predict", "-m", "models:/churn", "--input", "text.csv", "--output", "out.csv");
         assertThat(badUri.exitCode()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(badUri.err()).contains("models:/<name>@<alias>");

@@ -88,6 +88,23 @@ class RegistryClientTest {
     }
 
     @Test
+    void namesWithSpacesSymbolsAndUnicodeTravelIntactInQueriesAndBodies() {
+        String name = unique("churn model +&%=?#é中");
+        createModel(name);
+        createVersion(name, "s3://bucket/model");
+        registry.setAlias(name, "prod", 1);
+
+        assertThat(registry.getRegisteredModel(name).name()).isEqualTo(name);
+        assertThat(registry.getModelVersion(name, 1).name()).isEqualTo(name);
+        assertThat(registry.getModelVersionByAlias(name, "prod").version()).isEqualTo(1);
+        assertThat(registry.getModelVersionDownloadUri(name, 1)).isEqualTo("s3://bucket/model");
+        assertThat(registry.searchAllModelVersions(Optional.of("name = '" + name + "'"), List.of()))
+                .extracting(ModelVersion::name).containsExactly(name);
+        registry.deleteRegisteredModel(name);
+        assertFails(() -> registry.getRegisteredModel(name), ErrorCode.RESOURCE_DOES_NOT_EXIST, name);
+    }
+
+    @Test
     void duplicateModelNameFailsWithResourceAlreadyExists() {
         String name = unique("twice");
         createModel(name);

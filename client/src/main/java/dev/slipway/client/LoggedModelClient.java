@@ -10,6 +10,7 @@ import dev.slipway.core.logged.DatasetFilter;
 import dev.slipway.core.logged.LoggedModel;
 import dev.slipway.core.logged.LoggedModelService.OrderTerm;
 import dev.slipway.core.logged.LoggedModelStatus;
+import dev.slipway.core.tracking.Metric;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Tag;
@@ -151,6 +152,30 @@ public final class LoggedModelClient {
         ObjectNode body = transport.object();
         body.set("params", params(params));
         transport.post(modelPath(modelId) + "/params", body);
+    }
+
+    /**
+     * Logs metric values of the run that are also values of the model, computed on the dataset when given, as MLflow
+     * 3 does ({@code runs/log-batch} with each metric's {@code model_id}): they show in the run's metrics and in the
+     * model's. At most 1000 metrics per call.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST for a missing run or model
+     */
+    public void logMetrics(String runId, String modelId, Optional<DatasetFilter> dataset, List<Metric> metrics) {
+        if (modelId.isEmpty()) {
+            throw SlipwayException.invalidParameter("Missing value for required parameter 'model_id'");
+        }
+        ObjectNode body = transport.object().put("run_id", runId);
+        ArrayNode metricArray = body.putArray("metrics");
+        for (Metric metric : metrics) {
+            ObjectNode node = TrackingJson.toJson(metric).put("model_id", modelId);
+            dataset.ifPresent(value -> {
+                node.put("dataset_name", value.datasetName());
+                value.datasetDigest().ifPresent(digest -> node.put("dataset_digest", digest));
+            });
+            metricArray.add(node);
+        }
+        transport.post("api/2.0/mlflow/runs/log-batch", body);
     }
 
     private ArrayNode params(List<Param> params) {

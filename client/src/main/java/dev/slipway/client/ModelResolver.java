@@ -20,8 +20,9 @@ import java.util.Optional;
 
 /**
  * Turns a model URI ({@link ModelUri}) into a folder on this machine: registry URIs through the server's registry
- * and download URI, run URIs through the run's artifact location, {@code mlflow-artifacts:} locations through the
- * server's artifact proxy, and local folders as they are. Thread-safe.
+ * and download URI, logged-model URIs ({@code models:/m-...}) through the logged model's artifact URI, run URIs
+ * through the run's artifact location, {@code mlflow-artifacts:} locations through the server's artifact proxy, and
+ * local folders as they are. Thread-safe.
  */
 public final class ModelResolver {
     private static final int MAX_FILES = 100_000;
@@ -45,7 +46,7 @@ public final class ModelResolver {
     /**
      * Finds where the model's files are without downloading them.
      *
-     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST for an unknown model, version, alias or run;
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST for an unknown model, version, alias, logged model or run;
      *     INVALID_PARAMETER_VALUE for a malformed URI
      */
     public ResolvedModel resolve(String modelUri) {
@@ -64,6 +65,10 @@ public final class ModelResolver {
                             latest.name(), latest.stage().map(stage -> " in stage " + stage.wireName()).orElse("")));
             return fromVersion(uri, newest);
         }
+        if (uri instanceof ModelUri.LoggedModel logged) {
+            String location = server(uri).loggedModels().getLoggedModel(logged.modelId()).info().artifactUri();
+            return new ResolvedModel(uri, location, Optional.empty());
+        }
         if (uri instanceof ModelUri.RunArtifacts run) {
             String root = server(uri).getRun(run.runId()).info().artifactUri();
             String location = run.path().isEmpty() ? root : stripTrailingSlash(root) + "/" + run.path();
@@ -76,13 +81,14 @@ public final class ModelResolver {
      * Resolves the model and makes its files available as a local folder: a local location is returned as it is;
      * a remote one is downloaded into {@code downloadRoot} (created if needed).
      *
-     * @throws SlipwayException as {@link #resolve}, and RESOURCE_DOES_NOT_EXIST if the location holds no files
+     * @throws SlipwayException as {@link #resolve}; RESOURCE_DOES_NOT_EXIST if the location holds no files;
+     *     INVALID_PARAMETER_VALUE for a location this machine cannot read (such as {@code s3://})
      */
     public Path localFolder(ResolvedModel model, Path downloadRoot) {
         String location = model.location();
         String lower = location.toLowerCase(Locale.ROOT);
         if (lower.startsWith(ArtifactRepositories.PROXY_SCHEME + ":")) {
-            String path = ArtifactRepositories.proxyPath(location);
+            String path = stripTrailingSlash(ArtifactRepositories.proxyPath(location));
             TrackingClient server = server(model.uri());
             int files = downloadProxied(server, path, downloadRoot, 0);
             if (files == 0) {
@@ -93,9 +99,12 @@ public final class ModelResolver {
         Path local = localPath(location).orElseThrow(() -> SlipwayException.invalidParameter(
                 "Cannot read the model at '%s' (from %s): only mlflow-artifacts:, file: and local folders are "
                         + "supported", location, model.uri().text()));
+        String from = location.equals(model.uri().text()) ? "" : " (from " + model.uri().text() + ")";
         if (!Files.isDirectory(local)) {
-            throw SlipwayException.notFound("No model folder at '%s'%s", local,
-                    location.equals(model.uri().text()) ? "" : " (from " + model.uri().text() + ")");
+            throw SlipwayException.notFound("No model folder at '%s'%s", local, from);
+        }
+        if (isEmpty(local)) {
+            throw SlipwayException.notFound("No model files at '%s'%s", local, from);
         }
         return local;
     }
@@ -107,22 +116,31 @@ public final class ModelResolver {
 
     private int downloadProxied(TrackingClient server, String path, Path target, int downloaded) {
         int count = downloaded;
-        for (FileInfo file : server.listProxiedArtifacts(Optional.of(path))) {
+        Optional<String> folder = path.isEmpty() ? Optional.empty() : Optional.of(path);
+        for (FileInfo file : server.listProxiedArtifacts(folder)) {
             String name = baseName(file.path());
             if (name.isEmpty() || name.equals(".") || name.equals("..")) {
                 throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                         "The artifact server listed an invalid file name '" + file.path() + "' under " + path);
             }
             if (file.isDir()) {
-                count = downloadProxied(server, path + "/" + name, target.resolve(name), count);
+                count = downloadProxied(server, child(path, name), target.resolve(name), count);
             } else {
                 if (++count > MAX_FILES) {
                     throw SlipwayException.invalidParameter("The model at '%s' has more than %d files", path, MAX_FILES);
                 }
-                server.downloadArtifact(path + "/" + name, target.resolve(name));
+                server.downloadArtifact(child(path, name), target.resolve(name));
             }
         }
         return count;
+    }
+
+    private static boolean isEmpty(Path folder) {
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw SlipwayException.invalidParameter("Cannot read the model folder '%s': %s", folder, e.getMessage());
+        }
     }
 
     private static Optional<Path> localPath(String location) {
@@ -151,6 +169,10 @@ public final class ModelResolver {
     private TrackingClient server(ModelUri uri) {
         return client.orElseThrow(() -> SlipwayException.invalidParameter(
                 "'%s' names a model on a tracking server, but no tracking server is configured", uri.text()));
+    }
+
+    private static String child(String folder, String name) {
+        return folder.isEmpty() ? name : folder + "/" + name;
     }
 
     private static String baseName(String path) {

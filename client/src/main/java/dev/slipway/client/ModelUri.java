@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A parsed model URI, the ways MLflow names a model: {@code models:/name/3} (a version), {@code models:/name@alias},
  * {@code models:/name/Production} (the latest version in a stage), {@code models:/name/latest} (the highest version),
- * {@code models:/m-<id>} (an MLflow 3 logged model, whose ids start with {@code m-}), {@code runs:/<run_id>/path} (a folder of a run's artifacts), and anything else as an artifact location: an
+ * {@code models:/m-<id>} (an MLflow 3 logged model, whose ids start with {@code m-}), {@code runs:/<run_id>/path}
+ * (a folder of a run's artifacts), and anything else as an artifact location: an
  * {@code mlflow-artifacts:/} URI, a {@code file:} URI or a plain folder.
  */
 public sealed interface ModelUri {
@@ -132,7 +133,7 @@ public sealed interface ModelUri {
 
     private static SlipwayException malformedModels(String uri) {
         return SlipwayException.invalidParameter("Invalid model URI '%s': expected models:/<name>/<version>, "
-                + "models:/<name>@<alias>, models:/<name>/<stage>, models:/<name>/latest or models:/m-<logged model id>",
-                uri);
+                + "models:/<name>@<alias>, models:/<name>/<stage>, models:/<name>/latest or "
+                + "models:/m-<logged model id>", uri);
     }
 }

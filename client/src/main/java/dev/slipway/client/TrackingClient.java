@@ -64,6 +64,7 @@ public final class TrackingClient {
     private final RestTransport transport;
     private final ObjectMapper mapper = new ObjectMapper();
     private final RegistryClient registry;
+    private final LoggedModelClient loggedModels;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -87,6 +88,7 @@ public final class TrackingClient {
         this.baseUrl = text.endsWith("/") ? text : text + "/";
         this.transport = new RestTransport(trackingUri, baseUrl, httpClient, retryPolicy, requestTimeout);
         this.registry = new RegistryClient(transport);
+        this.loggedModels = new LoggedModelClient(transport);
     }
 
     /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
@@ -116,6 +118,11 @@ public final class TrackingClient {
     /** The model registry of the same server, sharing this client's connections and retry policy. */
     public RegistryClient registry() {
         return registry;
+    }
+
+    /** MLflow 3's logged models of the same server, sharing this client's connections and retry policy. */
+    public LoggedModelClient loggedModels() {
+        return loggedModels;
     }
 
     // ---- experiments -------------------------------------------------------------------------

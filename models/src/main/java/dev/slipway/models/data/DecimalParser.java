@@ -3,7 +3,7 @@ package dev.slipway.models.data;
 /**
  * Parses a decimal number from a range of chars without creating a String on the common path.
  *
- * <p>Numbers with at most 15 significant digits and a decimal exponent within [-22, 22] are
+ * <p>Numbers whose digits form an integer below 2^53 and whose decimal exponent is within [-22, 22] are
  * computed exactly with one double multiplication or division (Clinger's fast path), which gives
  * the correctly rounded result; everything else (long mantissas, huge exponents, NaN, Infinity,
  * hexadecimal) falls back to {@link Double#parseDouble(String)}. Surrounding spaces are ignored.
@@ -25,101 +25,71 @@ final class DecimalParser {
      * @throws NumberFormatException if the range is empty or is not a number
      */
     static double parse(char[] chars, int start, int end) {
-        while (start < end && chars[start] == ' ') {
-            start++;
-        }
-        while (end > start && chars[end - 1] == ' ') {
-            end--;
+        if (start < end && (chars[start] == ' ' || chars[end - 1] == ' ')) {
+            while (start < end && chars[start] == ' ') {
+                start++;
+            }
+            while (end > start && chars[end - 1] == ' ') {
+                end--;
+            }
         }
         if (start == end) {
             throw new NumberFormatException("empty");
         }
         int index = start;
         boolean negative = false;
-        char first = chars[index];
-        if (first == '-' || first == '+') {
-            negative = first == '-';
+        char c = chars[index];
+        if (c == '-') {
+            negative = true;
+            index++;
+        } else if (c == '+') {
             index++;
         }
         long mantissa = 0;
-        int significantDigits = 0;
-        int exponent = 0;
-        int digits = 0;
-        while (index < end) {
-            char c = chars[index];
-            if (c < '0' || c > '9') {
-                break;
-            }
-            digits++;
-            if (significantDigits < 18) {
-                mantissa = mantissa * 10 + (c - '0');
-                if (mantissa != 0) {
-                    significantDigits++;
-                }
-            } else {
-                exponent++;
-                significantDigits++;
-            }
+        int integerStart = index;
+        while (index < end && (c = chars[index]) >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + (c - '0');
             index++;
         }
+        int digits = index - integerStart;
+        int exponent = 0;
         if (index < end && chars[index] == '.') {
             index++;
-            while (index < end) {
-                char c = chars[index];
-                if (c < '0' || c > '9') {
-                    break;
-                }
-                digits++;
-                if (significantDigits < 18) {
-                    mantissa = mantissa * 10 + (c - '0');
-                    exponent--;
-                    if (mantissa != 0) {
-                        significantDigits++;
-                    }
-                } else {
-                    significantDigits++;
-                }
+            int fractionStart = index;
+            while (index < end && (c = chars[index]) >= '0' && c <= '9') {
+                mantissa = mantissa * 10 + (c - '0');
                 index++;
             }
+            exponent = fractionStart - index;
+            digits -= exponent;
         }
-        if (digits == 0) {
+        // 18 digits always fit in a long; longer numbers (rare) take the slow path.
+        if (digits == 0 || digits > 18) {
             return slowPath(chars, start, end);
         }
-        if (index < end && (chars[index] == 'e' || chars[index] == 'E')) {
+        if (index < end && ((c = chars[index]) == 'e' || c == 'E')) {
             index++;
             boolean negativeExponent = false;
-            if (index < end && (chars[index] == '-' || chars[index] == '+')) {
-                negativeExponent = chars[index] == '-';
+            if (index < end && ((c = chars[index]) == '-' || c == '+')) {
+                negativeExponent = c == '-';
                 index++;
             }
-            int exponentDigits = 0;
+            int exponentStart = index;
             int explicitExponent = 0;
-            while (index < end) {
-                char c = chars[index];
-                if (c < '0' || c > '9') {
-                    break;
-                }
-                if (explicitExponent < 100_000) {
-                    explicitExponent = explicitExponent * 10 + (c - '0');
-                }
-                exponentDigits++;
+            while (index < end && (c = chars[index]) >= '0' && c <= '9' && index - exponentStart < 6) {
+                explicitExponent = explicitExponent * 10 + (c - '0');
                 index++;
             }
-            if (exponentDigits == 0) {
+            if (index == exponentStart) {
                 return slowPath(chars, start, end);
             }
             exponent += negativeExponent ? -explicitExponent : explicitExponent;
         }
-        if (index != end) {
-            return slowPath(chars, start, end);
-        }
-        if (significantDigits > 15 || mantissa >= MAX_EXACT_MANTISSA) {
+        if (index != end || mantissa >= MAX_EXACT_MANTISSA) {
             return slowPath(chars, start, end);
         }
         double value;
-        if (mantissa == 0) {
-            value = 0.0;
-        } else if (exponent == 0) {
+        if (mantissa == 0 || exponent == 0) {
             value = mantissa;
         } else if (exponent > 0 && exponent <= 22) {
             value = mantissa * POWERS_OF_TEN[exponent];

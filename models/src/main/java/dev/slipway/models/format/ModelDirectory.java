@@ -13,7 +13,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -282,6 +284,9 @@ public final class ModelDirectory {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, target);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                throw SlipwayException.alreadyExists(
+                        "Cannot write model folder '%s': another writer created it first", directory);
             }
             temporary = null;
             return new ModelDirectory(target, sized, flavor);

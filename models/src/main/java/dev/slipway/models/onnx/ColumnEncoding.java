@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * How one input column of a table becomes model features inside the ONNX graph. Each column is one
- * rank-1 graph input named after the column.
+ * graph input named after the column: [N] when the model has several columns, [N, 1] when it has one
+ * (see {@link Preprocessing}).
  */
 public sealed interface ColumnEncoding {
     String name();
@@ -15,7 +16,7 @@ public sealed interface ColumnEncoding {
     int width();
 
     /**
-     * A numeric column, fed as {@code tensor(float)} [N]: NaN becomes {@code imputedValue}, then the
+     * A numeric column, fed as {@code tensor(float)}: NaN becomes {@code imputedValue}, then the
      * feature is {@code (x - offset) * scale} (offset 0 and scale 1 when the model does not standardise).
      */
     record Numeric(String name, float imputedValue, float offset, float scale) implements ColumnEncoding {
@@ -34,7 +35,7 @@ public sealed interface ColumnEncoding {
     }
 
     /**
-     * A categorical column, fed as {@code tensor(string)} [N]: one feature per category (1 for the row's
+     * A categorical column, fed as {@code tensor(string)}: one feature per category (1 for the row's
      * category, else 0); a category not in the list gives all zeros.
      */
     record Categorical(String name, List<String> categories) implements ColumnEncoding {

@@ -7,6 +7,7 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.models.data.CsvReader;
 import dev.slipway.models.data.CsvWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -87,7 +89,7 @@ public final class BatchPredictor {
             }
             done = true;
             return new PredictionSummary(output, summary.columns(), summary.rows());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new SlipwayException(ErrorCode.INVALID_PARAMETER_VALUE,
                     "Cannot write predictions to '%s': %s".formatted(output, e.getMessage()), e);
         } finally {
@@ -105,8 +107,9 @@ public final class BatchPredictor {
      * Predicts the remaining rows of a reader into a writer (header first). The caller closes
      * both. The returned summary's {@code output} is an empty path.
      *
-     * <p>Two batches alternate: while ONNX Runtime scores one on a helper thread, this thread
-     * parses the next rows into the other, so reading CSV and scoring overlap.
+     * <p>Two batches alternate: while a helper thread scores one with ONNX Runtime and writes its
+     * predictions, this thread parses the next rows into the other, so reading CSV overlaps with
+     * scoring and writing. The writer and the progress callback are used by one thread at a time.
      */
     public PredictionSummary predict(CsvReader reader, CsvWriter writer, Set<String> excludedColumns,
             LongConsumer progress) {
@@ -125,22 +128,23 @@ public final class BatchPredictor {
         });
         try {
             Output output = new Output(writer, progress);
-            Future<Predictions> pending = null;
+            Future<?> pending = null;
             int current = 0;
             while (reader.next()) {
                 FeatureBatch batch = batches[current];
                 batch.addRow(reader);
                 if (batch.isFull()) {
                     if (pending != null) {
-                        output.write(await(pending));
+                        await(pending);
                     }
-                    pending = scorer.submit(() -> model.predict(batch));
+                    // scoring and writing run on the helper thread, so this thread only reads and parses
+                    pending = scorer.submit(() -> output.write(model.predict(batch)));
                     current ^= 1;
                     batches[current].clear();
                 }
             }
             if (pending != null) {
-                output.write(await(pending));
+                await(pending);
             }
             if (batches[current].size() > 0) {
                 output.write(model.predict(batches[current]));
@@ -151,13 +155,31 @@ public final class BatchPredictor {
             }
             return new PredictionSummary(Path.of(""), output.columns, output.rows);
         } finally {
-            scorer.shutdownNow();
+            stop(scorer);
         }
     }
 
-    private static Predictions await(Future<Predictions> pending) {
+    /** Waits for a batch still being scored, so that the caller may close the model safely. */
+    private static void stop(ExecutorService scorer) {
+        scorer.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (scorer.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(Future<?> pending) {
         try {
-            return pending.get();
+            pending.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR, "Interrupted while scoring", e);

@@ -25,6 +25,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,22 +38,27 @@ import java.util.Set;
  *
  * <p>Inputs and outputs come from the session. The task and class order come from MLmodel's
  * {@code metadata} ({@code slipway_task}, {@code slipway_classes}, {@code slipway_target}) for
- * Slipway's models; for foreign models (no such metadata) outputs are read by type and shape:
- * a string or integer output of shape [N] (or [N, 1]) is the predicted label, a float output
- * [N, k] with k &gt; 1 (or a sequence of maps, as scikit-learn's ZipMap writes) holds class
- * probabilities, a float output [N] or [N, 1] is a regression value; a model with none of these
- * has its outputs written as they are.
+ * Slipway's models, whose classifiers give {@code label} [N] and one float output
+ * {@code probability_<class>} [N] per class, and whose regressors give {@code prediction} [N].
+ * Foreign models (no such metadata) are read by type and shape: a string or integer output of
+ * shape [N] (or [N, 1]) is the predicted label, a float output [N, k] with k &gt; 1 (or a
+ * sequence of maps, as scikit-learn's ZipMap writes) holds class probabilities, as do float
+ * column outputs named {@code probability_<class>} next to a label, a float output [N] or
+ * [N, 1] is a regression value; a model with none of these has its outputs written as they are.
  *
  * <p>Scoring: bind a batch to a CSV header with {@link #newBatch}, fill it, call
  * {@link #predict}. {@link #predict} may be called from several threads at once (ONNX Runtime
  * sessions are thread-safe), each with its own {@link FeatureBatch}. Close the model to release
- * the native session.
+ * the native session, once no {@link #predict} call is running.
  */
 public final class OnnxModel implements AutoCloseable {
     /** The output names Slipway's own models use. */
     public static final String LABEL_OUTPUT = "label";
-    public static final String PROBABILITIES_OUTPUT = "probabilities";
     public static final String PREDICTION_OUTPUT = "prediction";
+    /** The prefix of the per-class probability outputs of Slipway's classifiers. */
+    public static final String PROBABILITY_OUTPUT_PREFIX = "probability_";
+    /** The name of a single [N, k] probability output (foreign models, Slipway's before per-class outputs). */
+    public static final String PROBABILITIES_OUTPUT = "probabilities";
 
     private final OrtEnvironment environment;
     private final OrtSession session;
@@ -167,16 +173,19 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Binds a new batch to a CSV header (see {@link FeatureBatch} for how columns feed inputs).
-     * The model's target column (metadata) is never used as a feature.
+     * The model's target column (metadata) is never used as a feature. A model whose inputs have
+     * a fixed first dimension of 1 gets a batch of capacity 1.
      *
      * @param excludedColumns columns never used as features (e.g. the target of a holdout set)
      * @param source names the data in error messages
      * @throws SlipwayException naming the column when the header lacks one the model needs
      */
     public FeatureBatch newBatch(List<String> header, Set<String> excludedColumns, String source, int capacity) {
-        Set<String> excluded = new java.util.HashSet<>(requireNonNull(excludedColumns, "excludedColumns is null"));
+        Set<String> excluded = new HashSet<>(requireNonNull(excludedColumns, "excludedColumns is null"));
         target().ifPresent(excluded::add);
-        return new FeatureBatch(inputs, signature(), header, excluded, source, capacity);
+        // A model exported with a fixed batch size of 1 takes one row per run.
+        boolean oneRowPerRun = inputs.stream().anyMatch(input -> input.rank() > 0 && input.shape().get(0) == 1);
+        return new FeatureBatch(inputs, signature(), header, excluded, source, oneRowPerRun ? 1 : capacity);
     }
 
     /**
@@ -232,6 +241,7 @@ public final class OnnxModel implements AutoCloseable {
         OnnxTensor probabilityOutput = null;
         OnnxSequence probabilityMaps = null;
         OnnxTensor valueOutput = null;
+        Map<String, OnnxTensor> classOutputs = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> entry : result) {
             OnnxValue value = entry.getValue();
             if (value instanceof OnnxTensor tensor) {
@@ -246,6 +256,9 @@ public final class OnnxModel implements AutoCloseable {
                 } else if (decimal && shape.length == 2 && shape[1] > 1
                         && preferred(probabilityOutput, entry.getKey(), PROBABILITIES_OUTPUT)) {
                     probabilityOutput = tensor;
+                } else if (decimal && column && entry.getKey().startsWith(PROBABILITY_OUTPUT_PREFIX)
+                        && entry.getKey().length() > PROBABILITY_OUTPUT_PREFIX.length()) {
+                    classOutputs.put(entry.getKey().substring(PROBABILITY_OUTPUT_PREFIX.length()), tensor);
                 } else if (decimal && column && preferred(valueOutput, entry.getKey(), PREDICTION_OUTPUT)) {
                     valueOutput = tensor;
                 }
@@ -256,7 +269,8 @@ public final class OnnxModel implements AutoCloseable {
         }
         boolean classification = task.map(value -> value == ModelTask.CLASSIFICATION)
                 .orElse(labelOutput != null || probabilityOutput != null || probabilityMaps != null);
-        if (classification && (labelOutput != null || probabilityOutput != null || probabilityMaps != null)) {
+        if (classification && (labelOutput != null || probabilityOutput != null || probabilityMaps != null
+                || !classOutputs.isEmpty())) {
             List<String> classNames = classes;
             float[] probabilities = null;
             if (probabilityOutput != null) {
@@ -265,6 +279,11 @@ public final class OnnxModel implements AutoCloseable {
                 if (classNames.size() != width) {
                     classNames = indexLabels(width);
                 }
+            } else if (!classOutputs.isEmpty()) {
+                if (classNames.size() != classOutputs.size() || !classOutputs.keySet().containsAll(classNames)) {
+                    classNames = List.copyOf(classOutputs.keySet());
+                }
+                probabilities = classProbabilities(classOutputs, classNames, rows);
             } else if (probabilityMaps != null) {
                 ZipMapProbabilities maps = readMaps(probabilityMaps, rows, classNames);
                 classNames = maps.classes();
@@ -273,11 +292,33 @@ public final class OnnxModel implements AutoCloseable {
             String[] labels = labelOutput != null ? labels(labelOutput) : argmaxLabels(probabilities, classNames, rows);
             return Predictions.classification(rows, classNames, labels, probabilities);
         }
+        if (valueOutput == null && !classOutputs.isEmpty()) {
+            // Without a label, one float column named probability_<x> is just a value.
+            valueOutput = classOutputs.values().iterator().next();
+        }
         if (valueOutput != null) {
             boolean single = valueOutput.getInfo().type == OnnxJavaType.FLOAT;
             return Predictions.regression(rows, doubles(valueOutput), single);
         }
         return Predictions.raw(rows, rawOutputs(result, rows));
+    }
+
+    /** Row-major [rows, k] probabilities from one [N] (or [N, 1]) output per class, in {@code classNames} order. */
+    private static float[] classProbabilities(Map<String, OnnxTensor> classOutputs, List<String> classNames,
+            int rows) {
+        int width = classNames.size();
+        float[] probabilities = new float[rows * width];
+        for (int j = 0; j < width; j++) {
+            float[] column = floats(classOutputs.get(classNames.get(j)));
+            if (column.length != rows) {
+                throw SlipwayException.invalidParameter("Output '%s%s' has %d values for %d rows",
+                        PROBABILITY_OUTPUT_PREFIX, classNames.get(j), column.length, rows);
+            }
+            for (int row = 0; row < rows; row++) {
+                probabilities[row * width + j] = column[row];
+            }
+        }
+        return probabilities;
     }
 
     private static boolean preferred(OnnxTensor current, String name, String preferredName) {

@@ -6,6 +6,7 @@ import dev.slipway.models.onnx.ColumnEncoding;
 import dev.slipway.models.onnx.GraphBuilder;
 import dev.slipway.models.onnx.Outputs;
 import dev.slipway.models.onnx.Preprocessing;
+import java.util.List;
 import java.util.Map;
 
 /** Assembles the one self-contained ONNX graph of a trained model: preprocessing, model body, outputs. */
@@ -18,7 +19,7 @@ final class ModelGraph {
      */
     static ModelProto build(FeatureEncoder encoder, FittedModel model, Target target, Algorithm algorithm,
             String producerVersion) {
-        checkColumnNames(encoder);
+        checkColumnNames(encoder, target);
         GraphBuilder graph = new GraphBuilder("slipway_" + algorithm.wireName().replace('-', '_'));
         String features = Preprocessing.write(graph, encoder.columns());
         String body = model.writeOnnx(graph, features);
@@ -32,11 +33,15 @@ final class ModelGraph {
                 "slipway_algorithm", algorithm.wireName()));
     }
 
-    static void checkColumnNames(FeatureEncoder encoder) {
+    static void checkColumnNames(FeatureEncoder encoder, Target target) {
+        List<String> reserved = Outputs.reservedNames(switch (target.task()) {
+            case CLASSIFICATION -> target.classes();
+            case REGRESSION -> List.<String>of();
+        });
         for (ColumnEncoding column : encoder.columns()) {
-            if (Outputs.RESERVED.contains(column.name())) {
+            if (reserved.contains(column.name())) {
                 throw SlipwayException.invalidParameter("Column '%s' has the name of a model output (%s); rename"
-                        + " the column", column.name(), Outputs.RESERVED);
+                        + " the column", column.name(), String.join(", ", reserved));
             }
         }
     }

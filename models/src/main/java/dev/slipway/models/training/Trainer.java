@@ -12,7 +12,6 @@ import dev.slipway.models.format.ModelDirectory;
 import dev.slipway.models.format.NewModel;
 import dev.slipway.models.format.Schema;
 import dev.slipway.models.format.Signature;
-import dev.slipway.models.format.TensorSpec;
 import dev.slipway.models.onnx.ColumnEncoding;
 import dev.slipway.models.onnx.Outputs;
 import java.io.IOException;
@@ -97,7 +96,7 @@ public final class Trainer {
         Target target = Target.resolve(training, request.target(), Optional.of(task));
         FeatureEncoder encoder = FeatureEncoder.fit(training, types, request.target(), request.excludedColumns(),
                 request.algorithm().standardizes(parameters));
-        ModelGraph.checkColumnNames(encoder);
+        ModelGraph.checkColumnNames(encoder, target);
         EncodedData trainingData = new EncodedData(encoder.encode(training), target.encode(training));
         EncodedData validationData = new EncodedData(encoder.encode(validation), target.encode(validation));
         listener.onProgress("Training %s (%s of '%s') on %d rows, validating on %d rows".formatted(
@@ -178,15 +177,16 @@ public final class Trainer {
             inputs.add(ColumnSpec.of(column.name(), column instanceof ColumnEncoding.Numeric
                     ? ColumnType.DOUBLE : ColumnType.STRING));
         }
-        Schema outputs = switch (target.task()) {
-            case CLASSIFICATION -> Schema.ofTensors(List.of(
-                    new TensorSpec(Optional.of(Outputs.LABEL), "object", List.of(-1L)),
-                    new TensorSpec(Optional.of(Outputs.PROBABILITIES), "float32",
-                            List.of(-1L, (long) target.classes().size()))));
-            case REGRESSION -> Schema.ofTensors(List.of(
-                    new TensorSpec(Optional.of(Outputs.PREDICTION), "float32", List.of(-1L))));
-        };
-        return Signature.of(Schema.ofColumns(inputs), outputs);
+        List<ColumnSpec> outputs = new ArrayList<>();
+        switch (target.task()) {
+            case CLASSIFICATION -> {
+                outputs.add(ColumnSpec.of(Outputs.LABEL, ColumnType.STRING));
+                target.classes().forEach(className -> outputs.add(
+                        ColumnSpec.of(Outputs.probabilityName(className), ColumnType.FLOAT)));
+            }
+            case REGRESSION -> outputs.add(ColumnSpec.of(Outputs.PREDICTION, ColumnType.FLOAT));
+        }
+        return Signature.of(Schema.ofColumns(inputs), Schema.ofColumns(outputs));
     }
 
     private static Map<String, Object> metadata(Target target, Algorithm algorithm) {

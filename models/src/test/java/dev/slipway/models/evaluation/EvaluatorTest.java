@@ -34,10 +34,13 @@ class EvaluatorTest {
     Path folder;
 
     private ModelDirectory logisticModel() {
+        return logisticModel("model", TestOnnxModels.logisticRegression(0.8f, -1.5f, 0.25f, List.of("no", "yes")));
+    }
+
+    private ModelDirectory logisticModel(String name, byte[] onnx) {
         Signature signature = new Signature(Schema.ofColumns(List.of(ColumnSpec.of("x1", ColumnType.DOUBLE),
                 ColumnSpec.of("x2", ColumnType.DOUBLE))), Optional.empty(), Optional.empty());
-        return ModelDirectory.write(folder.resolve("model"), NewModel.of(
-                TestOnnxModels.logisticRegression(0.8f, -1.5f, 0.25f, List.of("no", "yes")), signature,
+        return ModelDirectory.write(folder.resolve(name), NewModel.of(onnx, signature,
                 Map.of("slipway_task", "classification", "slipway_target", "bought", "slipway_classes",
                         List.of("no", "yes"))), CLOCK);
     }
@@ -62,6 +65,24 @@ class EvaluatorTest {
         assertThat(result.metric(Metric.PRECISION)).hasValueSatisfying(value -> assertThat(value).isEqualTo(0.5));
         assertThat(result.metrics()).containsKey(Metric.LOG_LOSS);
         assertThat(progress).endsWith(5L);
+    }
+
+    @Test
+    void evaluatesAClassifierWithOneProbabilityMatrixOutputLikeOneWithPerClassOutputs() throws IOException {
+        Path holdout = folder.resolve("holdout.csv");
+        Files.writeString(holdout, "x1,x2,bought\n0,0,yes\n1,2,no\n-3,1.5,yes\n2.5,-0.5,no\n");
+        EvaluationResult perClass;
+        EvaluationResult matrix;
+        try (OnnxModel model = OnnxModel.load(logisticModel(), 1)) {
+            perClass = new Evaluator(3).evaluate(model, holdout, Optional.empty(), rows -> {});
+        }
+        try (OnnxModel model = OnnxModel.load(logisticModel("matrix-model",
+                TestOnnxModels.logisticRegressionWithProbabilityMatrix(0.8f, -1.5f, 0.25f, List.of("no", "yes"))), 1)) {
+            matrix = new Evaluator(3).evaluate(model, holdout, Optional.empty(), rows -> {});
+        }
+
+        assertThat(matrix.metrics()).containsKeys(Metric.ROC_AUC, Metric.LOG_LOSS).isEqualTo(perClass.metrics());
+        assertThat(matrix.metric(Metric.ROC_AUC)).hasValueSatisfying(value -> assertThat(value).isEqualTo(0.25));
     }
 
     @Test

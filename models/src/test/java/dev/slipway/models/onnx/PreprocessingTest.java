@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class PreprocessingTest {
     @Test
-    void eachColumnIsOneRankOneInputAndFeaturesFollowColumnOrder() throws Exception {
+    void eachOfSeveralColumnsIsOneRankOneInputAndFeaturesFollowColumnOrder() throws Exception {
         GraphBuilder graph = new GraphBuilder("preprocessing");
         String features = Preprocessing.write(graph, List.of(
                 new ColumnEncoding.Numeric("age", 40f, 0f, 1f),
@@ -46,6 +46,55 @@ class PreprocessingTest {
                 {40f, 1f, 0f, 0f, 2f},
                 {50f, 0f, 0f, 0f, 0.5f}});
         }
+    }
+
+    @Test
+    void aSingleNumericColumnIsOneInputOfShapeNByOne() throws Exception {
+        GraphBuilder graph = new GraphBuilder("preprocessing");
+        String features = Preprocessing.write(graph, List.of(new ColumnEncoding.Numeric("age", 40f, 10f, 0.5f)));
+        ModelProto model = encodedOutput(graph, features, 1);
+
+        assertSingleInput(model, "age", DataType.FLOAT);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions());
+                OnnxTensor age = OnnxTensor.createTensor(environment, new float[][] {{30f}, {Float.NaN}, {50f}});
+                OrtSession.Result result = session.run(Map.of("age", age))) {
+            assertThat((float[][]) result.get("encoded").get().getValue())
+                    .isDeepEqualTo(new float[][] {{10f}, {15f}, {20f}});
+        }
+    }
+
+    @Test
+    void aSingleCategoricalColumnIsOneStringInputOfShapeNByOne() throws Exception {
+        GraphBuilder graph = new GraphBuilder("preprocessing");
+        String features = Preprocessing.write(graph, List.of(
+                new ColumnEncoding.Categorical("city", List.of("", "Oslo", "Rome"))));
+        ModelProto model = encodedOutput(graph, features, 3);
+
+        assertSingleInput(model, "city", DataType.STRING);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions());
+                OnnxTensor city = OnnxTensor.createTensor(environment, new String[] {"Rome", "", "Paris"},
+                        new long[] {3, 1});
+                OrtSession.Result result = session.run(Map.of("city", city))) {
+            assertThat((float[][]) result.get("encoded").get().getValue())
+                    .isDeepEqualTo(new float[][] {{0f, 0f, 1f}, {1f, 0f, 0f}, {0f, 0f, 0f}});
+        }
+    }
+
+    private static ModelProto encodedOutput(GraphBuilder graph, String features, int width) {
+        graph.nodeWithOutputs("Identity", "", List.of(features), List.of(graph.reserve("encoded")));
+        graph.addOutput("encoded", DataType.FLOAT, -1, width);
+        return graph.build("test", "1", Map.of());
+    }
+
+    private static void assertSingleInput(ModelProto model, String name, DataType type) {
+        assertThat(model.getGraph().getInputList()).extracting(ValueInfoProto::getName).containsExactly(name);
+        ValueInfoProto input = model.getGraph().getInput(0);
+        assertThat(input.getType().getTensorType().getElemType()).isEqualTo(type.getNumber());
+        assertThat(input.getType().getTensorType().getShape().getDimList())
+                .extracting(dim -> dim.hasDimParam() ? dim.getDimParam() : Long.toString(dim.getDimValue()))
+                .containsExactly("N", "1");
     }
 
     @Test

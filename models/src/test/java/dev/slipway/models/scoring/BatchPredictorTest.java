@@ -14,7 +14,6 @@ import dev.slipway.models.format.ModelDirectory;
 import dev.slipway.models.format.NewModel;
 import dev.slipway.models.format.Schema;
 import dev.slipway.models.format.Signature;
-import dev.slipway.models.format.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +40,9 @@ class BatchPredictorTest {
     private ModelDirectory writeLogisticModel() {
         Signature signature = Signature.of(
                 Schema.ofColumns(List.of(ColumnSpec.of("x1", ColumnType.DOUBLE), ColumnSpec.of("x2", ColumnType.DOUBLE))),
-                Schema.ofTensors(List.of(new TensorSpec(Optional.of("label"), "object", List.of(-1L)),
-                        new TensorSpec(Optional.of("probabilities"), "float32", List.of(-1L, 2L)))));
+                Schema.ofColumns(List.of(ColumnSpec.of("label", ColumnType.STRING),
+                        ColumnSpec.of("probability_no", ColumnType.FLOAT),
+                        ColumnSpec.of("probability_yes", ColumnType.FLOAT))));
         byte[] onnx = TestOnnxModels.logisticRegression(W1, W2, BIAS, List.of("no", "yes"));
         return ModelDirectory.write(folder.resolve("model"), NewModel.of(onnx, signature,
                 Map.of("slipway_task", "classification", "slipway_target", "bought",
@@ -94,6 +94,47 @@ class BatchPredictorTest {
         try (CsvReader header = CsvReader.open(output)) {
             assertThat(header.header()).containsExactly("prediction", "probability_no", "probability_yes");
         }
+    }
+
+    @Test
+    void readsClassesFromPerClassOutputNamesWhenThereIsNoMetadata() throws IOException {
+        Path onnx = folder.resolve("per-class.onnx");
+        Files.write(onnx, TestOnnxModels.logisticRegression(W1, W2, BIAS, List.of("no", "yes")));
+        Path input = folder.resolve("input.csv");
+        Files.writeString(input, "x1,x2\n1,2\n2.5,-0.5\n");
+        Path output = folder.resolve("out.csv");
+
+        try (OnnxModel model = OnnxModel.load(onnx, Optional.empty(), 1)) {
+            PredictionSummary summary = new BatchPredictor(model).predict(input, output, Set.of(), rows -> {});
+
+            assertThat(summary.columns()).containsExactly("prediction", "probability_no", "probability_yes");
+        }
+        List<CsvRow> rows = readCsv(output);
+        assertThat(rows.get(0).get(0)).isEqualTo("no");
+        assertThat(Double.parseDouble(rows.get(0).get(2))).isCloseTo(probabilityOfYes(1, 2), within(1e-6));
+        assertThat(rows.get(1).get(0)).isEqualTo("yes");
+        assertThat(Double.parseDouble(rows.get(1).get(1))).isCloseTo(1 - probabilityOfYes(2.5, -0.5), within(1e-6));
+    }
+
+    @Test
+    void readsAForeignClassifierWithOneProbabilityMatrixOutput() throws IOException {
+        Path onnx = folder.resolve("matrix.onnx");
+        Files.write(onnx, TestOnnxModels.logisticRegressionWithProbabilityMatrix(W1, W2, BIAS,
+                List.of("no", "yes")));
+        Path input = folder.resolve("input.csv");
+        Files.writeString(input, "x1,x2\n1,2\n2.5,-0.5\n");
+        Path output = folder.resolve("out.csv");
+
+        try (OnnxModel model = OnnxModel.load(onnx, Optional.empty(), 1)) {
+            PredictionSummary summary = new BatchPredictor(model).predict(input, output, Set.of(), rows -> {});
+
+            assertThat(summary.columns()).containsExactly("prediction", "probability_0", "probability_1");
+        }
+        List<CsvRow> rows = readCsv(output);
+        assertThat(rows.get(0).get(0)).isEqualTo("no");
+        assertThat(Double.parseDouble(rows.get(0).get(2))).isCloseTo(probabilityOfYes(1, 2), within(1e-6));
+        assertThat(rows.get(1).get(0)).isEqualTo("yes");
+        assertThat(Double.parseDouble(rows.get(1).get(1))).isCloseTo(1 - probabilityOfYes(2.5, -0.5), within(1e-6));
     }
 
     @Test
@@ -223,7 +264,8 @@ class BatchPredictorTest {
         try (OnnxModel model = OnnxModel.load(writeLogisticModel(), 1)) {
             assertThat(model.inputs()).containsExactly(new TensorDescription("x1", ElementType.FLOAT, List.of(-1L)),
                     new TensorDescription("x2", ElementType.FLOAT, List.of(-1L)));
-            assertThat(model.outputs()).extracting(TensorDescription::name).containsExactly("label", "probabilities");
+            assertThat(model.outputs()).extracting(TensorDescription::name).containsExactly("label", "probability_no",
+                    "probability_yes");
             assertThat(model.task()).contains(ModelTask.CLASSIFICATION);
             assertThat(model.classes()).containsExactly("no", "yes");
             assertThat(model.target()).contains("bought");

@@ -20,14 +20,38 @@ public final class TestOnnxModels {
     /**
      * A logistic regression over two rank-1 float inputs {@code x1}, {@code x2}:
      * p = sigmoid(w1 x1 + w2 x2 + bias); outputs {@code label} (string [N], classes.get(1) when
-     * p &gt; 0.5) and {@code probabilities} (float [N, 2] = [1 - p, p]), as Slipway's classifiers.
+     * p &gt; 0.5), {@code probability_<classes.get(0)>} (float [N], 1 - p) and
+     * {@code probability_<classes.get(1)>} (float [N], p), as Slipway's classifiers.
      */
     public static byte[] logisticRegression(float w1, float w2, float bias, List<String> classes) {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("logistic")
+        GraphProto.Builder graph = logisticGraph(w1, w2, bias, classes);
+        for (int index = 0; index < 2; index++) {
+            String output = "probability_" + classes.get(index);
+            graph.addOutput(tensor(output, TensorProto.DataType.FLOAT, "N"))
+                    .addInitializer(longs("class_" + index, new long[] {index}))
+                    .addNode(node("Gather", List.of("probabilities", "class_" + index), output).toBuilder()
+                            .addAttribute(intAttribute("axis", 1)).build());
+        }
+        return model(graph.build(), true);
+    }
+
+    /**
+     * The logistic regression of {@link #logisticRegression} with the outputs of a foreign converter
+     * (scikit-learn's without ZipMap): {@code label} (string [N]) and {@code probabilities} (float [N, 2]
+     * = [1 - p, p]).
+     */
+    public static byte[] logisticRegressionWithProbabilityMatrix(float w1, float w2, float bias,
+            List<String> classes) {
+        GraphProto.Builder graph = logisticGraph(w1, w2, bias, classes)
+                .addOutput(tensor("probabilities", TensorProto.DataType.FLOAT, "N", 2));
+        return model(graph.build(), true);
+    }
+
+    private static GraphProto.Builder logisticGraph(float w1, float w2, float bias, List<String> classes) {
+        return GraphProto.newBuilder().setName("logistic")
                 .addInput(tensor("x1", TensorProto.DataType.FLOAT, "N"))
                 .addInput(tensor("x2", TensorProto.DataType.FLOAT, "N"))
                 .addOutput(tensor("label", TensorProto.DataType.STRING, "N"))
-                .addOutput(tensor("probabilities", TensorProto.DataType.FLOAT, "N", 2))
                 .addInitializer(longs("axes", new long[] {1}, 1))
                 .addInitializer(floats("weights", new float[] {w1, w2}, 2, 1))
                 .addInitializer(floats("bias", new float[] {bias}, 1))
@@ -54,7 +78,6 @@ public final class TestOnnxModels {
                         .addAttribute(AttributeProto.newBuilder().setName("default_string")
                                 .setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("")))
                         .build());
-        return model(graph.build(), true);
     }
 
     /**

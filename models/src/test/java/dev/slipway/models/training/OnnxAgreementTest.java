@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,17 @@ class OnnxAgreementTest {
                     }
                 })) {
             ModelProto proto = ModelGraph.build(encoder, model, target, algorithm, "test");
+            List<String> outputNames = new ArrayList<>();
+            if (classes == 0) {
+                outputNames.add("prediction");
+            } else {
+                outputNames.add("label");
+                target.classes().forEach(className -> outputNames.add("probability_" + className));
+            }
+            assertThat(proto.getGraph().getOutputList()).extracting(ValueInfoProto::getName)
+                    .containsExactlyElementsOf(outputNames);
+            assertThat(proto.getGraph().getOutputList()).allSatisfy(output ->
+                    assertThat(output.getType().getTensorType().getShape().getDimCount()).isEqualTo(1));
             double[][] expected = model.predict(encoder.encode(scoring));
             OnnxScoring.Outputs actual = OnnxScoring.score(proto.toByteArray(), encoder.columns(), scoring);
 

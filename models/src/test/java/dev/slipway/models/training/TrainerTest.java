@@ -57,7 +57,10 @@ class TrainerTest {
         assertThat(onnx.getGraph().getInputList()).extracting(ValueInfoProto::getName)
                 .containsExactly("x1", "x2", "color");
         assertThat(onnx.getGraph().getOutputList()).extracting(ValueInfoProto::getName)
-                .containsExactly("label", "probabilities");
+                .containsExactly("label", "probability_c0", "probability_c1");
+        assertThat(model.mlmodel().signature().orElseThrow().outputs().orElseThrow().names())
+                .containsExactly("label", "probability_c0", "probability_c1");
+        assertThat(model.mlmodel().signature().orElseThrow().outputs().orElseThrow().isTensorBased()).isFalse();
         assertThat(Files.readString(folder.resolve("model/serving_input_example.json"))).contains("dataframe_split");
 
         assertThat(result.trainingRows()).isEqualTo(200);
@@ -130,6 +133,7 @@ class TrainerTest {
         assertThat(result.metrics()).containsKeys(ValidationMetrics.RMSE, ValidationMetrics.MAE, ValidationMetrics.R2);
         ModelProto onnx = ModelProto.parseFrom(Files.readAllBytes(result.model().onnxFile()));
         assertThat(onnx.getGraph().getOutputList()).extracting(ValueInfoProto::getName).containsExactly("prediction");
+        assertThat(result.model().mlmodel().signature().orElseThrow().outputs().orElseThrow().names()).containsExactly("prediction");
         assertThat(result.model().mlmodel().metadataString("slipway_task")).contains("regression");
         assertThat(result.model().mlmodel().metadataList("slipway_classes")).isEmpty();
     }
@@ -232,6 +236,18 @@ class TrainerTest {
 
         assertThat(result.model().mlmodel().signature().orElseThrow().inputs().names()).containsExactly("x1", "x2");
         assertThat(result.parameters()).containsEntry("excluded_columns", "color");
+    }
+
+    @Test
+    void aFeatureColumnNamedLikeAClassProbabilityOutputIsRefused() throws Exception {
+        Path csv = folder.resolve("train.csv");
+        Files.writeString(csv, "probability_yes,x1,target\n0.2,1,yes\n0.9,2,no\n0.4,3,yes\n0.7,4,no\n");
+
+        assertThatThrownBy(() -> trainer.train(request(csv, Algorithm.LOGISTIC, Map.of("epochs", "1"),
+                Validation.file(csv)), TrainingListener.NONE))
+                .isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("Column 'probability_yes' has the name of a model output");
+        assertThat(folder.resolve("model")).doesNotExist();
     }
 
     @Test
