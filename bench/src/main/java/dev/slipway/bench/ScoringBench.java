@@ -76,10 +76,12 @@ public final class ScoringBench {
                 run(jar, work, command);
             }
             List<Double> raw = new ArrayList<>();
+            List<Double> naive = new ArrayList<>();
             List<Double> commandRates = new ArrayList<>();
             List<Double> wallRates = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 raw.add(ortRowsPerSecond(model.resolve("model.onnx"), columns, rows));
+                naive.add(naiveCsvRowsPerSecond(model.resolve("model.onnx"), scoring));
                 long started = System.nanoTime();
                 JsonNode output = JSON.readTree(run(jar, work, List.of("models", "predict", "-m", model.toString(),
                         "--input", scoring.toString(), "--output", work.resolve("out.csv").toString(), "--json",
@@ -91,15 +93,19 @@ public final class ScoringBench {
             double ceiling = median(raw);
             double command = median(commandRates);
             double wall = median(wallRates);
+            double straightforward = median(naive);
             System.out.printf(Locale.ROOT, "%-9s %,d rows x %d features: slipway models predict median %,.0f rows/s "
                             + "(rounds %s; whole process incl. JVM start and model load %,.0f rows/s); in-process "
-                            + "OrtSession.run, batches of %,d: median %,.0f rows/s (rounds %s); ratio %.2f%n",
+                            + "OrtSession.run, batches of %,d: median %,.0f rows/s (rounds %s); ratio %.2f; "
+                            + "in-process from the CSV (BufferedReader, split, parseFloat, no output): median %,.0f "
+                            + "rows/s (rounds %s), ratio of the command to it %.2f%n",
                     algorithm, rows, FEATURES, command, format(commandRates), wall, BATCH, ceiling, format(raw),
-                    command / ceiling);
+                    command / ceiling, straightforward, format(naive), command / straightforward);
             results.put(algorithm + ".predict_rows_per_second", Math.round(command));
             results.put(algorithm + ".predict_wall_rows_per_second", Math.round(wall));
             results.put(algorithm + ".ort_rows_per_second", Math.round(ceiling));
             results.put(algorithm + ".ratio", Math.round(command / ceiling * 100) / 100.0);
+            results.put(algorithm + ".naive_csv_rows_per_second", Math.round(straightforward));
         }
         if (json) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
@@ -138,6 +144,46 @@ public final class ScoringBench {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 inputs.forEach(feed -> feed.values().forEach(OnnxTensor::close));
                 return batches * (double) BATCH / seconds;
+            }
+        }
+    }
+
+    /**
+     * A straightforward in-process scorer of the same file: reads lines, splits them, parses floats into batches of
+     * 1,000 and runs the session; the predictions are dropped. What a hand-written Java job would do.
+     */
+    private static double naiveCsvRowsPerSecond(Path onnx, Path csv) throws Exception {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = environment.createSession(onnx.toString(), options);
+                    var reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                List<String> names = new ArrayList<>(session.getInputNames());
+                float[][] batch = new float[FEATURES][BATCH];
+                long started = System.nanoTime();
+                String header = reader.readLine();
+                long rows = 0;
+                int filled = 0;
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    String[] cells = line.split(",");
+                    for (int feature = 0; feature < FEATURES; feature++) {
+                        batch[feature][filled] = Float.parseFloat(cells[feature]);
+                    }
+                    if (++filled == BATCH) {
+                        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+                        for (String name : names) {
+                            feed.put(name, OnnxTensor.createTensor(environment,
+                                    FloatBuffer.wrap(batch[Integer.parseInt(name.substring(1))]), new long[] {BATCH}));
+                        }
+                        session.run(feed).close();
+                        feed.values().forEach(OnnxTensor::close);
+                        rows += filled;
+                        filled = 0;
+                    }
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                return header == null ? 0 : rows / seconds;
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.slipway.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.slipway.core.SlipwayException;
 import dev.slipway.core.logged.DatasetFilter;
 import dev.slipway.core.logged.LoggedModel;
 import dev.slipway.core.logged.LoggedModelInfo;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A {@link LoggedModelStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the database of the tracking store (its
@@ -39,7 +37,6 @@ import java.util.TreeMap;
  * queries. Thread-safe.
  */
 public final class JdbcLoggedModelStore implements LoggedModelStore {
-    private static final int IN_CHUNK = 500;
     private static final String MODEL_COLUMNS = "model_id, experiment_id, name, artifact_uri, creation_time, "
             + "last_updated_time, status, lifecycle_stage, model_type, source_run_id, status_message, creator_id";
     /** The run id column's value for a metric logged without a run: part of the key, so never NULL. */
@@ -47,15 +44,18 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
 
     private final Transactions transactions;
     private final Dialect dialect;
-    private final String upsertTagSql;
+    private final SearchQueries searchQueries;
+    private final TagWrites modelTags;
+    private final WriteOnceParams modelParams;
     private final String upsertMetricSql;
     private final String upsertOutputSql;
 
     JdbcLoggedModelStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.dialect = transactions.dialect();
-        this.upsertTagSql = dialect.upsert("logged_model_tags", List.of("model_id", "tag_key", "value"),
-                List.of("model_id", "tag_key"), List.of("value"));
+        this.searchQueries = new SearchQueries(dialect);
+        this.modelTags = new TagWrites(dialect, "logged_model_tags", "model_id", "tag_key");
+        this.modelParams = new WriteOnceParams("logged_model_params", "model_id", "logged model");
         this.upsertMetricSql = dialect.upsert("logged_model_metrics", List.of("model_id", "name", "timestamp_ms",
                 "step", "run_id", "dataset_name", "dataset_digest", "value", "is_nan"),
                 List.of("model_id", "name", "timestamp_ms", "step", "run_id"),
@@ -67,15 +67,15 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
     @Override
     public LoggedModel createLoggedModel(NewLoggedModel model) {
         requireNonNull(model, "model is null");
-        long experimentId = experimentNumber(model.experimentId())
-                .orElseThrow(() -> experimentNotFound(model.experimentId()));
+        long experimentId = JdbcTrackingStore.experimentNumber(model.experimentId())
+                .orElseThrow(() -> JdbcTrackingStore.experimentNotFound(model.experimentId()));
         return transactions.write("creating logged model '" + model.name() + "'", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT 1 FROM experiments WHERE experiment_id = ?")) {
                 statement.setLong(1, experimentId);
                 try (ResultSet resultSet = statement.executeQuery()) {
                     if (!resultSet.next()) {
-                        throw experimentNotFound(model.experimentId());
+                        throw JdbcTrackingStore.experimentNotFound(model.experimentId());
                     }
                 }
             }
@@ -89,14 +89,14 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
                 statement.setLong(6, model.creationTimestamp());
                 statement.setString(7, LoggedModelStatus.PENDING.name());
                 statement.setString(8, LifecycleStage.ACTIVE.wireName());
-                setOptionalString(statement, 9, model.modelType());
-                setOptionalString(statement, 10, model.sourceRunId());
+                Sql.setOptional(statement, 9, model.modelType());
+                Sql.setOptional(statement, 10, model.sourceRunId());
                 statement.setNull(11, Types.VARCHAR);
                 statement.setNull(12, Types.BIGINT);
                 statement.executeUpdate();
             }
-            insertParams(connection, model.modelId(), model.params());
-            upsertTags(connection, model.modelId(), model.tags());
+            modelParams.insert(connection, model.modelId(), model.params());
+            modelTags.upsert(connection, model.modelId(), model.tags());
             return loadModels(connection, List.of(model.modelId()), true).get(0);
         });
     }
@@ -114,16 +114,8 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
     public void deleteLoggedModel(String modelId, long time) {
         requireNonNull(modelId, "modelId is null");
         transactions.write("deleting logged model '" + modelId + "'", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("UPDATE logged_models SET "
-                    + "lifecycle_stage = ?, last_updated_time = ? WHERE model_id = ? AND lifecycle_stage = ?")) {
-                statement.setString(1, LifecycleStage.DELETED.wireName());
-                statement.setLong(2, time);
-                statement.setString(3, modelId);
-                statement.setString(4, LifecycleStage.ACTIVE.wireName());
-                if (statement.executeUpdate() == 0) {
-                    throw LoggedModel.notFound(modelId);
-                }
-            }
+            updateActiveModel(connection, modelId, new Sql().append("lifecycle_stage = ")
+                    .bind(LifecycleStage.DELETED.wireName()).append(", last_updated_time = ").bind(time));
             return null;
         });
     }
@@ -133,16 +125,8 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         requireNonNull(modelId, "modelId is null");
         requireNonNull(status, "status is null");
         return transactions.write("finalizing logged model '" + modelId + "'", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("UPDATE logged_models SET status = ?, "
-                    + "last_updated_time = ? WHERE model_id = ? AND lifecycle_stage = ?")) {
-                statement.setString(1, status.name());
-                statement.setLong(2, time);
-                statement.setString(3, modelId);
-                statement.setString(4, LifecycleStage.ACTIVE.wireName());
-                if (statement.executeUpdate() == 0) {
-                    throw LoggedModel.notFound(modelId);
-                }
-            }
+            updateActiveModel(connection, modelId, new Sql().append("status = ").bind(status.name())
+                    .append(", last_updated_time = ").bind(time));
             return loadModels(connection, List.of(modelId), false).get(0);
         });
     }
@@ -153,7 +137,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         requireNonNull(tags, "tags is null");
         transactions.write("setting tags of logged model '" + modelId + "'", connection -> {
             touchActiveModel(connection, modelId, time);
-            upsertTags(connection, modelId, tags);
+            modelTags.upsert(connection, modelId, tags);
             return null;
         });
     }
@@ -164,12 +148,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         requireNonNull(key, "key is null");
         return transactions.write("deleting a tag of logged model '" + modelId + "'", connection -> {
             touchActiveModel(connection, modelId, time);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "DELETE FROM logged_model_tags WHERE model_id = ? AND tag_key = ?")) {
-                statement.setString(1, modelId);
-                statement.setString(2, key);
-                return statement.executeUpdate() > 0;
-            }
+            return modelTags.delete(connection, modelId, key);
         });
     }
 
@@ -179,7 +158,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         requireNonNull(params, "params is null");
         transactions.write("logging params of logged model '" + modelId + "'", connection -> {
             touchActiveModel(connection, modelId, time);
-            insertParams(connection, modelId, params);
+            modelParams.insert(connection, modelId, params);
             return null;
         });
     }
@@ -198,8 +177,8 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
                     statement.setLong(3, metric.timestamp());
                     statement.setLong(4, metric.step());
                     statement.setString(5, metric.runId().orElse(NO_RUN));
-                    setOptionalString(statement, 6, metric.datasetName());
-                    setOptionalString(statement, 7, metric.datasetDigest());
+                    Sql.setOptional(statement, 6, metric.datasetName());
+                    Sql.setOptional(statement, 7, metric.datasetDigest());
                     statement.setDouble(8, isNan ? 0.0 : metric.value());
                     statement.setInt(9, isNan ? 1 : 0);
                     statement.addBatch();
@@ -236,7 +215,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         requireNonNull(runId, "runId is null");
         return transactions.read("reading the outputs of run '" + runId + "'", connection -> {
             List<LoggedModelOutput> outputs = new ArrayList<>();
-            forEachRow(connection, new Sql().append("SELECT model_id, step FROM run_model_outputs WHERE run_id = ")
+            Sql.forEachRow(connection, new Sql().append("SELECT model_id, step FROM run_model_outputs WHERE run_id = ")
                     .bind(runId).append(" ORDER BY model_id"), resultSet ->
                     outputs.add(new LoggedModelOutput(resultSet.getString(1), resultSet.getLong(2))));
             return List.copyOf(outputs);
@@ -246,7 +225,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
     @Override
     public Page<LoggedModel> searchLoggedModels(List<String> experimentIds, List<Comparison> filter,
             List<DatasetFilter> datasets, List<LoggedModelOrder> orderBy, int maxResults, long offset) {
-        List<Long> experiments = experimentIds.stream().map(JdbcLoggedModelStore::experimentNumber)
+        List<Long> experiments = experimentIds.stream().map(JdbcTrackingStore::experimentNumber)
                 .flatMap(Optional::stream).distinct().toList();
         if (experiments.isEmpty()) {
             return new Page<>(List.of(), Optional.empty());
@@ -258,13 +237,15 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
             query.append(" AND ");
             switch (comparison.type()) {
                 case ATTRIBUTE -> appendAttributeComparison(query, comparison);
-                case PARAM -> appendValueComparison(query, "logged_model_params", "name", comparison);
-                case TAG -> appendValueComparison(query, "logged_model_tags", "tag_key", comparison);
+                case PARAM -> searchQueries.appendKeyValueMatch(query, "logged_model_params v",
+                        "v.model_id = m.model_id", "v.name", "v.value", comparison);
+                case TAG -> searchQueries.appendKeyValueMatch(query, "logged_model_tags v", "v.model_id = m.model_id",
+                        "v.tag_key", "v.value", comparison);
                 case METRIC -> {
                     metricFilter = true;
                     query.append("EXISTS (SELECT 1 FROM logged_model_metrics x WHERE x.model_id = m.model_id AND "
                             + "x.name = ").bind(comparison.key()).append(" AND x.is_nan = 0 AND x.value "
-                            + numericOperator(comparison) + " ").bind(comparison.number());
+                            + SearchQueries.checkedNumericOperator(comparison) + " ").bind(comparison.number());
                     appendDatasetCondition(query, datasets);
                     query.append(")");
                 }
@@ -305,12 +286,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         query.append("m.model_id ASC LIMIT ").bind(maxResults + 1).append(" OFFSET ").bind(offset);
         return transactions.read("searching logged models", connection -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    ids.add(resultSet.getString(1));
-                }
-            }
+            Sql.forEachRow(connection, query, resultSet -> ids.add(resultSet.getString(1)));
             boolean more = ids.size() > maxResults;
             List<String> page = more ? ids.subList(0, maxResults) : ids;
             List<LoggedModel> items = loadModels(connection, page, false);
@@ -328,18 +304,11 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
     private void appendAttributeComparison(Sql query, Comparison comparison) {
         String column = attributeColumn(comparison.key());
         if (column.equals("m.creation_time") || column.equals("m.last_updated_time")) {
-            query.append(column + " " + numericOperator(comparison) + " ").bind(integralOrDouble(comparison.number()));
+            query.append(column + " " + SearchQueries.checkedNumericOperator(comparison) + " ")
+                    .bind(SearchQueries.integralOrDouble(comparison.number()));
         } else {
             dialect.appendStringComparison(query, column, comparison.operator(), comparison.value());
         }
-    }
-
-    /** A param or tag comparison: a model without the key never matches, not even for {@code !=}. */
-    private void appendValueComparison(Sql query, String table, String keyColumn, Comparison comparison) {
-        query.append("EXISTS (SELECT 1 FROM " + table + " v WHERE v.model_id = m.model_id AND v." + keyColumn + " = ")
-                .bind(comparison.key()).append(" AND ");
-        dialect.appendStringComparison(query, "v.value", comparison.operator(), comparison.value());
-        query.append(")");
     }
 
     /** {@code AND ((x.dataset_name = ? AND x.dataset_digest = ?) OR ...)} when there are datasets. */
@@ -385,27 +354,6 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         };
     }
 
-    private static String numericOperator(Comparison comparison) {
-        return switch (comparison.operator()) {
-            case EQ -> "=";
-            case NE -> "<>";
-            case GT -> ">";
-            case GE -> ">=";
-            case LT -> "<";
-            case LE -> "<=";
-            case LIKE, ILIKE, IN, NOT_IN -> throw new IllegalArgumentException(
-                    "Operator " + comparison.operator().symbol() + " does not apply to numbers");
-        };
-    }
-
-    /** Binds whole numbers as BIGINT so integer columns compare without a cast. */
-    private static Object integralOrDouble(double value) {
-        if (value == Math.rint(value) && Math.abs(value) < 9.0e15) {
-            return (long) value;
-        }
-        return value;
-    }
-
     // ---- loading -------------------------------------------------------------------------------
 
     /** The models with the ids, in the order of the ids; missing ones (and deleted ones unless asked) left out. */
@@ -419,32 +367,27 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         Map<String, List<Param>> params = new HashMap<>();
         Map<String, List<LoggedModelMetric>> metrics = new HashMap<>();
         Map<String, List<ModelRegistration>> registrations = new HashMap<>();
-        for (List<String> chunk : chunks(modelIds)) {
+        for (List<String> chunk : Sql.inChunks(modelIds)) {
             Sql query = new Sql().append("SELECT " + MODEL_COLUMNS + " FROM logged_models WHERE model_id IN ")
                     .bindList(chunk);
             if (!includeDeleted) {
                 query.append(" AND lifecycle_stage = ").bind(LifecycleStage.ACTIVE.wireName());
             }
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    infos.put(resultSet.getString(1), info(resultSet));
-                }
-            }
-            forEachRow(connection, new Sql().append("SELECT model_id, tag_key, value FROM logged_model_tags WHERE "
+            Sql.forEachRow(connection, query, resultSet -> infos.put(resultSet.getString(1), info(resultSet)));
+            Sql.forEachRow(connection, new Sql().append("SELECT model_id, tag_key, value FROM logged_model_tags WHERE "
                     + "model_id IN ").bindList(chunk).append(" ORDER BY model_id, tag_key"), resultSet ->
                     tags.computeIfAbsent(resultSet.getString(1), id -> new ArrayList<>())
                             .add(new Tag(resultSet.getString(2), resultSet.getString(3))));
-            forEachRow(connection, new Sql().append("SELECT model_id, name, value FROM logged_model_params WHERE "
+            Sql.forEachRow(connection, new Sql().append("SELECT model_id, name, value FROM logged_model_params WHERE "
                     + "model_id IN ").bindList(chunk).append(" ORDER BY model_id, name"), resultSet ->
                     params.computeIfAbsent(resultSet.getString(1), id -> new ArrayList<>())
                             .add(new Param(resultSet.getString(2), resultSet.getString(3))));
-            forEachRow(connection, new Sql().append("SELECT model_id, name, value, is_nan, timestamp_ms, step, run_id, "
-                    + "dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN ").bindList(chunk)
-                    .append(" ORDER BY model_id, name, step, timestamp_ms, run_id"), resultSet ->
+            Sql.forEachRow(connection, new Sql().append("SELECT model_id, name, value, is_nan, timestamp_ms, step, "
+                    + "run_id, dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN ")
+                    .bindList(chunk).append(" ORDER BY model_id, name, step, timestamp_ms, run_id"), resultSet ->
                     metrics.computeIfAbsent(resultSet.getString(1), id -> new ArrayList<>()).add(metric(resultSet)));
             // the registry's versions created from these models, deleted ones excluded
-            forEachRow(connection, new Sql().append("SELECT model_id, name, version FROM model_versions "
+            Sql.forEachRow(connection, new Sql().append("SELECT model_id, name, version FROM model_versions "
                     + "WHERE model_id IN ").bindList(chunk).append(" AND current_stage <> ")
                     .bind(JdbcRegistryStore.DELETED_STAGE).append(" ORDER BY model_id, name, version"), resultSet ->
                     registrations.computeIfAbsent(resultSet.getString(1), id -> new ArrayList<>())
@@ -465,20 +408,6 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
                     metrics.getOrDefault(modelId, List.of())));
         }
         return List.copyOf(models);
-    }
-
-    @FunctionalInterface
-    private interface RowConsumer {
-        void accept(ResultSet resultSet) throws SQLException;
-    }
-
-    private static void forEachRow(Connection connection, Sql query, RowConsumer consumer) throws SQLException {
-        try (PreparedStatement statement = query.prepare(connection);
-                ResultSet resultSet = statement.executeQuery()) {
-            while (resultSet.next()) {
-                consumer.accept(resultSet);
-            }
-        }
     }
 
     private static LoggedModelInfo info(ResultSet resultSet) throws SQLException {
@@ -504,11 +433,15 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
 
     /** Checks that the model exists and is active, and sets its update time. */
     private static void touchActiveModel(Connection connection, String modelId, long time) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE logged_models SET "
-                + "last_updated_time = ? WHERE model_id = ? AND lifecycle_stage = ?")) {
-            statement.setLong(1, time);
-            statement.setString(2, modelId);
-            statement.setString(3, LifecycleStage.ACTIVE.wireName());
+        updateActiveModel(connection, modelId, new Sql().append("last_updated_time = ").bind(time));
+    }
+
+    /** Applies the assignments to the model; fails with not found unless it exists and is active. */
+    private static void updateActiveModel(Connection connection, String modelId, Sql assignments)
+            throws SQLException {
+        Sql update = new Sql().append("UPDATE logged_models SET ").append(assignments).append(" WHERE model_id = ")
+                .bind(modelId).append(" AND lifecycle_stage = ").bind(LifecycleStage.ACTIVE.wireName());
+        try (PreparedStatement statement = update.prepare(connection)) {
             if (statement.executeUpdate() == 0) {
                 throw LoggedModel.notFound(modelId);
             }
@@ -525,90 +458,6 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
                     throw LoggedModel.notFound(modelId);
                 }
             }
-        }
-    }
-
-    /** Inserts the params that are new; a key logged before with another value is refused. */
-    private static void insertParams(Connection connection, String modelId, List<Param> params) throws SQLException {
-        if (params.isEmpty()) {
-            return;
-        }
-        Map<String, String> stored = new HashMap<>();
-        forEachRow(connection, new Sql().append("SELECT name, value FROM logged_model_params WHERE model_id = ")
-                .bind(modelId), resultSet -> stored.put(resultSet.getString(1), resultSet.getString(2)));
-        Map<String, String> fresh = new TreeMap<>();
-        for (Param param : params) {
-            String existing = stored.containsKey(param.key()) ? stored.get(param.key()) : fresh.get(param.key());
-            if (existing == null) {
-                fresh.put(param.key(), param.value());
-            } else if (!existing.equals(param.value())) {
-                throw SlipwayException.invalidParameter("Changing param values is not allowed. Param with key='%s' "
-                        + "was already logged with value='%s' for logged model ID='%s'. Attempted logging new value "
-                        + "'%s'.", param.key(), existing, modelId, param.value());
-            }
-        }
-        if (fresh.isEmpty()) {
-            return;
-        }
-        // A plain insert: if another transaction inserted one of these keys meanwhile, the unique violation makes
-        // write() retry, and the retry compares against the value that won.
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO logged_model_params (model_id, name, value) VALUES (?, ?, ?)")) {
-            for (Map.Entry<String, String> param : fresh.entrySet()) {
-                statement.setString(1, modelId);
-                statement.setString(2, param.getKey());
-                statement.setString(3, param.getValue());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-    }
-
-    private void upsertTags(Connection connection, String modelId, List<Tag> tags) throws SQLException {
-        if (tags.isEmpty()) {
-            return;
-        }
-        Map<String, String> byKey = new TreeMap<>();
-        tags.forEach(tag -> byKey.put(tag.key(), tag.value()));
-        try (PreparedStatement statement = connection.prepareStatement(upsertTagSql)) {
-            for (Map.Entry<String, String> tag : byKey.entrySet()) {
-                statement.setString(1, modelId);
-                statement.setString(2, tag.getKey());
-                statement.setString(3, tag.getValue());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-    }
-
-    // ---- plumbing ------------------------------------------------------------------------------
-
-    private static Optional<Long> experimentNumber(String experimentId) {
-        if (experimentId.isEmpty() || experimentId.length() > 18
-                || !experimentId.chars().allMatch(Character::isDigit)) {
-            return Optional.empty();
-        }
-        return Optional.of(Long.parseLong(experimentId));
-    }
-
-    private static SlipwayException experimentNotFound(String experimentId) {
-        return SlipwayException.notFound("No Experiment with id=%s exists", experimentId);
-    }
-
-    private static <T> List<List<T>> chunks(List<T> values) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int start = 0; start < values.size(); start += IN_CHUNK) {
-            chunks.add(values.subList(start, Math.min(values.size(), start + IN_CHUNK)));
-        }
-        return chunks;
-    }
-
-    private static void setOptionalString(PreparedStatement statement, int position, Optional<String> value)
-            throws SQLException {
-        if (value.isPresent()) {
-            statement.setString(position, value.get());
-        } else {
-            statement.setNull(position, Types.VARCHAR);
         }
     }
 

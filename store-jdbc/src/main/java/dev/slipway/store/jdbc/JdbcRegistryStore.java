@@ -18,14 +18,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A {@link RegistryStore} over SQLite, PostgreSQL or MySQL/MariaDB. Each write is one transaction (see
@@ -36,7 +34,6 @@ import java.util.TreeMap;
 public final class JdbcRegistryStore implements RegistryStore {
     /** The stage of a deleted version: kept so that its number is never reused, hidden from every read. */
     static final String DELETED_STAGE = "Deleted_Internal";
-    private static final int IN_CHUNK = 500;
     private static final String MODEL_COLUMNS = "name, creation_time, last_updated_time, description";
     private static final String VERSION_COLUMNS = "name, version, creation_time, last_updated_time, description, "
             + "user_id, current_stage, source, run_id, run_link, status, model_id";
@@ -45,15 +42,16 @@ public final class JdbcRegistryStore implements RegistryStore {
 
     private final Transactions transactions;
     private final Dialect dialect;
-    private final String upsertModelTagSql;
+    private final SearchQueries searchQueries;
+    private final TagWrites registeredModelTags;
     private final String upsertVersionTagSql;
     private final String upsertAliasSql;
 
     JdbcRegistryStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.dialect = transactions.dialect();
-        this.upsertModelTagSql = dialect.upsert("registered_model_tags", List.of("name", "tag_key", "value"),
-                List.of("name", "tag_key"), List.of("value"));
+        this.searchQueries = new SearchQueries(dialect);
+        this.registeredModelTags = new TagWrites(dialect, "registered_model_tags", "name", "tag_key");
         this.upsertVersionTagSql = dialect.upsert("model_version_tags", List.of("name", "version", "tag_key", "value"),
                 List.of("name", "version", "tag_key"), List.of("value"));
         this.upsertAliasSql = dialect.upsert("registered_model_aliases", List.of("name", "alias", "version"),
@@ -77,12 +75,10 @@ public final class JdbcRegistryStore implements RegistryStore {
                 statement.setString(1, name);
                 statement.setLong(2, time);
                 statement.setLong(3, time);
-                setOptionalString(statement, 4, description);
+                Sql.setOptional(statement, 4, description);
                 statement.executeUpdate();
             }
-            for (Tag tag : lastValuePerKey(tags)) {
-                upsertModelTag(connection, name, tag);
-            }
+            registeredModelTags.upsert(connection, name, tags);
             return loadModel(connection, name).orElseThrow();
         });
     }
@@ -122,7 +118,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         return transactions.write("updating registered model '" + name + "'", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?")) {
-                setOptionalString(statement, 1, description);
+                Sql.setOptional(statement, 1, description);
                 statement.setLong(2, time);
                 statement.setString(3, name);
                 if (statement.executeUpdate() == 0) {
@@ -155,7 +151,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         requireNonNull(tag, "tag is null");
         transactions.write("setting a tag of registered model '" + name + "'", connection -> {
             requireModel(connection, name);
-            upsertModelTag(connection, name, tag);
+            registeredModelTags.upsert(connection, name, List.of(tag));
             return null;
         });
     }
@@ -166,12 +162,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         requireNonNull(key, "key is null");
         return transactions.write("deleting a tag of registered model '" + name + "'", connection -> {
             requireModel(connection, name);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "DELETE FROM registered_model_tags WHERE name = ? AND tag_key = ?")) {
-                statement.setString(1, name);
-                statement.setString(2, key);
-                return statement.executeUpdate() > 0;
-            }
+            return registeredModelTags.delete(connection, name, key);
         });
     }
 
@@ -200,17 +191,17 @@ public final class JdbcRegistryStore implements RegistryStore {
                 statement.setLong(2, number);
                 statement.setLong(3, time);
                 statement.setLong(4, time);
-                setOptionalString(statement, 5, version.description());
-                setOptionalString(statement, 6, version.userId());
+                Sql.setOptional(statement, 5, version.description());
+                Sql.setOptional(statement, 6, version.userId());
                 statement.setString(7, ModelVersionStage.NONE.wireName());
                 statement.setString(8, version.source());
-                setOptionalString(statement, 9, version.runId());
-                setOptionalString(statement, 10, version.runLink());
+                Sql.setOptional(statement, 9, version.runId());
+                Sql.setOptional(statement, 10, version.runLink());
                 statement.setString(11, ModelVersionStatus.READY.name());
-                setOptionalString(statement, 12, version.modelId());
+                Sql.setOptional(statement, 12, version.modelId());
                 statement.executeUpdate();
             }
-            for (Tag tag : lastValuePerKey(version.tags())) {
+            for (Tag tag : TagWrites.lastValuePerKey(version.tags())) {
                 upsertVersionTag(connection, name, number, tag);
             }
             return loadVersion(connection, name, number).orElseThrow();
@@ -232,7 +223,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         return transactions.write("updating model version " + version + " of '" + name + "'", connection -> {
             try (PreparedStatement statement = connection.prepareStatement("UPDATE model_versions SET description = ?, "
                     + "last_updated_time = ? WHERE name = ? AND version = ? AND current_stage <> ?")) {
-                setOptionalString(statement, 1, description);
+                Sql.setOptional(statement, 1, description);
                 statement.setLong(2, time);
                 statement.setString(3, name);
                 statement.setLong(4, version);
@@ -425,7 +416,8 @@ public final class JdbcRegistryStore implements RegistryStore {
         for (Comparison comparison : filter) {
             query.append(" AND ");
             switch (comparison.type()) {
-                case TAG -> appendTagComparison(query, "registered_model_tags t", "t.name = m.name", comparison);
+                case TAG -> searchQueries.appendKeyValueMatch(query, "registered_model_tags t", "t.name = m.name",
+                        "t.tag_key", "t.value", comparison);
                 case ATTRIBUTE -> dialect.appendStringComparison(query, "m.name", comparison.operator(),
                         comparison.value());
                 case METRIC, PARAM, DATASET -> throw new IllegalArgumentException(
@@ -466,8 +458,8 @@ public final class JdbcRegistryStore implements RegistryStore {
         for (Comparison comparison : filter) {
             query.append(" AND ");
             switch (comparison.type()) {
-                case TAG -> appendTagComparison(query, "model_version_tags t",
-                        "t.name = v.name AND t.version = v.version", comparison);
+                case TAG -> searchQueries.appendKeyValueMatch(query, "model_version_tags t",
+                        "t.name = v.name AND t.version = v.version", "t.tag_key", "t.value", comparison);
                 case ATTRIBUTE -> {
                     switch (comparison.key()) {
                         case "version_number" -> appendNumberComparison(query, "v.version", comparison);
@@ -552,7 +544,7 @@ public final class JdbcRegistryStore implements RegistryStore {
         List<String> names = versions.stream().map(ModelVersion::name).distinct().toList();
         Map<String, Map<Long, List<Tag>>> tags = new HashMap<>();
         Map<String, Map<Long, List<String>>> aliases = new HashMap<>();
-        for (List<String> chunk : chunks(names)) {
+        for (List<String> chunk : Sql.inChunks(names)) {
             Sql tagQuery = new Sql().append("SELECT name, version, tag_key, value FROM model_version_tags WHERE name IN ")
                     .bindList(chunk).append(" ORDER BY name, version, tag_key");
             try (PreparedStatement statement = tagQuery.prepare(connection);
@@ -585,7 +577,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
     private static Map<String, List<Tag>> modelTags(Connection connection, List<String> names) throws SQLException {
         Map<String, List<Tag>> tags = new HashMap<>();
-        for (List<String> chunk : chunks(names)) {
+        for (List<String> chunk : Sql.inChunks(names)) {
             Sql query = new Sql().append("SELECT name, tag_key, value FROM registered_model_tags WHERE name IN ")
                     .bindList(chunk).append(" ORDER BY name, tag_key");
             try (PreparedStatement statement = query.prepare(connection);
@@ -602,7 +594,7 @@ public final class JdbcRegistryStore implements RegistryStore {
     private static Map<String, List<ModelAlias>> modelAliases(Connection connection, List<String> names)
             throws SQLException {
         Map<String, List<ModelAlias>> aliases = new HashMap<>();
-        for (List<String> chunk : chunks(names)) {
+        for (List<String> chunk : Sql.inChunks(names)) {
             Sql query = new Sql().append("SELECT name, alias, version FROM registered_model_aliases WHERE name IN ")
                     .bindList(chunk).append(" ORDER BY name, alias");
             try (PreparedStatement statement = query.prepare(connection);
@@ -676,15 +668,6 @@ public final class JdbcRegistryStore implements RegistryStore {
         }
     }
 
-    private void upsertModelTag(Connection connection, String name, Tag tag) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(upsertModelTagSql)) {
-            statement.setString(1, name);
-            statement.setString(2, tag.key());
-            statement.setString(3, tag.value());
-            statement.executeUpdate();
-        }
-    }
-
     private void upsertVersionTag(Connection connection, String name, long version, Tag tag) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(upsertVersionTagSql)) {
             statement.setString(1, name);
@@ -695,26 +678,9 @@ public final class JdbcRegistryStore implements RegistryStore {
         }
     }
 
-    /** A tag comparison: an entity without the key never matches, not even for {@code !=}. */
-    private void appendTagComparison(Sql query, String table, String join, Comparison comparison) {
-        query.append("EXISTS (SELECT 1 FROM " + table + " WHERE " + join + " AND t.tag_key = ")
-                .bind(comparison.key()).append(" AND ");
-        dialect.appendStringComparison(query, "t.value", comparison.operator(), comparison.value());
-        query.append(")");
-    }
-
     private static void appendNumberComparison(Sql query, String column, Comparison comparison) {
-        String operator = switch (comparison.operator()) {
-            case EQ -> " = ";
-            case NE -> " <> ";
-            case GT -> " > ";
-            case GE -> " >= ";
-            case LT -> " < ";
-            case LE -> " <= ";
-            case LIKE, ILIKE, IN, NOT_IN -> throw new IllegalArgumentException(
-                    "Operator " + comparison.operator().symbol() + " does not apply to numbers");
-        };
-        query.append(column).append(operator).bind((long) comparison.number());
+        query.append(column + " " + SearchQueries.checkedNumericOperator(comparison) + " ")
+                .bind((long) comparison.number());
     }
 
     private static String modelOrderColumn(String key) {
@@ -741,32 +707,6 @@ public final class JdbcRegistryStore implements RegistryStore {
             case STAGING, PRODUCTION -> true;
             case NONE, ARCHIVED -> false;
         };
-    }
-
-    private static <T> List<List<T>> chunks(List<T> values) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int start = 0; start < values.size(); start += IN_CHUNK) {
-            chunks.add(values.subList(start, Math.min(values.size(), start + IN_CHUNK)));
-        }
-        return chunks;
-    }
-
-    /** The tags with one entry per key, the last value of a key winning. */
-    private static List<Tag> lastValuePerKey(List<Tag> tags) {
-        Map<String, Tag> byKey = new TreeMap<>();
-        for (Tag tag : tags) {
-            byKey.put(tag.key(), tag);
-        }
-        return List.copyOf(byKey.values());
-    }
-
-    private static void setOptionalString(PreparedStatement statement, int position, Optional<String> value)
-            throws SQLException {
-        if (value.isPresent()) {
-            statement.setString(position, value.get());
-        } else {
-            statement.setNull(position, Types.VARCHAR);
-        }
     }
 
     @Override

@@ -52,7 +52,6 @@ import java.util.function.Consumer;
  * all runs together. Thread-safe.
  */
 public final class JdbcTrackingStore implements TrackingStore {
-    private static final int IN_CHUNK = 500;
     private static final String RUN_COLUMNS = "run_uuid, experiment_id, name, user_id, status, start_time, end_time, "
             + "artifact_uri, lifecycle_stage";
     private static final String EXPERIMENT_COLUMNS = "experiment_id, name, artifact_location, lifecycle_stage, "
@@ -73,7 +72,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     private final String insertMetricSql;
     private final String raiseLatestMetricSql;
     private final String updateLatestMetricWhereOlderSql;
-    private final String upsertTagSql;
+    private final TagWrites runTags;
+    private final WriteOnceParams runParams;
 
     JdbcTrackingStore(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -93,8 +93,8 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
         this.updateLatestMetricWhereOlderSql = "UPDATE latest_metrics SET value = ?, timestamp_ms = ?, step = ?, "
                 + "is_nan = ? WHERE run_uuid = ? AND name = ? AND (step, timestamp_ms, is_nan, value) < (?, ?, ?, ?)";
-        this.upsertTagSql = dialect.upsert("tags", List.of("run_uuid", "name", "value"), List.of("run_uuid", "name"),
-                List.of("value"));
+        this.runTags = new TagWrites(dialect, "tags", "run_uuid", "name");
+        this.runParams = new WriteOnceParams("params", "run_uuid", "run");
     }
 
     // ---- experiments ---------------------------------------------------------------------------
@@ -133,7 +133,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                 statement.setLong(6, creationTime);
                 statement.executeUpdate();
             }
-            List<Tag> uniqueTags = lastValuePerKey(tags);
+            List<Tag> uniqueTags = TagWrites.lastValuePerKey(tags);
             if (!uniqueTags.isEmpty()) {
                 try (PreparedStatement statement = connection.prepareStatement(
                         "INSERT INTO experiment_tags (experiment_id, name, value) VALUES (?, ?, ?)")) {
@@ -152,7 +152,7 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     @Override
     public Optional<Experiment> getExperiment(String experimentId) {
-        Optional<Long> id = parseId(experimentId);
+        Optional<Long> id = experimentNumber(experimentId);
         if (id.isEmpty()) {
             return Optional.empty();
         }
@@ -252,7 +252,7 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     @Override
     public boolean deleteExperimentTag(String experimentId, String key) {
-        Optional<Long> id = parseId(experimentId);
+        Optional<Long> id = experimentNumber(experimentId);
         if (id.isEmpty()) {
             return false;
         }
@@ -290,7 +290,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                 statement.setNull(10, Types.BIGINT);
                 statement.executeUpdate();
             }
-            writeTags(connection, run.runId(), run.tags());
+            runTags.upsert(connection, run.runId(), run.tags());
             return null;
         });
     }
@@ -376,14 +376,14 @@ public final class JdbcTrackingStore implements TrackingStore {
             latest.merge(metric.key(), metric, (current, candidate) -> candidate.isLaterThan(current)
                     ? candidate : current);
         }
-        List<Tag> uniqueTags = lastValuePerKey(tags);
+        List<Tag> uniqueTags = TagWrites.lastValuePerKey(tags);
         write("logging to run " + runId, connection -> {
             long experimentId = experimentIdOfRun(connection, runId);
             if (!params.isEmpty()) {
-                writeParams(connection, runId, params);
+                runParams.insert(connection, runId, params);
             }
             if (!uniqueTags.isEmpty()) {
-                writeTags(connection, runId, uniqueTags);
+                runTags.upsert(connection, runId, uniqueTags);
             }
             if (!history.isEmpty()) {
                 writeMetrics(connection, runId, experimentId, history, latest.values());
@@ -396,14 +396,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     public boolean deleteRunTag(String runId, String key) {
         requireNonNull(runId, "runId is null");
         requireNonNull(key, "key is null");
-        return write("deleting a tag of run " + runId, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "DELETE FROM tags WHERE run_uuid = ? AND name = ?")) {
-                statement.setString(1, runId);
-                statement.setString(2, key);
-                return statement.executeUpdate() > 0;
-            }
-        });
+        return write("deleting a tag of run " + runId, connection -> runTags.delete(connection, runId, key));
     }
 
     @Override
@@ -428,7 +421,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                     statement.setString(3, runId);
                     statement.executeUpdate();
                 }
-                List<Tag> inputTags = lastValuePerKey(input.tags());
+                List<Tag> inputTags = TagWrites.lastValuePerKey(input.tags());
                 if (!inputTags.isEmpty()) {
                     try (PreparedStatement statement = connection.prepareStatement(
                             "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)")) {
@@ -449,8 +442,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     @Override
     public Page<Run> searchRuns(List<String> experimentIds, List<Comparison> filter, ViewType viewType,
             List<OrderBy> orderBy, int maxResults, long offset) {
-        List<Long> ids = experimentIds.stream().map(JdbcTrackingStore::parseId).flatMap(Optional::stream).distinct()
-                .toList();
+        List<Long> ids = experimentIds.stream().map(JdbcTrackingStore::experimentNumber).flatMap(Optional::stream)
+                .distinct().toList();
         if (ids.isEmpty() || maxResults <= 0) {
             return new Page<>(List.of(), Optional.empty());
         }
@@ -568,7 +561,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         requireNonNull(metricKey, "metricKey is null");
         requireNonNull(steps, "steps is null");
         List<String> sortedRuns = runIds.stream().distinct().sorted().toList();
-        List<List<Long>> stepChunks = steps.map(list -> chunks(list.stream().distinct().sorted().toList()))
+        List<List<Long>> stepChunks = steps.map(list -> Sql.inChunks(list.stream().distinct().sorted().toList()))
                 .orElse(List.of(List.of()));
         if (sortedRuns.isEmpty() || stepChunks.isEmpty()) {
             return List.of();
@@ -626,63 +619,6 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
 
     // ---- writes of logBatch --------------------------------------------------------------------
-
-    private void writeParams(Connection connection, String runId, List<Param> params) throws SQLException {
-        Map<String, String> stored = new HashMap<>();
-        List<String> keys = params.stream().map(Param::key).distinct().toList();
-        for (List<String> chunk : chunks(keys)) {
-            Sql query = new Sql().append("SELECT name, value FROM params WHERE run_uuid = ").bind(runId)
-                    .append(" AND name IN ").bindList(chunk);
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    stored.put(resultSet.getString(1), resultSet.getString(2));
-                }
-            }
-        }
-        Map<String, String> fresh = new TreeMap<>();
-        for (Param param : params) {
-            String existing = stored.containsKey(param.key()) ? stored.get(param.key()) : fresh.get(param.key());
-            if (existing == null) {
-                fresh.put(param.key(), param.value());
-            } else if (!existing.equals(param.value())) {
-                throw SlipwayException.invalidParameter("Changing param values is not allowed. Param with key='%s' "
-                        + "was already logged with value='%s' for run ID='%s'. Attempted logging new value '%s'.",
-                        param.key(), existing, runId, param.value());
-            }
-        }
-        if (fresh.isEmpty()) {
-            return;
-        }
-        // A plain insert: if another transaction inserted one of these keys meanwhile, the unique violation
-        // makes write() retry, and the retry compares against the value that won.
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO params (run_uuid, name, value) VALUES (?, ?, ?)")) {
-            for (Map.Entry<String, String> param : fresh.entrySet()) {
-                statement.setString(1, runId);
-                statement.setString(2, param.getKey());
-                statement.setString(3, param.getValue());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-    }
-
-    private void writeTags(Connection connection, String runId, List<Tag> tags) throws SQLException {
-        List<Tag> uniqueTags = lastValuePerKey(tags);
-        if (uniqueTags.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(upsertTagSql)) {
-            for (Tag tag : uniqueTags) {
-                statement.setString(1, runId);
-                statement.setString(2, tag.key());
-                statement.setString(3, tag.value());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-    }
 
     /**
      * Appends the points (sorted in key order: faster inserts into the clustered key, and row locks taken in one
@@ -763,8 +699,8 @@ public final class JdbcTrackingStore implements TrackingStore {
             statement.setString(4, dataset.digest());
             statement.setString(5, dataset.sourceType());
             statement.setString(6, dataset.source());
-            setOptionalString(statement, 7, dataset.schema());
-            setOptionalString(statement, 8, dataset.profile());
+            Sql.setOptional(statement, 7, dataset.schema());
+            Sql.setOptional(statement, 8, dataset.profile());
             statement.executeUpdate();
         }
         return datasetId;
@@ -793,20 +729,20 @@ public final class JdbcTrackingStore implements TrackingStore {
         Map<String, List<Param>> params = new HashMap<>();
         Map<String, List<Tag>> tags = new HashMap<>();
         Map<String, List<DatasetInput>> inputs = new HashMap<>();
-        for (List<String> chunk : chunks(runIds)) {
-            query(connection, new Sql().append("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_uuid IN ")
+        for (List<String> chunk : Sql.inChunks(runIds)) {
+            Sql.forEachRow(connection, new Sql().append("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_uuid IN ")
                     .bindList(chunk), resultSet -> infos.put(resultSet.getString(1), runInfo(resultSet)));
-            query(connection, new Sql().append("SELECT run_uuid, name, value, timestamp_ms, step, is_nan "
+            Sql.forEachRow(connection, new Sql().append("SELECT run_uuid, name, value, timestamp_ms, step, is_nan "
                     + "FROM latest_metrics WHERE run_uuid IN ").bindList(chunk).append(" ORDER BY run_uuid, name"),
                     resultSet -> metrics.computeIfAbsent(resultSet.getString(1), key -> new ArrayList<>())
                             .add(new Metric(resultSet.getString(2),
                                     metricValue(resultSet.getDouble(3), resultSet.getInt(6)), resultSet.getLong(4),
                                     resultSet.getLong(5))));
-            query(connection, new Sql().append("SELECT run_uuid, name, value FROM params WHERE run_uuid IN ")
+            Sql.forEachRow(connection, new Sql().append("SELECT run_uuid, name, value FROM params WHERE run_uuid IN ")
                     .bindList(chunk).append(" ORDER BY run_uuid, name"),
                     resultSet -> params.computeIfAbsent(resultSet.getString(1), key -> new ArrayList<>())
                             .add(new Param(resultSet.getString(2), resultSet.getString(3))));
-            query(connection, new Sql().append("SELECT run_uuid, name, value FROM tags WHERE run_uuid IN ")
+            Sql.forEachRow(connection, new Sql().append("SELECT run_uuid, name, value FROM tags WHERE run_uuid IN ")
                     .bindList(chunk).append(" ORDER BY run_uuid, name"),
                     resultSet -> tags.computeIfAbsent(resultSet.getString(1), key -> new ArrayList<>())
                             .add(new Tag(resultSet.getString(2), resultSet.getString(3))));
@@ -827,8 +763,8 @@ public final class JdbcTrackingStore implements TrackingStore {
             throws SQLException {
         record InputRow(String runId, String inputId, Dataset dataset) {}
         List<InputRow> rows = new ArrayList<>();
-        query(connection, new Sql().append("SELECT i.run_uuid, i.input_uuid, d.name, d.digest, d.source_type, "
-                + "d.source, d.dataset_schema, d.dataset_profile "
+        Sql.forEachRow(connection, new Sql().append("SELECT i.run_uuid, i.input_uuid, d.name, d.digest, "
+                + "d.source_type, d.source, d.dataset_schema, d.dataset_profile "
                 + "FROM inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid "
                 + "WHERE i.run_uuid IN ").bindList(runIds).append(" ORDER BY i.run_uuid, d.name, d.digest"),
                 resultSet -> rows.add(new InputRow(resultSet.getString(1), resultSet.getString(2),
@@ -839,7 +775,7 @@ public final class JdbcTrackingStore implements TrackingStore {
             return;
         }
         Map<String, List<Tag>> inputTags = new HashMap<>();
-        query(connection, new Sql().append("SELECT t.input_uuid, t.name, t.value FROM input_tags t "
+        Sql.forEachRow(connection, new Sql().append("SELECT t.input_uuid, t.name, t.value FROM input_tags t "
                 + "JOIN inputs i ON i.input_uuid = t.input_uuid WHERE i.run_uuid IN ").bindList(runIds)
                 .append(" ORDER BY t.input_uuid, t.name"),
                 resultSet -> inputTags.computeIfAbsent(resultSet.getString(1), key -> new ArrayList<>())
@@ -869,8 +805,8 @@ public final class JdbcTrackingStore implements TrackingStore {
 
     private Map<Long, List<Tag>> experimentTags(Connection connection, List<Long> experimentIds) throws SQLException {
         Map<Long, List<Tag>> tags = new HashMap<>();
-        for (List<Long> chunk : chunks(experimentIds)) {
-            query(connection, new Sql().append("SELECT experiment_id, name, value FROM experiment_tags "
+        for (List<Long> chunk : Sql.inChunks(experimentIds)) {
+            Sql.forEachRow(connection, new Sql().append("SELECT experiment_id, name, value FROM experiment_tags "
                     + "WHERE experiment_id IN ").bindList(chunk).append(" ORDER BY experiment_id, name"),
                     resultSet -> tags.computeIfAbsent(resultSet.getLong(1), key -> new ArrayList<>())
                             .add(new Tag(resultSet.getString(2), resultSet.getString(3))));
@@ -906,7 +842,6 @@ public final class JdbcTrackingStore implements TrackingStore {
                 experiment.lifecycleStage(), experiment.creationTime(), experiment.lastUpdateTime(), tags);
     }
 
-    /** The run's experiment, read with the lock that keeps the run until the logging transaction commits. */
     /**
      * The experiment of a run that is being logged to, read (and on PostgreSQL/MySQL locked) in the writing
      * transaction, so that a run deleted meanwhile is never written to.
@@ -952,47 +887,6 @@ public final class JdbcTrackingStore implements TrackingStore {
         return transactions.write(action, work);
     }
 
-    @FunctionalInterface
-    private interface RowHandler {
-        void accept(ResultSet resultSet) throws SQLException;
-    }
-
-
-    /**
-     * Runs the work in one transaction, retrying it when it lost a race (unique key, deadlock). On SQLite the
-     * writers of this store take turns on one lock, so that they never wait on SQLite's own lock (SQLITE_BUSY).
-     */
-
-
-    /** Waits a little, randomly, so that transactions that collided do not collide again at once. */
-
-
-    private static void query(Connection connection, Sql sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement statement = sql.prepare(connection); ResultSet resultSet = statement.executeQuery()) {
-            while (resultSet.next()) {
-                handler.accept(resultSet);
-            }
-        }
-    }
-
-
-    private static <T> List<List<T>> chunks(List<T> values) {
-        List<List<T>> chunks = new ArrayList<>();
-        for (int start = 0; start < values.size(); start += IN_CHUNK) {
-            chunks.add(values.subList(start, Math.min(values.size(), start + IN_CHUNK)));
-        }
-        return chunks;
-    }
-
-    /** The tags with one entry per key, the last value of a key winning, ordered by key. */
-    private static List<Tag> lastValuePerKey(List<Tag> tags) {
-        Map<String, Tag> byKey = new TreeMap<>();
-        for (Tag tag : tags) {
-            byKey.put(tag.key(), tag);
-        }
-        return List.copyOf(byKey.values());
-    }
-
     private static double metricValue(double value, int isNan) {
         return isNan != 0 ? Double.NaN : value;
     }
@@ -1005,16 +899,8 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
     }
 
-    private static void setOptionalString(PreparedStatement statement, int position, Optional<String> value)
-            throws SQLException {
-        if (value.isPresent()) {
-            statement.setString(position, value.get());
-        } else {
-            statement.setNull(position, Types.VARCHAR);
-        }
-    }
-
-    private static Optional<Long> parseId(String experimentId) {
+    /** The number of the experiment id; empty for an id that no experiment can have. */
+    static Optional<Long> experimentNumber(String experimentId) {
         if (experimentId == null || experimentId.isEmpty() || experimentId.length() > 18
                 || !experimentId.chars().allMatch(Character::isDigit)) {
             return Optional.empty();
@@ -1023,14 +909,14 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
 
     private static long requireExperimentId(String experimentId) {
-        return parseId(experimentId).orElseThrow(() -> experimentNotFound(experimentId));
+        return experimentNumber(experimentId).orElseThrow(() -> experimentNotFound(experimentId));
     }
 
     private static String newId() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
-    private static SlipwayException experimentNotFound(String experimentId) {
+    static SlipwayException experimentNotFound(String experimentId) {
         return SlipwayException.notFound("No Experiment with id=%s exists", experimentId);
     }
 

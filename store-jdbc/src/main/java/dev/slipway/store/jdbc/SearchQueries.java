@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Builds the SQL that selects one page of run ids or experiments. Every filtered or ordered key gets its own
  * join alias; params, tags and metrics are never joined against each other beyond those keys, so a page query
- * reads at most one row per run and key.
+ * reads at most one row per run and key. Also holds the pieces that the registry and logged-model searches build
+ * the same way (key-value matches, numeric operators and values).
  */
 final class SearchQueries {
     static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
@@ -316,18 +317,41 @@ final class SearchQueries {
         }
     }
 
-    private static String numericOperator(Operator operator) {
+    /**
+     * {@code EXISTS (SELECT 1 FROM from WHERE correlation AND keyColumn = ? AND <valueColumn matches>)} for a key-value
+     * table (params, tags): an entity without the key never matches, not even for {@code !=}.
+     */
+    void appendKeyValueMatch(Sql sql, String from, String correlation, String keyColumn, String valueColumn,
+            Comparison comparison) {
+        sql.append("EXISTS (SELECT 1 FROM " + from + " WHERE " + correlation + " AND " + keyColumn + " = ")
+                .bind(comparison.key()).append(" AND ");
+        dialect.appendStringComparison(sql, valueColumn, comparison.operator(), comparison.value());
+        sql.append(")");
+    }
+
+    /** The SQL operator of a numeric comparison; empty for the operators that only compare strings. */
+    static Optional<String> numericSqlOperator(Operator operator) {
         return switch (operator) {
-            case EQ -> "=";
-            case NE -> "<>";
-            case GT -> ">";
-            case GE -> ">=";
-            case LT -> "<";
-            case LE -> "<=";
-            case LIKE, ILIKE, IN, NOT_IN -> throw SlipwayException.invalidParameter(
-                    "Invalid comparator '%s' for a numeric value; use one of '=', '!=', '>', '>=', '<', '<='",
-                    operator.symbol());
+            case EQ -> Optional.of("=");
+            case NE -> Optional.of("<>");
+            case GT -> Optional.of(">");
+            case GE -> Optional.of(">=");
+            case LT -> Optional.of("<");
+            case LE -> Optional.of("<=");
+            case LIKE, ILIKE, IN, NOT_IN -> Optional.empty();
         };
+    }
+
+    /** The SQL operator of a comparison that the service has already checked to be numeric. */
+    static String checkedNumericOperator(Comparison comparison) {
+        return numericSqlOperator(comparison.operator()).orElseThrow(() -> new IllegalArgumentException(
+                "Operator " + comparison.operator().symbol() + " does not apply to numbers"));
+    }
+
+    private static String numericOperator(Operator operator) {
+        return numericSqlOperator(operator).orElseThrow(() -> SlipwayException.invalidParameter(
+                "Invalid comparator '%s' for a numeric value; use one of '=', '!=', '>', '>=', '<', '<='",
+                operator.symbol()));
     }
 
     private static double number(Comparison comparison) {
@@ -338,7 +362,7 @@ final class SearchQueries {
     }
 
     /** Binds whole numbers as BIGINT so integer columns compare (and use indexes) without a cast. */
-    private static Object integralOrDouble(double value) {
+    static Object integralOrDouble(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 9.0e15) {
             return (long) value;
         }

@@ -4,13 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL text built in pieces together with the values of its {@code ?} placeholders, in order. */
 final class Sql {
+    /** The most values bound in one {@code IN (...)} list: well below every database's limit on placeholders. */
+    private static final int IN_CHUNK = 500;
+
     private final StringBuilder text = new StringBuilder();
     private final List<Object> values = new ArrayList<>();
 
@@ -70,6 +76,30 @@ final class Sql {
         }
     }
 
+    /** Handles one row of a result; the result set stands on that row. */
+    @FunctionalInterface
+    interface RowHandler {
+        void accept(ResultSet resultSet) throws SQLException;
+    }
+
+    /** Runs the query and hands each row of its result to the handler, in order. */
+    static void forEachRow(Connection connection, Sql query, RowHandler handler) throws SQLException {
+        try (PreparedStatement statement = query.prepare(connection); ResultSet resultSet = statement.executeQuery()) {
+            while (resultSet.next()) {
+                handler.accept(resultSet);
+            }
+        }
+    }
+
+    /** The values in consecutive pieces small enough for one {@link #bindList} each. */
+    static <T> List<List<T>> inChunks(List<T> values) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int start = 0; start < values.size(); start += IN_CHUNK) {
+            chunks.add(values.subList(start, Math.min(values.size(), start + IN_CHUNK)));
+        }
+        return chunks;
+    }
+
     static void bindAll(PreparedStatement statement, List<?> values) throws SQLException {
         for (int index = 0; index < values.size(); index++) {
             set(statement, index + 1, values.get(index));
@@ -87,6 +117,15 @@ final class Sql {
             statement.setDouble(position, number);
         } else {
             throw new IllegalArgumentException("Unsupported bind value type: " + value.getClass());
+        }
+    }
+
+    /** Sets the parameter to the string, or to a VARCHAR NULL when it is absent. */
+    static void setOptional(PreparedStatement statement, int position, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            statement.setString(position, value.get());
+        } else {
+            statement.setNull(position, Types.VARCHAR);
         }
     }
 

@@ -23,15 +23,10 @@ import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Tag;
 import dev.slipway.core.tracking.TrackingService;
 import dev.slipway.core.tracking.TrackingStore;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -455,40 +450,5 @@ abstract class AbstractLoggedModelStoreTest {
 
     private static List<String> ids(Page<LoggedModel> page) {
         return page.items().stream().map(LoggedModel::modelId).toList();
-    }
-
-    /** A clock that moves one millisecond forward at every reading, so that times are distinct and ordered. */
-    private static final class SteppingClock extends Clock {
-        private final AtomicLong millis;
-        private final ZoneId zone;
-
-        SteppingClock() {
-            this(new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()), ZoneOffset.UTC);
-        }
-
-        private SteppingClock(AtomicLong millis, ZoneId zone) {
-            this.millis = millis;
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId newZone) {
-            return new SteppingClock(millis, newZone);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.incrementAndGet();
-        }
     }
 }

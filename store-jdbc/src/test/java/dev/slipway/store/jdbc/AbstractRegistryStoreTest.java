@@ -16,10 +16,6 @@ import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Tag;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -678,40 +673,5 @@ abstract class AbstractRegistryStoreTest {
 
     private static String uniqueName(String base) {
         return base + "-" + NAMES.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-    }
-
-    /** A clock that moves one millisecond forward on every reading, so each write has a later time. */
-    private static final class SteppingClock extends Clock {
-        private final AtomicLong millis;
-        private final ZoneId zone;
-
-        SteppingClock() {
-            this(new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()), ZoneOffset.UTC);
-        }
-
-        private SteppingClock(AtomicLong millis, ZoneId zone) {
-            this.millis = millis;
-            this.zone = zone;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId newZone) {
-            return new SteppingClock(millis, newZone);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.incrementAndGet();
-        }
     }
 }
