@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.logged.LoggedModelService;
 import dev.slipway.core.logged.LoggedModelStore;
+import dev.slipway.core.predictions.PredictionLogService;
+import dev.slipway.core.predictions.PredictionLogStore;
 import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.TrackingService;
@@ -13,25 +15,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tracking, registry and logged-model stores opened (and migrated) on one backend store URI, with the services
- * over them: what a server serves. Closing closes the stores, the last opened first, even when one close fails.
+ * The tracking, registry, logged-model and prediction log stores opened (and migrated) on one backend store URI,
+ * with the services over them: what a server serves. Closing closes the stores, the last opened first, even when one
+ * close fails.
  */
 final class BackendServices implements AutoCloseable {
     private final TrackingService tracking;
     private final RegistryService registry;
     private final LoggedModelService loggedModels;
+    private final PredictionLogService predictionLog;
     private final List<AutoCloseable> stores;
 
     private BackendServices(TrackingService tracking, RegistryService registry, LoggedModelService loggedModels,
-            List<AutoCloseable> stores) {
+            PredictionLogService predictionLog, List<AutoCloseable> stores) {
         this.tracking = requireNonNull(tracking, "tracking is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.loggedModels = requireNonNull(loggedModels, "loggedModels is null");
+        this.predictionLog = requireNonNull(predictionLog, "predictionLog is null");
         this.stores = List.copyOf(stores);
     }
 
     /**
-     * Opens the three stores on {@code storeUri}; if one fails, those already open are closed.
+     * Opens the four stores on {@code storeUri}; if one fails, those already open are closed.
      *
      * @param defaultArtifactRoot where new experiments put their artifacts
      */
@@ -44,9 +49,12 @@ final class BackendServices implements AutoCloseable {
             opened.add(0, registryStore);
             LoggedModelStore loggedModelStore = backends.openLoggedModelStore(storeUri);
             opened.add(0, loggedModelStore);
+            PredictionLogStore predictionLogStore = backends.openPredictionLogStore(storeUri);
+            opened.add(0, predictionLogStore);
             TrackingService tracking = new TrackingService(trackingStore, clock, defaultArtifactRoot);
             return new BackendServices(tracking, new RegistryService(registryStore, clock),
-                    new LoggedModelService(loggedModelStore, tracking, clock), opened);
+                    new LoggedModelService(loggedModelStore, tracking, clock),
+                    new PredictionLogService(predictionLogStore, clock), opened);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -63,6 +71,10 @@ final class BackendServices implements AutoCloseable {
 
     LoggedModelService loggedModels() {
         return loggedModels;
+    }
+
+    PredictionLogService predictionLog() {
+        return predictionLog;
     }
 
     @Override

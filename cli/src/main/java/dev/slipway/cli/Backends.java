@@ -7,6 +7,8 @@ import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.artifacts.ArtifactRepositoryFactory;
 import dev.slipway.core.logged.LoggedModelStore;
 import dev.slipway.core.logged.LoggedModelStoreFactory;
+import dev.slipway.core.predictions.PredictionLogStore;
+import dev.slipway.core.predictions.PredictionLogStoreFactory;
 import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.registry.RegistryStoreFactory;
 import dev.slipway.core.tracking.TrackingStore;
@@ -28,6 +30,7 @@ public final class Backends {
     private final List<ArtifactRepositoryFactory> artifactFactories;
     private final List<RegistryStoreFactory> registryFactories;
     private final List<LoggedModelStoreFactory> loggedModelFactories;
+    private final List<PredictionLogStoreFactory> predictionLogFactories;
 
     public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories) {
         this(storeFactories, artifactFactories, List.of());
@@ -40,10 +43,18 @@ public final class Backends {
 
     public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
             List<RegistryStoreFactory> registryFactories, List<LoggedModelStoreFactory> loggedModelFactories) {
+        this(storeFactories, artifactFactories, registryFactories, loggedModelFactories, List.of());
+    }
+
+    public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
+            List<RegistryStoreFactory> registryFactories, List<LoggedModelStoreFactory> loggedModelFactories,
+            List<PredictionLogStoreFactory> predictionLogFactories) {
         this.storeFactories = List.copyOf(requireNonNull(storeFactories, "storeFactories is null"));
         this.artifactFactories = List.copyOf(requireNonNull(artifactFactories, "artifactFactories is null"));
         this.registryFactories = List.copyOf(requireNonNull(registryFactories, "registryFactories is null"));
         this.loggedModelFactories = List.copyOf(requireNonNull(loggedModelFactories, "loggedModelFactories is null"));
+        this.predictionLogFactories = List.copyOf(requireNonNull(predictionLogFactories,
+                "predictionLogFactories is null"));
     }
 
     /** The backends registered on the class path of this class. */
@@ -56,6 +67,8 @@ public final class Backends {
                 ServiceLoader.load(RegistryStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
                         .toList(),
                 ServiceLoader.load(LoggedModelStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList(),
+                ServiceLoader.load(PredictionLogStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
                         .toList());
     }
 
@@ -98,6 +111,18 @@ public final class Backends {
         LoggedModelStoreFactory factory = factoryFor(uri, loggedModelFactories, LoggedModelStoreFactory::schemes)
                 .orElseThrow(() -> SlipwayException.invalidParameter(
                         "Unsupported backend store URI '%s' for logged models", uri));
+        return factory.open(uri);
+    }
+
+    /**
+     * Opens (and migrates) the prediction log store at the URI; on the tracking store's URI it shares its database.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public PredictionLogStore openPredictionLogStore(String uri) {
+        PredictionLogStoreFactory factory = factoryFor(uri, predictionLogFactories,
+                PredictionLogStoreFactory::schemes).orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s' for the prediction log", uri));
         return factory.open(uri);
     }
 

@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
  * fails, 2 for usage errors. Errors are one line on stderr; {@code --debug} adds the stack trace.
  */
 @Command(name = "slipway", versionProvider = VersionProvider.class,
-        description = "Slipway: MLflow-compatible experiment tracking, model registry, training and batch scoring in one jar.",
+        description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring and model serving in one jar.",
         subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class, ModelsCommand.class,
-                TrainCommand.class},
+                TrainCommand.class, ServeCommand.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})
@@ -53,7 +53,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: server, experiments, runs, models or train");
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, experiments, runs, models, train or serve");
     }
 
     private static int handleUsageError(ParameterException error, String[] args) {

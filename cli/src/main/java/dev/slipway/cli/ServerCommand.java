@@ -114,8 +114,8 @@ final class ServerCommand implements Callable<Integer> {
         SlipwayServer server;
         try {
             server = start(new ServerOptions(host, port, services.tracking(), services.registry(),
-                    services.loggedModels(), artifacts, serveArtifacts, allowedHosts, MAX_REQUEST_BYTES,
-                    VersionProvider.version()));
+                    services.loggedModels(), services.predictionLog(), artifacts, serveArtifacts, allowedHosts,
+                    MAX_REQUEST_BYTES, VersionProvider.version()));
         } catch (RuntimeException e) {
             BackendServices.closeAll(List.of(services), e);
             throw e;

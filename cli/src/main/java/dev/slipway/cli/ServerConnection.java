@@ -58,8 +58,8 @@ final class ServerConnection implements AutoCloseable {
                 environment.clock());
         try {
             SlipwayServer server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, services.tracking(),
-                    services.registry(), services.loggedModels(), artifacts, true, List.of(), MAX_REQUEST_BYTES,
-                    VersionProvider.version()));
+                    services.registry(), services.loggedModels(), services.predictionLog(), artifacts, true,
+                    List.of(), MAX_REQUEST_BYTES, VersionProvider.version()));
             return new ServerConnection(TrackingClient.create("http://127.0.0.1:" + server.port()), storeUri,
                     List.of(server, services));
         } catch (RuntimeException e) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
+import dev.slipway.core.predictions.PredictionQuery;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +21,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +56,22 @@ class ServerCommandTest {
         }
         try (ServerSocket socket = new ServerSocket(server.port(), 1, InetAddress.getLoopbackAddress())) {
             assertThat(socket.isBound()).as("the port is free again after the stop").isTrue();
+        }
+    }
+
+    @Test
+    void predictionLogIsServedOnTheBackendStore() {
+        try (RunningServer server = RunningServer.start(folder)) {
+            TrackingClient client = server.client();
+            client.predictions().appendBatch(List.of(new LoggedPrediction("r1", 0, 1000, "churn", "3", "stable",
+                    "{\"age\":41}", "{\"label\":\"yes\"}", 0.5)));
+            client.predictions().feedback(List.of(new PredictionFeedback("r1", 0, "\"no\"", 2000)));
+
+            assertThat(client.predictions().search(PredictionQuery.of("churn"), Optional.empty(), Optional.empty())
+                    .items()).singleElement().satisfies(joined -> {
+                        assertThat(joined.prediction().inputsJson()).isEqualTo("{\"age\":41}");
+                        assertThat(joined.feedback()).contains(new PredictionFeedback("r1", 0, "\"no\"", 2000));
+                    });
         }
     }
 

@@ -65,6 +65,7 @@ public final class TrackingClient {
     private final ObjectMapper mapper = new ObjectMapper();
     private final RegistryClient registry;
     private final LoggedModelClient loggedModels;
+    private final PredictionLogClient predictions;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -89,6 +90,7 @@ public final class TrackingClient {
         this.transport = new RestTransport(trackingUri, baseUrl, httpClient, retryPolicy, requestTimeout);
         this.registry = new RegistryClient(transport);
         this.loggedModels = new LoggedModelClient(transport);
+        this.predictions = new PredictionLogClient(transport);
     }
 
     /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
@@ -123,6 +125,11 @@ public final class TrackingClient {
     /** MLflow 3's logged models of the same server, sharing this client's connections and retry policy. */
     public LoggedModelClient loggedModels() {
         return loggedModels;
+    }
+
+    /** Slipway's prediction log on the same server, sharing this client's connections and retry policy. */
+    public PredictionLogClient predictions() {
+        return predictions;
     }
 
     // ---- experiments -------------------------------------------------------------------------

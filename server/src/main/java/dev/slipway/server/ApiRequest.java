@@ -289,6 +289,11 @@ final class ApiRequest {
         return Optional.of(new ApiRequest((ObjectNode) node, false, name(field), -1));
     }
 
+    /** The JSON value of a field as given, of any type; absent when the field is missing or null. */
+    Optional<JsonNode> json(String field) {
+        return Optional.ofNullable(lookup(field));
+    }
+
     /** A list of {@code {key, value}} tags; the key is required, a missing value is "". */
     List<Tag> tags(String field) {
         List<ApiRequest> elements = objects(field);

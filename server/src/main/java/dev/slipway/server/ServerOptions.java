@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.logged.LoggedModelService;
+import dev.slipway.core.predictions.PredictionLogService;
 import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.tracking.TrackingService;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param tracking the tracking rules over the chosen store
  * @param registry the model registry rules over the chosen store
  * @param loggedModels the rules of MLflow 3's logged models over the chosen store
+ * @param predictionLog the prediction log of model servers (Slipway's own endpoints) over the chosen store
  * @param artifacts resolves run artifact URIs, including {@code mlflow-artifacts:/} onto the destination
  * @param serveArtifacts whether the {@code mlflow-artifacts} proxy routes are served (else they answer 503)
  * @param allowedHosts extra values accepted in the Host header besides the loopback names and the bound
@@ -24,13 +26,14 @@ import java.util.List;
  * @param version the version string served at {@code /version}
  */
 public record ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
-        LoggedModelService loggedModels, ArtifactRepositories artifacts, boolean serveArtifacts,
-        List<String> allowedHosts, long maxRequestBytes, String version) {
+        LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
+        boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version) {
     public ServerOptions {
         requireNonNull(host, "host is null");
         requireNonNull(tracking, "tracking is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(loggedModels, "loggedModels is null");
+        requireNonNull(predictionLog, "predictionLog is null");
         requireNonNull(artifacts, "artifacts is null");
         allowedHosts = List.copyOf(requireNonNull(allowedHosts, "allowedHosts is null"));
         requireNonNull(version, "version is null");

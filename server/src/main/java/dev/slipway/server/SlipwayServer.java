@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: MLflow's tracking and model registry REST API (under {@code /api/2.0/mlflow} and
  * {@code /ajax-api/2.0/mlflow}),
- * the {@code mlflow-artifacts} proxy, {@code /health}, {@code /version}, server info and Prometheus
- * {@code /metrics}, on Javalin over Jetty.
+ * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}), the {@code mlflow-artifacts} proxy,
+ * {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
  * name this server are refused with 403 (DNS-rebinding protection), except the probe paths {@code /health} and
@@ -108,6 +108,7 @@ public final class SlipwayServer implements AutoCloseable {
         new RegistryRoutes(options.registry(), options.tracking(), options.loggedModels(), options.artifacts(), reader)
                 .register(config.routes);
         new LoggedModelRoutes(options.loggedModels(), options.artifacts(), reader).register(config.routes);
+        new PredictionLogRoutes(options.predictionLog(), reader).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
     }
 

@@ -5,11 +5,14 @@ import dev.slipway.artifacts.LocalArtifactRepositoryFactory;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.logged.LoggedModelService;
 import dev.slipway.core.logged.LoggedModelStore;
+import dev.slipway.core.predictions.PredictionLogService;
+import dev.slipway.core.predictions.PredictionLogStore;
 import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.tracking.TrackingService;
 import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.store.jdbc.JdbcLoggedModelStoreFactory;
+import dev.slipway.store.jdbc.JdbcPredictionLogStoreFactory;
 import dev.slipway.store.jdbc.JdbcRegistryStoreFactory;
 import dev.slipway.store.jdbc.JdbcTrackingStoreFactory;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ final class TestServer implements AutoCloseable {
     final TrackingStore store;
     final RegistryStore registryStore;
     final LoggedModelStore loggedModelStore;
+    final PredictionLogStore predictionLogStore;
     final SlipwayServer server;
     final ApiClient client;
 
@@ -39,13 +43,15 @@ final class TestServer implements AutoCloseable {
         this.store = new JdbcTrackingStoreFactory().open(backendUri);
         this.registryStore = new JdbcRegistryStoreFactory().open(backendUri);
         this.loggedModelStore = new JdbcLoggedModelStoreFactory().open(backendUri);
+        this.predictionLogStore = new JdbcPredictionLogStoreFactory().open(backendUri);
         TrackingService tracking = new TrackingService(store, Clock.systemUTC(), builder.defaultArtifactRoot);
         RegistryService registry = new RegistryService(registryStore, Clock.systemUTC());
         LoggedModelService loggedModels = new LoggedModelService(loggedModelStore, tracking, Clock.systemUTC());
         ArtifactRepositories artifacts = new ArtifactRepositories(List.of(new LocalArtifactRepositoryFactory()),
                 Optional.of(artifactDestination.toUri().toString()));
-        this.server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, registry, loggedModels, artifacts,
-                builder.serveArtifacts, builder.allowedHosts, MAX_REQUEST_BYTES, VERSION));
+        PredictionLogService predictionLog = new PredictionLogService(predictionLogStore, Clock.systemUTC());
+        this.server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, registry, loggedModels,
+                predictionLog, artifacts, builder.serveArtifacts, builder.allowedHosts, MAX_REQUEST_BYTES, VERSION));
         this.client = new ApiClient(server.port());
     }
 
@@ -130,6 +136,7 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        predictionLogStore.close();
         loggedModelStore.close();
         registryStore.close();
         store.close();

@@ -116,7 +116,7 @@ public final class Trainer {
             onnx = proto.toByteArray();
         }
 
-        NewModel newModel = new NewModel(onnx, signature(encoder, target), metadata(target, request.algorithm()),
+        NewModel newModel = new NewModel(onnx, signature(encoder, target, file), metadata(target, request.algorithm()),
                 Optional.of(inputExample(file, encoder)), request.runId(), request.artifactPath());
         ModelDirectory directory = ModelDirectory.write(request.modelDirectory(), newModel, clock);
         listener.onProgress("Wrote model folder " + directory.path());
@@ -171,11 +171,16 @@ public final class Trainer {
                 directory);
     }
 
-    private static Signature signature(FeatureEncoder encoder, Target target) {
+    /**
+     * A column signature; a column is required unless the training file had missing values in it, since the graph
+     * imputes those (MLflow's infer_signature marks columns the same way).
+     */
+    private static Signature signature(FeatureEncoder encoder, Target target, TrainingTable file) {
         List<ColumnSpec> inputs = new ArrayList<>();
         for (ColumnEncoding column : encoder.columns()) {
-            inputs.add(ColumnSpec.of(column.name(), column instanceof ColumnEncoding.Numeric
-                    ? ColumnType.DOUBLE : ColumnType.STRING));
+            boolean hasMissing = hasMissingValues(file, file.columnIndex(column.name(), "Feature"));
+            inputs.add(new ColumnSpec(Optional.of(column.name()), column instanceof ColumnEncoding.Numeric
+                    ? ColumnType.DOUBLE : ColumnType.STRING, !hasMissing));
         }
         List<ColumnSpec> outputs = new ArrayList<>();
         switch (target.task()) {
@@ -187,6 +192,16 @@ public final class Trainer {
             case REGRESSION -> outputs.add(ColumnSpec.of(Outputs.PREDICTION, ColumnType.FLOAT));
         }
         return Signature.of(Schema.ofColumns(inputs), Schema.ofColumns(outputs));
+    }
+
+    private static boolean hasMissingValues(TrainingTable file, int column) {
+        for (int row = 0; row < file.rowCount(); row++) {
+            String cell = file.cell(row, column);
+            if (cell.isBlank() || TrainingTable.isNumber(cell) && Double.isNaN(TrainingTable.parseNumber(cell))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> metadata(Target target, Algorithm algorithm) {

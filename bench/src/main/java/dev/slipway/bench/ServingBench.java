@@ -1,0 +1,330 @@
+package dev.slipway.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Online serving: {@code slipway serve} with a 20-feature logistic model in its own JVM, single-row requests over
+ * keep-alive connections from the same machine.
+ * <ol>
+ * <li>Throughput: wrk (Debian's package), 2 threads, 64 connections, 10 s after a 10 s warm-up, through
+ * {@code /invocations} ({@code dataframe_split}) and through the Open Inference Protocol's {@code /infer}.</li>
+ * <li>Latency at half that throughput: an open-loop generator in Java sends requests on a fixed schedule over 16
+ * keep-alive connections and measures each from its scheduled start (no coordinated omission); p50, p99.</li>
+ * <li>The ceiling: {@code OrtSession.run} on single rows in process, calls per second, in the same run.</li>
+ * </ol>
+ *
+ * <pre>bench/run serving [--seconds 10] [--rounds 3] [--json]</pre>
+ */
+public final class ServingBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FEATURES = 20;
+    private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern WRK_ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        int rounds = 3;
+        boolean json = false;
+        for (int index = 0; index < args.length; index++) {
+            switch (args[index]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++index]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++index]);
+                case "--json" -> json = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[index]);
+            }
+        }
+        Path jar = Path.of(System.getProperty("slipway.jar")).toAbsolutePath();
+        Path work = Path.of("bench/target/serving").toAbsolutePath();
+        Files.createDirectories(work);
+        Path model = work.resolve("model-logistic");
+        if (!Files.exists(model.resolve("MLmodel"))) {
+            Path training = work.resolve("train.csv");
+            writeTraining(training);
+            run(jar, work, List.of("train", "--data", training.toString(), "--target", "label", "--algorithm",
+                    "logistic", "--output", model.toString(), "--no-progress", "--tracking-uri",
+                    "sqlite:///" + work.resolve("bench.db")));
+        }
+        float[] row = new float[FEATURES];
+        Random random = new Random(3);
+        for (int feature = 0; feature < FEATURES; feature++) {
+            row[feature] = Math.round(random.nextGaussian() * 1000) / 1000f;
+        }
+        byte[] invocations = invocationsBody(row);
+        byte[] infer = inferBody(row);
+        Path invocationsLua = luaScript(work.resolve("invocations.lua"), invocations);
+        Path inferLua = luaScript(work.resolve("infer.lua"), infer);
+
+        int port = TrackingBench.freePort();
+        Path log = work.resolve("serve.log");
+        Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "serve", "-m", model.toString(), "--name", "churn", "--host", "127.0.0.1",
+                "--port", String.valueOf(port), "--no-log-predictions"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Map<String, Object> results = new LinkedHashMap<>();
+        try {
+            awaitReady(port, server, log);
+            String base = "http://127.0.0.1:" + port;
+            check(port, "/invocations", invocations);
+            check(port, "/v2/models/churn/infer", infer);
+            wrk(invocationsLua, base + "/invocations", seconds); // warm-up
+            wrk(inferLua, base + "/v2/models/churn/infer", seconds);
+            List<Double> invocationRates = new ArrayList<>();
+            List<Double> inferRates = new ArrayList<>();
+            List<Double> ortRates = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                invocationRates.add(wrk(invocationsLua, base + "/invocations", seconds));
+                inferRates.add(wrk(inferLua, base + "/v2/models/churn/infer", seconds));
+                ortRates.add(ortSingleRowCallsPerSecond(model.resolve("model.onnx"), row));
+            }
+            double invocationRate = median(invocationRates);
+            double inferRate = median(inferRates);
+            double ortRate = median(ortRates);
+            double[] latency = openLoop(port, "/invocations", invocations, invocationRate / 2, seconds);
+            double[] inferLatency = openLoop(port, "/v2/models/churn/infer", infer, inferRate / 2, seconds);
+            System.out.printf(Locale.ROOT, "/invocations, 1 row, 64 connections: median %,.0f requests/s (rounds %s)%n",
+                    invocationRate, format(invocationRates));
+            System.out.printf(Locale.ROOT, "V2 /infer,    1 row, 64 connections: median %,.0f requests/s (rounds %s)%n",
+                    inferRate, format(inferRates));
+            System.out.printf(Locale.ROOT, "in-process OrtSession.run, 1 row: median %,.0f calls/s (rounds %s); "
+                    + "serving overhead ratio /invocations %.3f, /infer %.3f%n", ortRate, format(ortRates),
+                    invocationRate / ortRate, inferRate / ortRate);
+            System.out.printf(Locale.ROOT, "open loop at %,.0f requests/s (half of /invocations): p50 %.2f ms, p99 %.2f ms, "
+                    + "max %.2f ms, %d errors%n", invocationRate / 2, latency[0], latency[1], latency[2], (long) latency[3]);
+            System.out.printf(Locale.ROOT, "open loop at %,.0f requests/s (half of /infer): p50 %.2f ms, p99 %.2f ms, "
+                    + "max %.2f ms, %d errors%n", inferRate / 2, inferLatency[0], inferLatency[1], inferLatency[2],
+                    (long) inferLatency[3]);
+            results.put("invocations_rps", Math.round(invocationRate));
+            results.put("infer_rps", Math.round(inferRate));
+            results.put("ort_single_row_calls_per_second", Math.round(ortRate));
+            results.put("invocations_overhead_ratio", Math.round(invocationRate / ortRate * 1000) / 1000.0);
+            results.put("infer_overhead_ratio", Math.round(inferRate / ortRate * 1000) / 1000.0);
+            results.put("invocations_p99_ms_at_half", Math.round(latency[1] * 100) / 100.0);
+            results.put("infer_p99_ms_at_half", Math.round(inferLatency[1] * 100) / 100.0);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        if (json) {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        }
+    }
+
+    private static double wrk(Path script, String url, int seconds) throws Exception {
+        Process process = new ProcessBuilder("wrk", "-t2", "-c64", "-d" + seconds + "s", "-s", script.toString(), url)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed (is Debian's wrk package installed?): " + output);
+        }
+        Matcher errors = WRK_ERRORS.matcher(output);
+        if (errors.find()) {
+            throw new IllegalStateException("the server answered errors under load: " + output);
+        }
+        Matcher rate = WRK_RATE.matcher(output);
+        if (!rate.find()) {
+            throw new IllegalStateException("no rate in wrk output: " + output);
+        }
+        return Double.parseDouble(rate.group(1));
+    }
+
+    /**
+     * Sends requests on a fixed schedule over 16 connections and returns {p50, p99, max, errors}, each latency
+     * measured from the request's scheduled start.
+     */
+    private static double[] openLoop(int port, String path, byte[] body, double rate, int seconds) throws Exception {
+        int connections = 16;
+        long intervalNanos = (long) (1e9 * connections / rate);
+        int perConnection = (int) (rate * seconds / connections);
+        long[][] latencies = new long[connections][perConnection];
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(connections);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        for (int connection = 0; connection < connections; connection++) {
+            int index = connection;
+            Thread thread = new Thread(() -> {
+                try (RawHttpClient client = new RawHttpClient("127.0.0.1", port)) {
+                    long offset = intervalNanos * index / connections;
+                    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+                    for (int request = 0; request < perConnection; request++) {
+                        long scheduled = start + offset + request * intervalNanos;
+                        long wait = scheduled - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        sink.reset();
+                        int status = client.send("POST", path, body, sink);
+                        if (status != 200) {
+                            errors.incrementAndGet();
+                        }
+                        latencies[index][request] = System.nanoTime() - scheduled;
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+            thread.start();
+        }
+        done.await();
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        return new double[] {all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
+                errors.get()};
+    }
+
+    /** Single-row calls in process, on a direct buffer reused for every call, after 20,000 warm-up calls. */
+    private static double ortSingleRowCallsPerSecond(Path onnx, float[] row) throws Exception {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = environment.createSession(onnx.toString(), options)) {
+                Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+                for (String name : session.getInputNames()) {
+                    FloatBuffer value = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    value.put(0, row[Integer.parseInt(name.substring(1))]);
+                    feed.put(name, OnnxTensor.createTensor(environment, value, new long[] {1}));
+                }
+                for (int call = 0; call < 20_000; call++) {
+                    session.run(feed).close();
+                }
+                int calls = 200_000;
+                long started = System.nanoTime();
+                for (int call = 0; call < calls; call++) {
+                    session.run(feed).close();
+                }
+                double rate = calls / ((System.nanoTime() - started) / 1e9);
+                feed.values().forEach(OnnxTensor::close);
+                return rate;
+            }
+        }
+    }
+
+    private static byte[] invocationsBody(float[] row) {
+        StringBuilder columns = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (int feature = 0; feature < FEATURES; feature++) {
+            columns.append(feature == 0 ? "" : ",").append(String.format(Locale.ROOT, "\"f%02d\"", feature));
+            values.append(feature == 0 ? "" : ",").append(row[feature]);
+        }
+        return ("{\"dataframe_split\": {\"columns\": [" + columns + "], \"data\": [[" + values + "]]}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] inferBody(float[] row) {
+        StringBuilder inputs = new StringBuilder();
+        for (int feature = 0; feature < FEATURES; feature++) {
+            inputs.append(feature == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"name\": \"f%02d\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [%s]}", feature, row[feature]));
+        }
+        return ("{\"inputs\": [" + inputs + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Path luaScript(Path file, byte[] body) throws IOException {
+        String escaped = new String(body, StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\"", "\\\"");
+        Files.writeString(file, "wrk.method = \"POST\"\nwrk.body = \"" + escaped + "\"\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+        return file;
+    }
+
+    private static void check(int port, String path, byte[] body) throws IOException {
+        try (RawHttpClient client = new RawHttpClient("127.0.0.1", port)) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            int status = client.send("POST", path, body, sink);
+            if (status != 200) {
+                throw new IllegalStateException(path + " answered " + status + ": " + sink);
+            }
+        }
+    }
+
+    private static void awaitReady(int port, Process server, Path log) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("slipway serve exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v2/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("slipway serve did not become ready: " + Files.readString(log));
+    }
+
+    private static void writeTraining(Path file) throws IOException {
+        Random random = new Random(1);
+        StringBuilder csv = new StringBuilder();
+        for (int feature = 0; feature < FEATURES; feature++) {
+            csv.append(String.format(Locale.ROOT, "f%02d,", feature));
+        }
+        csv.append("label\n");
+        for (int row = 0; row < 5_000; row++) {
+            double score = 0;
+            for (int feature = 0; feature < FEATURES; feature++) {
+                double value = Math.round(random.nextGaussian() * 1000) / 1000.0;
+                score += (feature % 3 == 0 ? 0.8 : -0.3) * value;
+                csv.append(value).append(',');
+            }
+            csv.append(random.nextDouble() < 1 / (1 + Math.exp(-score)) ? "1" : "0").append('\n');
+        }
+        Files.writeString(file, csv);
+    }
+
+    private static void run(Path jar, Path work, List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", arguments) + " failed: " + output);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(value -> String.format(Locale.ROOT, "%,.0f", value)).toList().toString();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.slipway.client;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.predictions.JoinedPrediction;
+import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
+import dev.slipway.core.predictions.PredictionQuery;
+import dev.slipway.core.tracking.Page;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A client of Slipway's prediction log on a Slipway tracking server ({@code slipway/predictions/*}): model servers
+ * append the rows they scored, feedback (actual values) is stored by request id and row, and a model's rows are
+ * read back joined with their feedback. Obtained from {@link TrackingClient#predictions()}.
+ *
+ * <p>Every method throws {@link SlipwayException} with the server's {@code error_code} and message, as
+ * {@link TrackingClient} does: INVALID_PARAMETER_VALUE for bad input (including inputs, outputs or an actual value
+ * that is not JSON, found before anything is sent), TEMPORARILY_UNAVAILABLE or INTERNAL_ERROR when the server
+ * cannot be reached or fails. Thread-safe.
+ */
+public final class PredictionLogClient {
+    private static final String API = "api/2.0/slipway/predictions/";
+
+    private final RestTransport transport;
+    /** Reads the JSON texts of rows; model outputs may hold NaN, which the server keeps as the string "NaN". */
+    private final JsonMapper mapper = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    PredictionLogClient(RestTransport transport) {
+        this.transport = requireNonNull(transport, "transport is null");
+    }
+
+    /**
+     * Appends the scored rows in one request, all or none; the server takes at most 5,000 rows at a time.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE when a row's inputs or outputs are not a JSON object
+     */
+    public void appendBatch(List<LoggedPrediction> predictions) {
+        requireNonNull(predictions, "predictions is null");
+        ArrayNode rows = transport.object().arrayNode(predictions.size());
+        for (int index = 0; index < predictions.size(); index++) {
+            LoggedPrediction prediction = predictions.get(index);
+            ObjectNode row = rows.addObject();
+            row.put("request_id", prediction.requestId());
+            row.put("row_index", prediction.rowIndex());
+            row.put("timestamp_ms", prediction.timestamp());
+            row.put("model_name", prediction.modelName());
+            row.put("model_version", prediction.modelVersion());
+            row.put("variant", prediction.variant());
+            row.set("inputs", json(prediction.inputsJson(), "predictions[" + index + "].inputs"));
+            row.set("outputs", json(prediction.outputsJson(), "predictions[" + index + "].outputs"));
+            row.put("latency_ms", prediction.latencyMillis());
+        }
+        ObjectNode body = transport.object();
+        body.set("predictions", rows);
+        transport.post(API + "log-batch", body);
+    }
+
+    /**
+     * Stores actual values for earlier predictions by request id and row, all or none; feedback for a prediction
+     * not yet stored is kept and joins it once it is.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE when an actual value is not JSON
+     */
+    public void feedback(List<PredictionFeedback> feedback) {
+        requireNonNull(feedback, "feedback is null");
+        ArrayNode entries = transport.object().arrayNode(feedback.size());
+        for (int index = 0; index < feedback.size(); index++) {
+            PredictionFeedback entry = feedback.get(index);
+            ObjectNode node = entries.addObject();
+            node.put("request_id", entry.requestId());
+            node.put("row_index", entry.rowIndex());
+            node.set("actual", json(entry.actualJson(), "feedback[" + index + "].actual"));
+            node.put("timestamp_ms", entry.timestamp());
+        }
+        ObjectNode body = transport.object();
+        body.set("feedback", entries);
+        transport.post(API + "feedback", body);
+    }
+
+    /**
+     * One page of the model's logged rows matching the query, oldest first, each with its feedback when known.
+     *
+     * @param maxResults at most 10,000; the server's default (1,000) when absent
+     */
+    public Page<JoinedPrediction> search(PredictionQuery query, Optional<Integer> maxResults,
+            Optional<String> pageToken) {
+        ObjectNode body = queryBody(query);
+        maxResults.ifPresent(value -> body.put("max_results", value));
+        pageToken.ifPresent(value -> body.put("page_token", value));
+        JsonNode response = transport.post(API + "search", body);
+        List<JoinedPrediction> items = new ArrayList<>();
+        for (JsonNode node : response.path("predictions")) {
+            items.add(joined(node));
+        }
+        return new Page<>(items, RestTransport.nextPageToken(response));
+    }
+
+    /** The number of the model's logged rows matching the query. */
+    public long count(PredictionQuery query) {
+        return transport.post(API + "count", queryBody(query)).path("count").asLong();
+    }
+
+    private ObjectNode queryBody(PredictionQuery query) {
+        requireNonNull(query, "query is null");
+        ObjectNode body = transport.object().put("model_name", query.modelName());
+        query.modelVersion().ifPresent(value -> body.put("model_version", value));
+        query.variant().ifPresent(value -> body.put("variant", value));
+        query.startTime().ifPresent(value -> body.put("start_time", value));
+        query.endTime().ifPresent(value -> body.put("end_time", value));
+        return body;
+    }
+
+    private JsonNode json(String text, String field) {
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw SlipwayException.invalidParameter("'%s' is not JSON: %s", field, e.getOriginalMessage());
+        }
+    }
+
+    private static JoinedPrediction joined(JsonNode node) {
+        String requestId = RestTransport.requiredText(node, "request_id");
+        int rowIndex = node.path("row_index").asInt();
+        LoggedPrediction prediction = new LoggedPrediction(requestId, rowIndex, node.path("timestamp_ms").asLong(),
+                RestTransport.requiredText(node, "model_name"), RestTransport.requiredText(node, "model_version"),
+                RestTransport.requiredText(node, "variant"), requiredJson(node, "inputs"),
+                requiredJson(node, "outputs"), node.path("latency_ms").asDouble());
+        Optional<PredictionFeedback> feedback = node.has("actual")
+                ? Optional.of(new PredictionFeedback(requestId, rowIndex, node.get("actual").toString(),
+                        node.path("feedback_timestamp_ms").asLong()))
+                : Optional.empty();
+        return new JoinedPrediction(prediction, feedback);
+    }
+
+    private static String requiredJson(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    "Malformed response from the tracking server: missing field '" + field + "'");
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.slipway.core.predictions;
+
+import dev.slipway.core.tracking.Page;
+import java.util.List;
+
+/**
+ * The persistence port of the prediction log: the rows model servers scored, and the actual values (feedback)
+ * that arrive later for them. Predictions and feedback are stored apart and joined on read by request id and row,
+ * so feedback may arrive before its prediction. {@link PredictionLogService} validates every argument before it
+ * gets here.
+ *
+ * <p>Implementations are thread-safe. A method that returns normally has made its change durable. Failures are
+ * {@link dev.slipway.core.SlipwayException}s: INTERNAL_ERROR or TEMPORARILY_UNAVAILABLE when the database fails.
+ */
+public interface PredictionLogStore extends AutoCloseable {
+
+    /**
+     * Appends the predictions, all or none. The same request and row may be logged more than once (a shadow model
+     * scores a copy of the request under the same id); each is kept.
+     */
+    void appendPredictions(List<LoggedPrediction> predictions);
+
+    /**
+     * Stores the feedback, all or none; feedback for a request and row that already has some replaces it (the last
+     * one in the list wins), whether or not its prediction is stored yet.
+     */
+    void appendFeedback(List<PredictionFeedback> feedback);
+
+    /**
+     * The predictions matching the query, oldest first (ties in the order they were appended), each with the
+     * feedback of its request and row when there is some; at most {@code maxResults} from the {@code offset}-th on,
+     * with the token of the next page when more remain.
+     */
+    Page<JoinedPrediction> searchPredictions(PredictionQuery query, int maxResults, long offset);
+
+    /** The number of predictions matching the query. */
+    long countPredictions(PredictionQuery query);
+
+    @Override
+    void close();
+}

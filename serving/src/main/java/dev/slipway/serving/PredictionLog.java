@@ -1,0 +1,45 @@
+package dev.slipway.serving;
+
+import java.util.List;
+
+/**
+ * Where served predictions are recorded for monitoring and joined later with the actual values (feedback).
+ * {@link #record} never blocks the request: an implementation queues, and when the queue is full it samples and
+ * counts what it dropped. Thread-safe.
+ */
+public interface PredictionLog extends AutoCloseable {
+
+    /** Logs nothing. */
+    PredictionLog NONE = new PredictionLog() {
+        @Override
+        public void record(List<PredictionRecord> rows) {}
+
+        @Override
+        public void feedback(List<Feedback> feedback) {}
+    };
+
+    /** Queues the scored rows of one request; returns at once. */
+    void record(List<PredictionRecord> rows);
+
+    /**
+     * Stores actual values for earlier predictions, by request id (and row).
+     *
+     * @throws dev.slipway.core.SlipwayException when the store refuses them (unknown request ids are kept: labels may
+     *     arrive before the queued predictions are written)
+     */
+    void feedback(List<Feedback> feedback);
+
+    /** Rows waiting in the queue. */
+    default long queueDepth() {
+        return 0;
+    }
+
+    /** Rows dropped because the queue was full, since start. */
+    default long droppedRows() {
+        return 0;
+    }
+
+    /** Flushes what is queued (waiting a bounded time) and stops. */
+    @Override
+    default void close() {}
+}
