@@ -14,7 +14,6 @@ import dev.slipway.core.tracking.Metric;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Tag;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -112,15 +111,8 @@ public final class LoggedModelClient {
     /** Every model matching the search, following page tokens. */
     public List<LoggedModel> searchAllLoggedModels(List<String> experimentIds, Optional<String> filter,
             List<DatasetFilter> datasets, List<OrderTerm> orderBy) {
-        List<LoggedModel> models = new ArrayList<>();
-        Optional<String> pageToken = Optional.empty();
-        do {
-            Page<LoggedModel> page = searchLoggedModels(experimentIds, filter, datasets, Optional.empty(), orderBy,
-                    pageToken);
-            models.addAll(page.items());
-            pageToken = page.nextPageToken();
-        } while (pageToken.isPresent());
-        return List.copyOf(models);
+        return Pages.all(pageToken -> searchLoggedModels(experimentIds, filter, datasets, Optional.empty(), orderBy,
+                pageToken));
     }
 
     /** Sets the tags, overwriting the values of existing keys. */

@@ -11,7 +11,6 @@ import dev.slipway.core.registry.NewModelVersion;
 import dev.slipway.core.registry.RegisteredModel;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Tag;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,14 +78,7 @@ public final class RegistryClient {
 
     /** Every model matching the filter, following page tokens. */
     public List<RegisteredModel> searchAllRegisteredModels(Optional<String> filter, List<String> orderBy) {
-        List<RegisteredModel> models = new ArrayList<>();
-        Optional<String> pageToken = Optional.empty();
-        do {
-            Page<RegisteredModel> page = searchRegisteredModels(filter, Optional.empty(), orderBy, pageToken);
-            models.addAll(page.items());
-            pageToken = page.nextPageToken();
-        } while (pageToken.isPresent());
-        return List.copyOf(models);
+        return Pages.all(pageToken -> searchRegisteredModels(filter, Optional.empty(), orderBy, pageToken));
     }
 
     /** The latest version in each of the stages (every stage when empty). */
@@ -180,14 +172,7 @@ public final class RegistryClient {
 
     /** Every version matching the filter, following page tokens. */
     public List<ModelVersion> searchAllModelVersions(Optional<String> filter, List<String> orderBy) {
-        List<ModelVersion> versions = new ArrayList<>();
-        Optional<String> pageToken = Optional.empty();
-        do {
-            Page<ModelVersion> page = searchModelVersions(filter, Optional.empty(), orderBy, pageToken);
-            versions.addAll(page.items());
-            pageToken = page.nextPageToken();
-        } while (pageToken.isPresent());
-        return List.copyOf(versions);
+        return Pages.all(pageToken -> searchModelVersions(filter, Optional.empty(), orderBy, pageToken));
     }
 
     /** Where the version's files can be downloaded from ({@code mlflow-artifacts:/...}, {@code s3://...}, ...). */

@@ -36,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -308,14 +307,7 @@ public final class TrackingClient {
 
     /** A metric's whole history, following page tokens. */
     public List<Metric> getMetricHistory(String runId, String metricKey) {
-        List<Metric> history = new ArrayList<>();
-        Optional<String> pageToken = Optional.empty();
-        do {
-            Page<Metric> page = getMetricHistory(runId, metricKey, Optional.empty(), pageToken);
-            history.addAll(page.items());
-            pageToken = page.nextPageToken();
-        } while (pageToken.isPresent());
-        return List.copyOf(history);
+        return Pages.all(pageToken -> getMetricHistory(runId, metricKey, Optional.empty(), pageToken));
     }
 
     /**
