@@ -1,0 +1,365 @@
+package dev.slipway.data;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The content-addressed cache of a DVC repository ({@code .dvc/cache}): DVC 3 objects at
+ * {@code files/md5/XX/<30 hex>[.dir]}, DVC 2 objects at {@code XX/<30 hex>[.dir]}.
+ *
+ * <p>Objects are written to a temporary name ({@code .<random>.tmp}) in their folder, made read-only
+ * (0444) and renamed into place, so a crash never leaves a partial object under a real name. An object
+ * is verified before it is checked out; one whose bytes no longer match its name is reported as
+ * corrupted and never reaches the workspace.
+ *
+ * <p>Not thread-safe (verification goes through a {@link WorkspaceHasher}).
+ */
+public final class LocalCache {
+    private static final Set<PosixFilePermission> READ_ONLY = PosixFilePermissions.fromString("r--r--r--");
+
+    private final Path root;
+    private final WorkspaceHasher hasher;
+
+    /**
+     * @param root the cache folder, usually {@code <repo>/.dvc/cache}
+     * @param hasher used to verify objects (its state cache keeps repeated verification cheap)
+     */
+    public LocalCache(Path root, WorkspaceHasher hasher) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath();
+        this.hasher = requireNonNull(hasher, "hasher is null");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Where the object named {@code hash} lives, whether or not it exists. */
+    public Path objectPath(HashInfo hash) {
+        String value = hash.value();
+        Path base = switch (hash.name()) {
+            case MD5 -> root.resolve("files").resolve("md5");
+            case MD5_DOS2UNIX -> root;
+        };
+        return base.resolve(value.substring(0, 2)).resolve(value.substring(2));
+    }
+
+    public boolean contains(HashInfo hash) {
+        return Files.isRegularFile(objectPath(hash));
+    }
+
+    /**
+     * Copies {@code source} into the cache as the object {@code expected}, unless it is already there.
+     * The bytes are hashed while they are copied.
+     *
+     * @throws SlipwayException RESOURCE_CONFLICT naming the file if its content changed since it was
+     *     hashed (nothing is stored then)
+     */
+    public void storeFile(Path source, HashInfo expected) {
+        requireNonNull(source, "source is null");
+        if (expected.isDirectory()) {
+            throw new IllegalArgumentException("a file cannot be stored as a directory object: " + expected);
+        }
+        Path target = objectPath(expected);
+        if (Files.isRegularFile(target)) {
+            return;
+        }
+        Path temporary = temporaryBeside(target);
+        try {
+            Files.createDirectories(target.getParent());
+            MessageDigest digest = Md5.newDigest();
+            try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(temporary)) {
+                byte[] buffer = new byte[FileHasher.CHUNK_SIZE];
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    digest.update(buffer, 0, read);
+                    out.write(buffer, 0, read);
+                }
+            }
+            if (expected.name() == HashName.MD5) {
+                String actual = Md5.hex(digest);
+                if (!actual.equals(expected.value())) {
+                    throw new SlipwayException(ErrorCode.RESOURCE_CONFLICT, String.format(
+                            "'%s' changed while it was being added (md5 %s, then %s); run the command again",
+                            source, expected.value(), actual));
+                }
+            }
+            publish(temporary, target);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot store '%s' in the cache at '%s': %s", source, target, e.getMessage()), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /**
+     * Reads {@code source} once, hashing it with the DVC 3 rule while copying it to a temporary file
+     * in the cache, then publishes the copy under its hash (or drops it if that object exists).
+     * Safe to call from several threads at once; usable as a {@link WorkspaceHasher.FileDigester}.
+     *
+     * @return the md5 of the bytes stored
+     * @throws IllegalArgumentException for the legacy rule (new objects are always DVC 3 objects)
+     */
+    public String ingest(Path source, HashName rule) {
+        if (rule != HashName.MD5) {
+            throw new IllegalArgumentException("only DVC 3 objects are added to the cache, not " + rule);
+        }
+        Path staging = root.resolve("files").resolve("md5");
+        Path temporary = staging.resolve("." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectories(staging);
+            String md5;
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                md5 = hasher.fileHasher().hashAndCopy(source, out);
+            }
+            Path target = objectPath(HashInfo.md5(md5));
+            if (!Files.isRegularFile(target)) {
+                Files.createDirectories(target.getParent());
+                publish(temporary, target);
+            }
+            return md5;
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot store '%s' in the cache at '%s': %s", source, root, e.getMessage()), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** Stores a directory listing as its {@code .dir} object and returns its name. */
+    public HashInfo storeListing(DirectoryListing listing, HashName rule) {
+        HashInfo hash = new HashInfo(rule, listing.hash());
+        Path target = objectPath(hash);
+        if (Files.isRegularFile(target)) {
+            return hash;
+        }
+        Path temporary = temporaryBeside(target);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.write(temporary, listing.toBytes());
+            publish(temporary, target);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot write the directory object '%s': %s", target, e.getMessage()), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+        return hash;
+    }
+
+    /**
+     * Reads and verifies a {@code .dir} object.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if it is not in the cache, INVALID_STATE if it
+     *     is corrupted
+     */
+    public DirectoryListing readListing(HashInfo hash) {
+        if (!hash.isDirectory()) {
+            throw new IllegalArgumentException("not a directory object: " + hash);
+        }
+        Path path = requirePresent(hash);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read the directory object '%s': %s", path, e.getMessage()), e);
+        }
+        String actual = Md5.of(bytes) + HashInfo.DIR_SUFFIX;
+        if (!actual.equals(hash.value())) {
+            throw corrupted(hash, path, actual);
+        }
+        return DirectoryListing.parse(bytes, path.toString());
+    }
+
+    /**
+     * Checks that the object's bytes still hash to its name (for a {@code .dir}, also every object it
+     * lists).
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if an object is missing, INVALID_STATE naming
+     *     the object and both hashes if it is corrupted
+     */
+    public void verify(HashInfo hash) {
+        if (hash.isDirectory()) {
+            for (DirectoryListing.Entry entry : readListing(hash).entries()) {
+                verify(new HashInfo(hash.name(), entry.md5()));
+            }
+            return;
+        }
+        Path path = requirePresent(hash);
+        String actual = hasher.hashFile(path, hash.name()).hash().value();
+        if (!actual.equals(hash.value())) {
+            throw corrupted(hash, path, actual);
+        }
+    }
+
+    /**
+     * Verifies the object {@code hash} and puts it at {@code target} with the first link type in
+     * {@code order} that works here, replacing whatever was at {@code target}. For a {@code .dir}
+     * object every listed file is verified before any is placed.
+     *
+     * @return the link type used (for a folder: the one used for its last file; COPY for an empty one)
+     * @throws SlipwayException INVALID_STATE if an object is corrupted, RESOURCE_DOES_NOT_EXIST if one
+     *     is missing, INTERNAL_ERROR if no link type in {@code order} works
+     */
+    public LinkType checkout(HashInfo hash, Path target, List<LinkType> order) {
+        requireNonNull(target, "target is null");
+        if (order.isEmpty()) {
+            throw SlipwayException.invalidParameter("No link type to check out '%s' with", target);
+        }
+        verify(hash);
+        if (!hash.isDirectory()) {
+            return link(objectPath(hash), target, order);
+        }
+        LinkType used = LinkType.COPY;
+        try {
+            Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot create folder '%s': %s", target, e.getMessage()), e);
+        }
+        for (DirectoryListing.Entry entry : readListing(hash).entries()) {
+            Path file = target.resolve(entry.relpath());
+            if (!file.normalize().startsWith(target.normalize())) {
+                throw new SlipwayException(ErrorCode.INVALID_STATE, String.format(
+                        "Directory object '%s' lists '%s', which is outside the folder", hash.value(), entry.relpath()));
+            }
+            used = link(objectPath(new HashInfo(hash.name(), entry.md5())), file, order);
+        }
+        return used;
+    }
+
+    /** Places {@code object} at {@code target} with the first link type of {@code order} that works. */
+    LinkType link(Path object, Path target, List<LinkType> order) {
+        IOException last = null;
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot create the folder of '%s': %s", target, e.getMessage()), e);
+        }
+        for (LinkType type : order) {
+            Path temporary = temporaryBeside(target.toAbsolutePath());
+            try {
+                boolean made = switch (type) {
+                    case REFLINK -> reflink(object, temporary);
+                    case HARDLINK -> {
+                        Files.createLink(temporary, object);
+                        yield true;
+                    }
+                    case SYMLINK -> {
+                        Files.createSymbolicLink(temporary, object);
+                        yield true;
+                    }
+                    case COPY -> {
+                        Files.copy(object, temporary);
+                        yield true;
+                    }
+                };
+                if (!made) {
+                    continue;
+                }
+                if (type == LinkType.REFLINK || type == LinkType.COPY) {
+                    makeWritable(temporary);
+                }
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return type;
+            } catch (IOException | UnsupportedOperationException e) {
+                last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            } finally {
+                deleteQuietly(temporary);
+            }
+        }
+        throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
+                "Cannot place '%s' with any of the link types %s%s", target, order,
+                last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    /** A copy-on-write clone through {@code cp}, which knows each platform's clone call. */
+    private static boolean reflink(Path object, Path target) throws IOException {
+        boolean mac = System.getProperty("os.name", "").toLowerCase().contains("mac");
+        List<String> command = mac
+                ? List.of("cp", "-c", object.toString(), target.toString())
+                : List.of("cp", "--reflink=always", object.toString(), target.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                return false;
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while cloning " + object, e);
+        }
+        return process.exitValue() == 0 && Files.exists(target);
+    }
+
+    private Path requirePresent(HashInfo hash) {
+        Path path = objectPath(hash);
+        if (!Files.isRegularFile(path)) {
+            throw SlipwayException.notFound("Object '%s' is not in the cache (expected at '%s')", hash.value(), path);
+        }
+        return path;
+    }
+
+    private static SlipwayException corrupted(HashInfo hash, Path path, String actual) {
+        return new SlipwayException(ErrorCode.INVALID_STATE, String.format(
+                "Cache object '%s' is corrupted: its content hashes to %s; it will not be checked out", path, actual));
+    }
+
+    private static void publish(Path temporary, Path target) throws IOException {
+        makeReadOnly(temporary);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            // another process stored the same content first; content addressing makes it identical
+        }
+    }
+
+    private static Path temporaryBeside(Path target) {
+        return target.resolveSibling("." + UUID.randomUUID() + ".tmp");
+    }
+
+    private static void makeReadOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, READ_ONLY);
+        } catch (UnsupportedOperationException e) {
+            file.toFile().setReadOnly();
+        }
+    }
+
+    private static void makeWritable(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            permissions.add(PosixFilePermission.OWNER_WRITE);
+            Files.setPosixFilePermissions(file, permissions);
+        } catch (UnsupportedOperationException e) {
+            file.toFile().setWritable(true, true);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stray .tmp file is harmless; gc removes it
+        }
+    }
+}

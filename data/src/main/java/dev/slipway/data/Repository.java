@@ -1,0 +1,462 @@
+package dev.slipway.data;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A DVC repository on disk: its {@code .dvc/} folder, config, cache and pointer files, with the
+ * operations {@code init}, {@code add}, {@code status}, {@code checkout} and {@code commit} behaving
+ * as DVC 3's do, so DVC and Slipway can take turns on the same folder.
+ *
+ * <p>Not thread-safe. Close it to release the state cache.
+ */
+public final class Repository implements AutoCloseable {
+    static final String GITIGNORE_OF_DVC = "/config.local\n/tmp\n/cache\n";
+    static final String DVCIGNORE = "# Add patterns of files dvc should ignore, which could improve\n"
+            + "# the performance. Learn more at\n"
+            + "# https://dvc.org/doc/user-guide/dvcignore\n";
+    private static final String DVC_SUFFIX = ".dvc";
+
+    private final Path root;
+    private final DvcConfig config;
+    private final LocalCache cache;
+    private final WorkspaceHasher hasher;
+    private final StateCache state;
+
+    /**
+     * @param root the repository folder (holding {@code .dvc/})
+     * @param state closed with this repository
+     */
+    public Repository(Path root, DvcConfig config, LocalCache cache, WorkspaceHasher hasher, StateCache state) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.config = requireNonNull(config, "config is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.hasher = requireNonNull(hasher, "hasher is null");
+        this.state = requireNonNull(state, "state is null");
+    }
+
+    /**
+     * Creates {@code .dvc/} (with an empty {@code config} and a {@code .gitignore} for
+     * {@code config.local}, {@code tmp} and {@code cache}) and {@code .dvcignore}, as {@code dvc init}
+     * does, then opens the repository.
+     *
+     * @throws SlipwayException RESOURCE_ALREADY_EXISTS if {@code root} already holds {@code .dvc/}
+     */
+    public static Repository init(Path root) {
+        Path dvc = root.resolve(".dvc");
+        if (Files.exists(dvc)) {
+            throw SlipwayException.alreadyExists("'%s' is already a DVC repository ('.dvc' exists)", root);
+        }
+        try {
+            Files.createDirectories(dvc);
+            Files.writeString(dvc.resolve("config"), "", UTF_8);
+            Files.writeString(dvc.resolve(".gitignore"), GITIGNORE_OF_DVC, UTF_8);
+            if (!Files.exists(root.resolve(".dvcignore"))) {
+                Files.writeString(root.resolve(".dvcignore"), DVCIGNORE, UTF_8);
+            }
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot initialise a DVC repository in '%s': %s", root, e.getMessage()), e);
+        }
+        return open(root);
+    }
+
+    /**
+     * Opens an existing repository: reads {@code .dvc/config}, uses {@code cache.dir} (default
+     * {@code .dvc/cache}) and the state cache at {@code .dvc/tmp/slipway/state.db}, and hashes on as
+     * many threads as there are processors.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if {@code root} has no {@code .dvc/}
+     */
+    public static Repository open(Path root) {
+        Path dvc = root.toAbsolutePath().resolve(".dvc");
+        if (!Files.isDirectory(dvc)) {
+            throw SlipwayException.notFound("'%s' is not a DVC repository (no '.dvc' folder); run init first", root);
+        }
+        DvcConfig config = DvcConfig.load(dvc.resolve("config"));
+        Path cacheDir = config.get("cache", "dir").map(dvc::resolve).orElse(dvc.resolve("cache"));
+        StateCache state = SqliteStateCache.open(dvc.resolve("tmp/slipway/state.db"));
+        WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state, Runtime.getRuntime().availableProcessors());
+        return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public LocalCache cache() {
+        return cache;
+    }
+
+    /**
+     * Tracks a file or folder: hashes it (DVC 3 rule), stores its objects (and a folder's
+     * {@code .dir}) in the cache, writes {@code <target>.dvc} beside it, adds {@code /<name>} to the
+     * {@code .gitignore} of its folder, and re-links the workspace copy when {@code cache.type}
+     * starts with hardlink or symlink.
+     *
+     * @return the pointer file written
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if {@code target} is outside the repository or
+     *     inside {@code .dvc/} or {@code .git/}; RESOURCE_DOES_NOT_EXIST if it does not exist
+     */
+    public Path add(Path target) {
+        Path absolute = insideRepository(target);
+        if (!Files.exists(absolute)) {
+            throw SlipwayException.notFound("Cannot add '%s': it does not exist", target);
+        }
+        Path dvcFile = absolute.resolveSibling(absolute.getFileName() + DVC_SUFFIX);
+        DvcOutput output = save(absolute, absolute.getFileName().toString(), Optional.empty());
+        DvcFile file = Files.exists(dvcFile)
+                ? replaceOutput(readDvcFile(dvcFile), output)
+                : DvcFile.of(output);
+        writeAtomically(dvcFile, file.toBytes());
+        ignoreInGit(absolute);
+        return dvcFile;
+    }
+
+    /**
+     * Compares every output of the given pointer files (all {@code *.dvc} files in the repository
+     * when empty) with the workspace and the cache.
+     *
+     * @return the outputs that differ; empty when everything is up to date
+     */
+    public List<OutputStatus> status(List<Path> dvcFiles) {
+        List<OutputStatus> changes = new ArrayList<>();
+        for (Path dvcFile : dvcFiles.isEmpty() ? findDvcFiles() : dvcFiles) {
+            Path absolute = insideRepository(dvcFile);
+            for (DvcOutput output : readDvcFile(absolute).outs()) {
+                Path path = absolute.resolveSibling(output.path());
+                changeOf(output, path).ifPresent(change -> changes.add(new OutputStatus(absolute, output.path(), change)));
+            }
+        }
+        return List.copyOf(changes);
+    }
+
+    /**
+     * Makes the workspace match the given pointer files (all when empty): each output whose content
+     * differs is restored from the cache with the configured link types; files in a tracked folder
+     * that its listing does not name are removed. Every object is verified first.
+     *
+     * @throws SlipwayException INVALID_STATE if an object is corrupted (nothing of that output is
+     *     changed), RESOURCE_DOES_NOT_EXIST if one is missing from the cache
+     */
+    public void checkout(List<Path> dvcFiles) {
+        List<LinkType> order = config.cacheTypes();
+        for (Path dvcFile : dvcFiles.isEmpty() ? findDvcFiles() : dvcFiles) {
+            Path absolute = insideRepository(dvcFile);
+            for (DvcOutput output : readDvcFile(absolute).outs()) {
+                Optional<HashInfo> hash = output.hash();
+                if (hash.isEmpty()) {
+                    continue;
+                }
+                Path path = absolute.resolveSibling(output.path());
+                cache.verify(hash.get());
+                if (hash.get().isDirectory()) {
+                    checkoutDirectory(hash.get(), path, order);
+                } else if (!Files.isRegularFile(path)
+                        || !hasher.hashFile(path, hash.get().name()).hash().equals(hash.get())) {
+                    removeDirectoryIfAny(path);
+                    LinkType used = cache.link(cache.objectPath(hash.get()), path, order);
+                    if (output.executable() && (used == LinkType.COPY || used == LinkType.REFLINK)) {
+                        // DVC restores the x bit of an own copy; links share the read-only object's mode
+                        path.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Records the workspace content of every output of {@code dvcFile} as its new version: re-hashes,
+     * stores changed objects in the cache and rewrites the pointer file. An unchanged DVC 2 entry keeps
+     * its legacy hash; a changed one is re-hashed with the DVC 3 rule and gains {@code hash: md5}.
+     */
+    public void commit(Path dvcFile) {
+        Path absolute = insideRepository(dvcFile);
+        DvcFile file = readDvcFile(absolute);
+        List<DvcOutput> outs = new ArrayList<>();
+        for (DvcOutput output : file.outs()) {
+            Path path = absolute.resolveSibling(output.path());
+            if (!Files.exists(path)) {
+                throw SlipwayException.notFound("Cannot commit '%s': output '%s' does not exist", dvcFile, output.path());
+            }
+            outs.add(save(path, output.path(), Optional.of(output)));
+        }
+        writeAtomically(absolute, new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts()).toBytes());
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    /** Hashes {@code path}, stores it in the cache and returns its output entry. */
+    private DvcOutput save(Path path, String relativePath, Optional<DvcOutput> previous) {
+        if (previous.isPresent() && previous.get().isLegacy() && changeOf(previous.get(), path).isEmpty()) {
+            return previous.get();
+        }
+        DvcOutput output;
+        if (Files.isDirectory(path)) {
+            WorkspaceHasher.HashedDirectory hashed =
+                    hasher.hashDirectory(path, HashName.MD5, DvcIgnore.load(root, path), cache::ingest);
+            for (DirectoryListing.Entry entry : hashed.listing().entries()) {
+                // files the state cache knew were not read; store those the cache lacks
+                cache.storeFile(path.resolve(entry.relpath()), HashInfo.md5(entry.md5()));
+            }
+            cache.storeListing(hashed.listing(), HashName.MD5);
+            output = previous
+                    .map(old -> old.withHash(hashed.hash(), hashed.size(), Optional.of(hashed.fileCount()), false))
+                    .orElse(DvcOutput.directory(relativePath, hashed.hash(), hashed.size(), hashed.fileCount()));
+            relink(path, hashed.listing());
+        } else {
+            WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, HashName.MD5, cache::ingest);
+            cache.storeFile(path, hashed.hash());
+            output = previous
+                    .map(old -> old.withHash(hashed.hash(), hashed.size(), Optional.empty(), hashed.executable()))
+                    .orElse(DvcOutput.file(relativePath, hashed.hash(), hashed.size(), hashed.executable()));
+            relink(path, hashed.hash());
+        }
+        return output;
+    }
+
+    private void relink(Path file, HashInfo hash) {
+        List<LinkType> order = config.cacheTypes();
+        if (!order.isEmpty() && (order.get(0) == LinkType.HARDLINK || order.get(0) == LinkType.SYMLINK)) {
+            cache.link(cache.objectPath(hash), file, order);
+        }
+    }
+
+    private void relink(Path directory, DirectoryListing listing) {
+        for (DirectoryListing.Entry entry : listing.entries()) {
+            relink(directory.resolve(entry.relpath()), HashInfo.md5(entry.md5()));
+        }
+    }
+
+    private Optional<OutputStatus.Change> changeOf(DvcOutput output, Path path) {
+        if (!Files.exists(path)) {
+            return Optional.of(OutputStatus.Change.DELETED);
+        }
+        if (output.hash().isEmpty()) {
+            return Optional.of(OutputStatus.Change.MODIFIED);
+        }
+        HashInfo recorded = output.hash().get();
+        HashInfo actual = Files.isDirectory(path)
+                ? hasher.hashDirectory(path, recorded.name(), DvcIgnore.load(root, path),
+                        hasher.fileHasher()::hash).hash()
+                : hasher.hashFile(path, recorded.name()).hash();
+        if (!actual.equals(recorded)) {
+            return Optional.of(OutputStatus.Change.MODIFIED);
+        }
+        return inCache(recorded) ? Optional.empty() : Optional.of(OutputStatus.Change.NOT_IN_CACHE);
+    }
+
+    private boolean inCache(HashInfo hash) {
+        if (!cache.contains(hash)) {
+            return false;
+        }
+        if (!hash.isDirectory()) {
+            return true;
+        }
+        try {
+            return cache.readListing(hash).entries().stream()
+                    .allMatch(entry -> cache.contains(new HashInfo(hash.name(), entry.md5())));
+        } catch (SlipwayException e) {
+            return false;
+        }
+    }
+
+    private void checkoutDirectory(HashInfo hash, Path directory, List<LinkType> order) {
+        DirectoryListing wanted = cache.readListing(hash);
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            delete(directory);
+        }
+        Map<String, String> present = new HashMap<>();
+        if (Files.isDirectory(directory)) {
+            DvcIgnore ignore = DvcIgnore.load(root, directory);
+            for (DirectoryListing.Entry entry : hasher.hashDirectory(directory, hash.name(), ignore,
+                    hasher.fileHasher()::hash).listing().entries()) {
+                present.put(entry.relpath(), entry.md5());
+            }
+        }
+        Set<String> wantedPaths = new HashSet<>();
+        for (DirectoryListing.Entry entry : wanted.entries()) {
+            wantedPaths.add(entry.relpath());
+            if (!entry.md5().equals(present.get(entry.relpath()))) {
+                Path file = directory.resolve(entry.relpath());
+                removeDirectoryIfAny(file);
+                cache.link(cache.objectPath(new HashInfo(hash.name(), entry.md5())), file, order);
+            }
+        }
+        for (String relpath : present.keySet()) {
+            if (!wantedPaths.contains(relpath)) {
+                delete(directory.resolve(relpath));
+            }
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot create folder '%s': %s", directory, e.getMessage()), e);
+        }
+    }
+
+    /** Adds {@code /<name>} to the {@code .gitignore} beside {@code output}, as DVC does, once. */
+    private void ignoreInGit(Path output) {
+        Path gitignore = output.resolveSibling(".gitignore");
+        String entry = "/" + escapeGitPattern(output.getFileName().toString());
+        try {
+            String existing = Files.exists(gitignore) ? Files.readString(gitignore, UTF_8) : "";
+            if (existing.lines().anyMatch(entry::equals)) {
+                return;
+            }
+            String prefix = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
+            writeAtomically(gitignore, (existing + prefix + entry + "\n").getBytes(UTF_8));
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot update '%s': %s", gitignore, e.getMessage()), e);
+        }
+    }
+
+    private static String escapeGitPattern(String name) {
+        StringBuilder escaped = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if ("[]!*#?".indexOf(c) >= 0) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    private static DvcFile replaceOutput(DvcFile file, DvcOutput output) {
+        List<DvcOutput> outs = new ArrayList<>();
+        boolean replaced = false;
+        for (DvcOutput existing : file.outs()) {
+            if (existing.path().equals(output.path())) {
+                outs.add(existing.withHash(output.hash().orElseThrow(), output.size().orElseThrow(),
+                        output.fileCount(), output.executable()));
+                replaced = true;
+            } else {
+                outs.add(existing);
+            }
+        }
+        if (!replaced) {
+            outs.add(output);
+        }
+        return new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts());
+    }
+
+    private Path insideRepository(Path path) {
+        Path absolute = (path.isAbsolute() ? path : root.resolve(path)).normalize();
+        if (!absolute.startsWith(root) || absolute.equals(root)) {
+            throw SlipwayException.invalidParameter("'%s' is outside the repository '%s'", path, root);
+        }
+        Path relative = root.relativize(absolute);
+        String first = relative.getName(0).toString();
+        if (first.equals(".dvc") || first.equals(".git")) {
+            throw SlipwayException.invalidParameter("'%s' is inside '%s', which DVC manages itself", path, first);
+        }
+        return absolute;
+    }
+
+    private static DvcFile readDvcFile(Path dvcFile) {
+        if (!Files.isRegularFile(dvcFile)) {
+            throw SlipwayException.notFound("Pointer file '%s' does not exist", dvcFile);
+        }
+        try {
+            return DvcFile.parse(Files.readString(dvcFile, UTF_8), dvcFile.toString());
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read '%s': %s", dvcFile, e.getMessage()), e);
+        }
+    }
+
+    private List<Path> findDvcFiles() {
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                    return !dir.equals(root) && (name.equals(".dvc") || name.equals(".git"))
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && file.getFileName().toString().endsWith(DVC_SUFFIX)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot search '%s' for .dvc files: %s", root, e.getMessage()), e);
+        }
+        found.sort(Comparator.comparing(Path::toString));
+        return found;
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) {
+        Path temporary = file.resolveSibling("." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(temporary, bytes);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot write '%s': %s", file, e.getMessage()), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // nothing left to clean if the move succeeded
+            }
+        }
+    }
+
+    private static void removeDirectoryIfAny(Path path) {
+        if (Files.isDirectory(path) && !Files.isSymbolicLink(path)) {
+            delete(path);
+        }
+    }
+
+    private static void delete(Path path) {
+        try {
+            if (Files.isDirectory(path) && !Files.isSymbolicLink(path)) {
+                try (var children = Files.list(path)) {
+                    for (Path child : children.toList()) {
+                        delete(child);
+                    }
+                }
+            }
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot remove '%s': %s", path, e.getMessage()), e);
+        }
+    }
+}

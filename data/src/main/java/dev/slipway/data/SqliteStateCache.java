@@ -1,0 +1,149 @@
+package dev.slipway.data;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link StateCache} in a local SQLite file (by default {@code .dvc/tmp/slipway/state.db}, which
+ * DVC's {@code .dvc/.gitignore} already keeps out of Git). Lookups are batched, 500 paths per query.
+ *
+ * <p>Not thread-safe: one thread at a time (see {@link StateCache}).
+ */
+public final class SqliteStateCache implements StateCache {
+    private static final int BATCH = 500;
+
+    private final Path file;
+    private final Connection connection;
+
+    private SqliteStateCache(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating if needed) the state database at {@code file}.
+     *
+     * @throws SlipwayException INTERNAL_ERROR naming the file if it cannot be opened
+     */
+    public static SqliteStateCache open(Path file) {
+        requireNonNull(file, "file is null");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("CREATE TABLE IF NOT EXISTS file_state ("
+                        + "path TEXT NOT NULL, hash_name TEXT NOT NULL, inode INTEGER NOT NULL, "
+                        + "mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, md5 TEXT NOT NULL, "
+                        + "PRIMARY KEY (path, hash_name))");
+            }
+            return new SqliteStateCache(file, connection);
+        } catch (SQLException | IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot open the state cache '%s': %s", file, e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public Map<FileStamp, String> lookup(Collection<FileStamp> stamps, HashName rule) {
+        Map<String, FileStamp> byPath = new HashMap<>();
+        for (FileStamp stamp : stamps) {
+            byPath.put(stamp.path().toString(), stamp);
+        }
+        List<String> paths = new ArrayList<>(byPath.keySet());
+        Map<FileStamp, String> found = new HashMap<>();
+        try {
+            for (int from = 0; from < paths.size(); from += BATCH) {
+                List<String> batch = paths.subList(from, Math.min(paths.size(), from + BATCH));
+                String sql = "SELECT path, inode, mtime_ns, size, md5 FROM file_state WHERE hash_name = ? AND path IN ("
+                        + "?,".repeat(batch.size() - 1) + "?)";
+                try (PreparedStatement query = connection.prepareStatement(sql)) {
+                    query.setString(1, rule.dvcName());
+                    for (int i = 0; i < batch.size(); i++) {
+                        query.setString(i + 2, batch.get(i));
+                    }
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            FileStamp stamp = byPath.get(rows.getString(1));
+                            if (stamp.inode() == rows.getLong(2) && stamp.mtimeNanos() == rows.getLong(3)
+                                    && stamp.size() == rows.getLong(4)) {
+                                found.put(stamp, rows.getString(5));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+        return Map.copyOf(found);
+    }
+
+    @Override
+    public void record(Map<FileStamp, String> hashes, HashName rule) {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT OR REPLACE INTO file_state (path, hash_name, inode, mtime_ns, size, md5) VALUES (?, ?, ?, ?, ?, ?)";
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                for (Map.Entry<FileStamp, String> entry : hashes.entrySet()) {
+                    FileStamp stamp = entry.getKey();
+                    insert.setString(1, stamp.path().toString());
+                    insert.setString(2, rule.dvcName());
+                    insert.setLong(3, stamp.inode());
+                    insert.setLong(4, stamp.mtimeNanos());
+                    insert.setLong(5, stamp.size());
+                    insert.setString(6, entry.getValue());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw failure("write", e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is unusable anyway; the next call reports it
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failure("close", e);
+        }
+    }
+
+    private SlipwayException failure(String action, SQLException e) {
+        return new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                String.format("Cannot %s the state cache '%s': %s", action, file, e.getMessage()), e);
+    }
+}
