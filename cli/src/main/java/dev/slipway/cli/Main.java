@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "slipway", versionProvider = VersionProvider.class,
         description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring and model serving in one jar.",
         subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class, ModelsCommand.class,
-                TrainCommand.class, ServeCommand.class},
+                TrainCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
+                DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})
@@ -53,7 +54,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: server, experiments, runs, models, train or serve");
+        throw new ParameterException(spec.commandLine(), "Missing a command: server, experiments, runs, models, train, serve, data, add, status, checkout, push or pull");
     }
 
     private static int handleUsageError(ParameterException error, String[] args) {

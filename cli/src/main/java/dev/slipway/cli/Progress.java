@@ -33,6 +33,13 @@ final class Progress implements AutoCloseable {
         return new Progress(bar);
     }
 
+    /** Sets the number of units once it is known (or when it changes). */
+    void total(long total) {
+        if (bar != null) {
+            bar.maxHint(total);
+        }
+    }
+
     void stepTo(long done) {
         if (bar != null) {
             bar.stepTo(done);

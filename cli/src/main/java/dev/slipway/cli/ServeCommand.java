@@ -174,13 +174,8 @@ final class ServeCommand implements Callable<Integer> {
             closeAll(null, predictionLog, models, connection, downloads, e);
             throw e;
         }
+        // the served models and the address are logged by the models and the server as they start
         PrintWriter out = spec.commandLine().getOut();
-        for (String name : models.modelNames()) {
-            ServedModel served = models.current(name, Optional.empty()).orElseThrow();
-            out.printf("Serving %s version %s (%s) at http://%s:%d/v2/models/%s/infer%s%n", name, served.version(),
-                    served.uri(), host, server.port(), name,
-                    models.modelNames().size() == 1 ? " and /invocations" : "");
-        }
         out.printf("Prediction log: %s%n", logPredictions ? connection.location() : "off");
         out.flush();
 

@@ -72,7 +72,7 @@ class ServeCommandTest {
         try {
             String base = "http://127.0.0.1:" + port;
             awaitReady(base, exit, out, err);
-            assertThat(out.toString()).contains("Serving churn version 1");
+            assertThat(out.toString()).contains("Prediction log: ");
 
             HttpResponse<String> invocations = post(base + "/invocations", "application/json",
                     "{\"dataframe_split\": {\"columns\": [\"x1\", \"x2\", \"color\"], "

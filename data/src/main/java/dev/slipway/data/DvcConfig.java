@@ -22,6 +22,8 @@ import java.util.Optional;
  * writes it), keys lower-cased, values unquoted. Immutable.
  */
 public record DvcConfig(Map<String, Map<String, String>> sections) {
+    private static final String REMOTE_PREFIX = "remote \"";
+
     public DvcConfig {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
         requireNonNull(sections, "sections is null").forEach((name, values) ->
@@ -97,6 +99,128 @@ public record DvcConfig(Map<String, Map<String, String>> sections) {
             }
         }
         return List.copyOf(types);
+    }
+
+    /** The default remote ({@code core.remote}), if one is set. */
+    public Optional<String> defaultRemote() {
+        return get("core", "remote").filter(name -> !name.isBlank());
+    }
+
+    /** The names of the configured remotes ({@code remote "name"} sections), in file order. */
+    public List<String> remoteNames() {
+        return sections.keySet().stream()
+                .filter(section -> section.startsWith(REMOTE_PREFIX) && section.endsWith("\""))
+                .map(section -> section.substring(REMOTE_PREFIX.length(), section.length() - 1))
+                .toList();
+    }
+
+    /**
+     * The options of remote {@code name} ({@code url} and scheme options, keys lower-cased).
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if no such remote is configured
+     */
+    public Map<String, String> remote(String name) {
+        Map<String, String> options = sections.get(remoteSection(name));
+        if (options == null) {
+            throw SlipwayException.notFound("Remote '%s' is not configured; configured remotes: %s",
+                    name, remoteNames().isEmpty() ? "none" : String.join(", ", remoteNames()));
+        }
+        return options;
+    }
+
+    /** This configuration with {@code overrides}' values on top (as {@code config.local} overrides {@code config}). */
+    public DvcConfig overriddenBy(DvcConfig overrides) {
+        Map<String, Map<String, String>> merged = new LinkedHashMap<>();
+        sections.forEach((name, values) -> merged.put(name, new LinkedHashMap<>(values)));
+        overrides.sections.forEach((name, values) ->
+                merged.computeIfAbsent(name, key -> new LinkedHashMap<>()).putAll(values));
+        return new DvcConfig(merged);
+    }
+
+    /**
+     * Adds remote {@code name} with {@code url} to the config file {@code file} as DVC writes it
+     * ({@code ['remote "name"']}, members indented by 4 spaces), optionally making it the default
+     * ({@code core.remote}); every other line of the file is kept as it was.
+     *
+     * @param replace whether an existing remote of that name gets the new URL
+     * @throws SlipwayException RESOURCE_ALREADY_EXISTS if the remote exists and {@code replace} is false,
+     *     INVALID_PARAMETER_VALUE for an empty name or URL
+     */
+    public static void addRemote(Path file, String name, String url, boolean makeDefault, boolean replace) {
+        if (name.isBlank() || name.contains("\"") || name.contains("'") || name.contains("]")) {
+            throw SlipwayException.invalidParameter("Invalid remote name '%s'", name);
+        }
+        if (url.isBlank()) {
+            throw SlipwayException.invalidParameter("Remote '%s' needs a URL", name);
+        }
+        String text;
+        try {
+            text = Files.exists(file) ? Files.readString(file, UTF_8) : "";
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read '%s': %s", file, e.getMessage()), e);
+        }
+        List<String> lines = new ArrayList<>(text.isEmpty() ? List.of() : List.of(text.split("\r?\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        boolean exists = parse(text, file.toString()).sections.containsKey(remoteSection(name));
+        if (exists && !replace) {
+            throw SlipwayException.alreadyExists("Remote '%s' already exists in '%s'", name, file);
+        }
+        setValue(lines, remoteSection(name), "['remote \"" + name + "\"']", "url", url);
+        if (makeDefault) {
+            setValue(lines, "core", "[core]", "remote", name);
+        }
+        String written = String.join("\n", lines) + "\n";
+        try {
+            Path temporary = file.resolveSibling("." + java.util.UUID.randomUUID() + ".tmp");
+            Files.writeString(temporary, written, UTF_8);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot write '%s': %s", file, e.getMessage()), e);
+        }
+    }
+
+    /** Sets {@code key} in {@code section}, replacing its line, adding it, or adding the section. */
+    private static void setValue(List<String> lines, String section, String header, String key, String value) {
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("[") && line.endsWith("]")
+                    && normaliseSection(unquote(line.substring(1, line.length() - 1).strip())).equals(section)) {
+                start = i;
+                break;
+            }
+        }
+        String entry = "    " + key + " = " + value;
+        if (start < 0) {
+            if (section.equals("core")) {
+                lines.add(0, header);
+                lines.add(1, entry);
+            } else {
+                lines.add(header);
+                lines.add(entry);
+            }
+            return;
+        }
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).strip().startsWith("[")) {
+            String line = lines.get(end).strip();
+            int equals = line.indexOf('=');
+            if (equals > 0 && line.substring(0, equals).strip().equalsIgnoreCase(key)) {
+                lines.set(end, entry);
+                return;
+            }
+            end++;
+        }
+        lines.add(start + 1, entry);
+    }
+
+    private static String remoteSection(String name) {
+        return REMOTE_PREFIX + name + "\"";
     }
 
     private static String normaliseSection(String name) {

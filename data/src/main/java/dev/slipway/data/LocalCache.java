@@ -141,6 +141,87 @@ public final class LocalCache {
         }
     }
 
+    /** Writes an object's bytes to a file that does not exist yet (a download, for instance). */
+    @FunctionalInterface
+    public interface ObjectSource {
+        void writeTo(Path target);
+    }
+
+    /**
+     * Stores the bytes {@code source} writes as the object {@code expected}: they go to a temporary
+     * file in the cache, are hashed with the object's rule and are published under its name only if
+     * the hash matches. Safe to call from several threads at once.
+     *
+     * @throws SlipwayException INVALID_STATE naming the object and the hash of what arrived if they
+     *     differ (nothing is stored then)
+     */
+    public void receive(HashInfo expected, ObjectSource source) {
+        Path target = objectPath(expected);
+        Path temporary = temporaryBeside(target);
+        try {
+            Files.createDirectories(target.getParent());
+            source.writeTo(temporary);
+            String actual = expected.isDirectory()
+                    ? Md5.of(Files.readAllBytes(temporary)) + HashInfo.DIR_SUFFIX
+                    : hasher.fileHasher().hash(temporary, expected.name());
+            if (!actual.equals(expected.value())) {
+                throw new SlipwayException(ErrorCode.INVALID_STATE, String.format(
+                        "Object '%s' arrived corrupted: its content hashes to %s; it was not put in the cache",
+                        expected.value(), actual));
+            }
+            publish(temporary, target);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot store object '%s' in the cache at '%s': %s", expected.value(), target,
+                            e.getMessage()), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** Every object in the cache, in both layouts ({@code .tmp} leftovers and other files excluded). */
+    public List<HashInfo> objects() {
+        List<HashInfo> found = new java.util.ArrayList<>();
+        collect(root.resolve("files").resolve("md5"), HashName.MD5, found);
+        collect(root, HashName.MD5_DOS2UNIX, found);
+        return List.copyOf(found);
+    }
+
+    /** Removes the object {@code hash} from the cache; absent is not an error. */
+    public void remove(HashInfo hash) {
+        try {
+            Files.deleteIfExists(objectPath(hash));
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot remove '%s' from the cache: %s", objectPath(hash), e.getMessage()), e);
+        }
+    }
+
+    private static void collect(Path base, HashName rule, List<HashInfo> found) {
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        try (var prefixes = Files.list(base)) {
+            for (Path prefix : prefixes.filter(Files::isDirectory).toList()) {
+                String two = prefix.getFileName().toString();
+                if (!two.matches("[0-9a-f]{2}")) {
+                    continue;
+                }
+                try (var objects = Files.list(prefix)) {
+                    for (Path object : objects.filter(Files::isRegularFile).toList()) {
+                        String value = two + object.getFileName();
+                        if (value.matches("[0-9a-f]{32}(\\.dir)?")) {
+                            found.add(new HashInfo(rule, value));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot list the cache at '%s': %s", base, e.getMessage()), e);
+        }
+    }
+
     /** Stores a directory listing as its {@code .dir} object and returns its name. */
     public HashInfo storeListing(DirectoryListing listing, HashName rule) {
         HashInfo hash = new HashInfo(rule, listing.hash());

@@ -203,6 +203,139 @@ public final class Repository implements AutoCloseable {
         writeAtomically(absolute, new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts()).toBytes());
     }
 
+    /** The settings of {@code .dvc/config} with {@code .dvc/config.local} on top, read now. */
+    public DvcConfig config() {
+        Path dvc = root.resolve(".dvc");
+        return DvcConfig.load(dvc.resolve("config")).overriddenBy(DvcConfig.load(dvc.resolve("config.local")));
+    }
+
+    /**
+     * Opens remote {@code name} (the default remote, {@code core.remote}, when empty) from the config.
+     * The caller closes it.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if it is not configured or no default is set
+     */
+    public Remote openRemote(Optional<String> name) {
+        return Remotes.standard().open(config(), name, root.resolve(".dvc"));
+    }
+
+    /**
+     * The objects the outputs of {@code targets} reference (each a {@code .dvc} file or the path it
+     * tracks; every pointer file in the workspace when empty), as recorded: a folder by its {@code .dir}.
+     */
+    public List<HashInfo> referencedObjects(List<Path> targets) {
+        Set<HashInfo> hashes = new java.util.LinkedHashSet<>();
+        for (Path dvcFile : pointerFiles(targets)) {
+            for (DvcOutput output : readDvcFile(dvcFile).outs()) {
+                output.hash().ifPresent(hashes::add);
+            }
+        }
+        return List.copyOf(hashes);
+    }
+
+    /**
+     * Uploads to {@code remote} the objects of {@code targets} (all pointer files when empty) it lacks.
+     *
+     * @see Transfers#push
+     */
+    public Transfers.Result push(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        return new Transfers(cache, remote, jobs, progress).push(referencedObjects(targets));
+    }
+
+    /**
+     * Downloads into the cache the objects of {@code targets} (all pointer files when empty) it lacks,
+     * each verified.
+     *
+     * @see Transfers#fetch
+     */
+    public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+    }
+
+    /** {@link #fetch} then {@link #checkout} of the same targets. */
+    public Transfers.Result pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        Transfers.Result result = fetch(remote, targets, jobs, progress);
+        checkout(pointerFiles(targets));
+        return result;
+    }
+
+    /**
+     * {@code gc --workspace}: removes from the cache every object (DVC 3 and legacy) that no pointer
+     * file in the workspace references, {@code .dir} objects before files.
+     *
+     * @param dryRun list what would be removed, remove nothing
+     * @return the objects removed (or that would be)
+     */
+    public List<HashInfo> collectGarbage(boolean dryRun) {
+        Set<HashInfo> kept = keptByWorkspace(false);
+        List<HashInfo> unused = unused(cache.objects(), kept);
+        if (!dryRun) {
+            unused.forEach(cache::remove);
+        }
+        return unused;
+    }
+
+    /**
+     * {@code gc --workspace --cloud}: removes from {@code remote} every object no pointer file in the
+     * workspace references. A referenced {@code .dir} must be in the local cache (fetch it first).
+     *
+     * @param dryRun list what would be removed, remove nothing
+     * @return the objects removed (or that would be)
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if a referenced {@code .dir} is not in the cache
+     */
+    public List<HashInfo> collectGarbage(Remote remote, boolean dryRun) {
+        Set<HashInfo> kept = keptByWorkspace(true);
+        List<HashInfo> unused = unused(remote.list(), kept);
+        if (!dryRun) {
+            unused.forEach(remote::delete);
+        }
+        return unused;
+    }
+
+    /** The referenced objects and every file their {@code .dir}s list. */
+    private Set<HashInfo> keptByWorkspace(boolean requireListings) {
+        Set<HashInfo> kept = new HashSet<>();
+        for (HashInfo hash : referencedObjects(List.of())) {
+            kept.add(hash);
+            if (hash.isDirectory() && cache.contains(hash)) {
+                cache.readListing(hash).entries().forEach(entry -> kept.add(new HashInfo(hash.name(), entry.md5())));
+            } else if (hash.isDirectory() && requireListings) {
+                throw SlipwayException.notFound(
+                        "Directory object '%s' is referenced but not in the cache; fetch it before gc", hash.value());
+            }
+        }
+        return kept;
+    }
+
+    private static List<HashInfo> unused(java.util.Collection<HashInfo> present, Set<HashInfo> kept) {
+        List<HashInfo> unused = new ArrayList<>(present.stream().filter(hash -> !kept.contains(hash)).toList());
+        // .dir objects first, as DVC does, so a listing never outlives its files
+        unused.sort(Comparator.comparing((HashInfo hash) -> !hash.isDirectory()).thenComparing(HashInfo::value));
+        return List.copyOf(unused);
+    }
+
+    /** The pointer files of {@code targets}: each a {@code .dvc} file or a tracked path; all when empty. */
+    private List<Path> pointerFiles(List<Path> targets) {
+        if (targets.isEmpty()) {
+            return findDvcFiles();
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path target : targets) {
+            Path absolute = insideRepository(target);
+            if (absolute.getFileName().toString().endsWith(DVC_SUFFIX) && Files.isRegularFile(absolute)) {
+                files.add(absolute);
+            } else {
+                Path pointer = absolute.resolveSibling(absolute.getFileName() + DVC_SUFFIX);
+                if (!Files.isRegularFile(pointer)) {
+                    throw SlipwayException.notFound("'%s' is not tracked: neither it nor '%s' is a .dvc file",
+                            target, root.relativize(pointer));
+                }
+                files.add(pointer);
+            }
+        }
+        return List.copyOf(files);
+    }
+
     @Override
     public void close() {
         state.close();

@@ -1,0 +1,295 @@
+package dev.slipway.data;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Moves objects between a {@link LocalCache} and a {@link Remote} as {@code dvc push} and
+ * {@code dvc fetch} do: only objects the other side lacks (checked in one batch), on {@code jobs}
+ * threads, file objects before the {@code .dir} that lists them (a {@code .dir} on the remote means
+ * its whole folder is there), and every downloaded object verified before it enters the cache.
+ *
+ * <p>Objects that fail are collected; the others still move, then one exception lists the failures.
+ * Not thread-safe itself; each call uses its own threads.
+ */
+public final class Transfers {
+    /** Receives the bytes moved so far and the bytes to move in all, from any thread, serially. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long bytesDone, long bytesTotal);
+
+        static Progress none() {
+            return (done, total) -> { };
+        }
+    }
+
+    /**
+     * What a transfer did.
+     *
+     * @param transferred objects moved (files and {@code .dir}s)
+     * @param alreadyPresent objects the receiving side already held
+     * @param bytes bytes moved
+     */
+    public record Result(int transferred, int alreadyPresent, long bytes) {
+        public Result {
+            if (transferred < 0 || alreadyPresent < 0 || bytes < 0) {
+                throw new IllegalArgumentException("counts must not be negative");
+            }
+        }
+    }
+
+    private final LocalCache cache;
+    private final Remote remote;
+    private final int jobs;
+    private final Progress progress;
+
+    /**
+     * @param jobs how many objects move at once; {@link #defaultJobs()} is DVC's default
+     */
+    public Transfers(LocalCache cache, Remote remote, int jobs, Progress progress) {
+        this.cache = requireNonNull(cache, "cache is null");
+        this.remote = requireNonNull(remote, "remote is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        if (jobs < 1) {
+            throw SlipwayException.invalidParameter("jobs must be at least 1, got %d", jobs);
+        }
+        this.jobs = jobs;
+    }
+
+    /** DVC's default number of transfer threads: 4 per processor. */
+    public static int defaultJobs() {
+        return 4 * Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Uploads the objects {@code roots} name (a {@code .dir} with every file it lists) that the remote
+     * lacks; each {@code .dir} goes only after all its files arrived.
+     *
+     * @throws SlipwayException INVALID_STATE listing the objects that could not be pushed (missing from
+     *     or corrupted in the local cache, or failed to upload) after pushing all others; the remote's
+     *     own error if it is unreachable or refuses the credentials
+     */
+    public Result push(Collection<HashInfo> roots) {
+        List<String> failures = new ArrayList<>();
+        Map<HashInfo, Set<HashInfo>> filesOfDirectory = new LinkedHashMap<>();
+        Set<HashInfo> files = new LinkedHashSet<>();
+        for (HashInfo root : roots) {
+            if (!cache.contains(root)) {
+                failures.add(root.value() + ": not in the local cache");
+            } else if (root.isDirectory()) {
+                try {
+                    Set<HashInfo> members = new LinkedHashSet<>();
+                    for (DirectoryListing.Entry entry : cache.readListing(root).entries()) {
+                        members.add(new HashInfo(root.name(), entry.md5()));
+                    }
+                    filesOfDirectory.put(root, members);
+                    files.addAll(members);
+                } catch (SlipwayException e) {
+                    failures.add(root.value() + ": " + e.getMessage());
+                }
+            } else {
+                files.add(root);
+            }
+        }
+        Set<HashInfo> wanted = new LinkedHashSet<>(files);
+        wanted.addAll(filesOfDirectory.keySet());
+        Set<HashInfo> present = remote.existing(wanted).keySet();
+        Set<HashInfo> failed = ConcurrentHashMap.newKeySet();
+        List<HashInfo> fileUploads = new ArrayList<>();
+        for (HashInfo file : files) {
+            if (present.contains(file)) {
+                continue;
+            }
+            if (cache.contains(file)) {
+                fileUploads.add(file);
+            } else {
+                failed.add(file);
+                failures.add(file.value() + ": not in the local cache");
+            }
+        }
+        List<HashInfo> directoryUploads = filesOfDirectory.keySet().stream()
+                .filter(directory -> !present.contains(directory)).toList();
+        long total = size(fileUploads) + size(directoryUploads);
+        AtomicLong done = new AtomicLong();
+        progress.update(0, total);
+        List<String> uploadFailures = new ArrayList<>(
+                run(fileUploads, failed, done, total, hash -> remote.upload(cache.objectPath(hash), hash)));
+        List<HashInfo> completeDirectories = new ArrayList<>();
+        for (HashInfo directory : directoryUploads) {
+            if (filesOfDirectory.get(directory).stream().noneMatch(failed::contains)) {
+                completeDirectories.add(directory);
+            } else {
+                failures.add(directory.value() + ": not pushed because some of its files were not");
+            }
+        }
+        uploadFailures.addAll(run(completeDirectories, failed, done, total,
+                hash -> remote.upload(cache.objectPath(hash), hash)));
+        failures.addAll(uploadFailures);
+        int moved = fileUploads.size() + completeDirectories.size() - (int) failed.stream()
+                .filter(hash -> fileUploads.contains(hash) || completeDirectories.contains(hash)).count();
+        throwIfFailed("pushed to", failures);
+        return new Result(moved, wanted.size() - fileUploads.size() - directoryUploads.size(), done.get());
+    }
+
+    /**
+     * Downloads into the local cache the objects {@code roots} name (a {@code .dir} first, then the
+     * files it lists) that the cache lacks. Each object is hashed before it is published; one whose
+     * bytes do not match its name is reported and not stored.
+     *
+     * @throws SlipwayException INVALID_STATE listing the objects missing from the remote or that
+     *     arrived corrupted, after fetching all others; the remote's own error if it is unreachable
+     */
+    public Result fetch(Collection<HashInfo> roots) {
+        List<String> failures = new ArrayList<>();
+        Set<HashInfo> failed = ConcurrentHashMap.newKeySet();
+        AtomicLong done = new AtomicLong();
+        List<HashInfo> directories = roots.stream().filter(HashInfo::isDirectory).distinct().toList();
+        List<HashInfo> missingDirectories = directories.stream().filter(hash -> !cache.contains(hash)).toList();
+        int moved = 0;
+        int alreadyPresent = directories.size() - missingDirectories.size();
+        if (!missingDirectories.isEmpty()) {
+            Set<HashInfo> onRemote = remote.existing(missingDirectories).keySet();
+            List<HashInfo> downloads = new ArrayList<>();
+            for (HashInfo directory : missingDirectories) {
+                if (onRemote.contains(directory)) {
+                    downloads.add(directory);
+                } else {
+                    failures.add(directory.value() + ": not on the remote");
+                    failed.add(directory);
+                }
+            }
+            failures.addAll(run(downloads, failed, done, -1, this::download));
+            moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
+        }
+        Set<HashInfo> files = new LinkedHashSet<>();
+        for (HashInfo root : roots) {
+            if (!root.isDirectory()) {
+                files.add(root);
+            } else if (!failed.contains(root)) {
+                try {
+                    cache.readListing(root).entries().forEach(entry -> files.add(new HashInfo(root.name(), entry.md5())));
+                } catch (SlipwayException e) {
+                    failures.add(root.value() + ": " + e.getMessage());
+                }
+            }
+        }
+        List<HashInfo> missing = files.stream().filter(hash -> !cache.contains(hash)).toList();
+        alreadyPresent += files.size() - missing.size();
+        Map<HashInfo, Long> onRemote = missing.isEmpty() ? Map.of() : remote.existing(missing);
+        List<HashInfo> downloads = new ArrayList<>();
+        for (HashInfo file : missing) {
+            if (onRemote.containsKey(file)) {
+                downloads.add(file);
+            } else {
+                failures.add(file.value() + ": not on the remote");
+            }
+        }
+        long total = done.get() + downloads.stream().mapToLong(onRemote::get).sum();
+        progress.update(done.get(), total);
+        failures.addAll(run(downloads, failed, done, total, this::download));
+        moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
+        throwIfFailed("fetched from", failures);
+        return new Result(moved, alreadyPresent, done.get());
+    }
+
+    private void download(HashInfo hash) {
+        cache.receive(hash, target -> remote.download(hash, target));
+    }
+
+    /**
+     * Runs {@code action} on every hash on {@code jobs} threads, adding the size of each object that
+     * moved to {@code done}; returns one message per failure and records the failed hashes.
+     * Errors that concern the whole remote (unreachable, refused) stop the run and are rethrown.
+     */
+    private List<String> run(List<HashInfo> hashes, Set<HashInfo> failed, AtomicLong done, long total,
+            Consumer<HashInfo> action) {
+        if (hashes.isEmpty()) {
+            return List.of();
+        }
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService executor = Executors.newFixedThreadPool(Math.min(jobs, hashes.size()), runnable -> {
+            Thread thread = new Thread(runnable, "dvc-transfer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (HashInfo hash : hashes) {
+                futures.add(executor.submit(() -> {
+                    try {
+                        action.accept(hash);
+                        long size = sizeOf(hash);
+                        long now = done.addAndGet(size);
+                        synchronized (progress) {
+                            progress.update(now, Math.max(total, now));
+                        }
+                    } catch (SlipwayException e) {
+                        failed.add(hash);
+                        if (e.errorCode() == ErrorCode.TEMPORARILY_UNAVAILABLE
+                                || e.errorCode() == ErrorCode.PERMISSION_DENIED) {
+                            throw e;
+                        }
+                        failures.add(hash.value() + ": " + e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
+                    "Interrupted while transferring with remote '%s' (%s)", remote.name(), remote.url()), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SlipwayException slipway) {
+                throw slipway;
+            }
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
+                    "Transfer with remote '%s' (%s) failed: %s", remote.name(), remote.url(), e.getCause()), e.getCause());
+        } finally {
+            executor.shutdownNow();
+        }
+        return List.copyOf(failures);
+    }
+
+    private long size(List<HashInfo> hashes) {
+        return hashes.stream().mapToLong(this::sizeOf).sum();
+    }
+
+    private long sizeOf(HashInfo hash) {
+        try {
+            return Files.size(cache.objectPath(hash));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void throwIfFailed(String direction, List<String> failures) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(failures.size(), 10);
+        throw new SlipwayException(ErrorCode.INVALID_STATE, String.format(
+                "%d object(s) could not be %s remote '%s' (%s):%n  %s%s", failures.size(), direction,
+                remote.name(), remote.url(), String.join(System.lineSeparator() + "  ", failures.subList(0, shown)),
+                failures.size() > shown ? System.lineSeparator() + "  ... and " + (failures.size() - shown) + " more" : ""));
+    }
+}

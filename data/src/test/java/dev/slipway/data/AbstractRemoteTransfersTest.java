@@ -1,0 +1,180 @@
+package dev.slipway.data;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The behaviour every {@link Remote} must show under push, fetch, pull and gc; subclasses supply the store. */
+abstract class AbstractRemoteTransfersTest {
+    static final HashInfo LF_TXT = HashInfo.md5(Md5.of("line one\nline two\n".getBytes(UTF_8)));
+    static final byte[] MODEL = "weights v1\n".getBytes(UTF_8);
+    static final HashInfo MODEL_HASH = HashInfo.md5(Md5.of(MODEL));
+
+    @TempDir
+    Path root;
+
+    /** Adds remote {@code store} to {@code repositoryRoot/.dvc/config} as the default remote. */
+    abstract void configureRemote(Path repositoryRoot);
+
+    /** Replaces the bytes of {@code hash} on the remote. */
+    abstract void overwriteOnRemote(HashInfo hash, byte[] bytes);
+
+    private Repository trackedRepository() {
+        Fixtures.writeTree(root.resolve("data"));
+        Fixtures.write(root.resolve("model.bin"), MODEL);
+        Repository repository = Repository.init(root);
+        configureRemote(root);
+        repository.add(Path.of("data"));
+        repository.add(Path.of("model.bin"));
+        return repository;
+    }
+
+    @Test
+    void pullRestoresWorkspaceAfterCacheAndCopiesAreDeleted() throws Exception {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            Transfers.Result pushed = repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            assertThat(pushed.transferred()).isEqualTo(Fixtures.TREE_FILES + 2); // 8 files, .dir, model.bin
+
+            delete(root.resolve(".dvc/cache"));
+            delete(root.resolve("data"));
+            delete(root.resolve("model.bin"));
+            Transfers.Result pulled = repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(pulled.transferred()).isEqualTo(Fixtures.TREE_FILES + 2);
+            assertThat(repository.status(List.of())).isEmpty();
+            assertThat(root.resolve("data/crlf.txt")).hasBinaryContent("line one\r\nline two\r\n".getBytes(UTF_8));
+            assertThat(root.resolve("data/sub/deeper/" + Fixtures.UNICODE_NAME)).hasContent("unicode\n");
+            assertThat(root.resolve("model.bin")).hasBinaryContent(MODEL);
+        }
+    }
+
+    @Test
+    void secondPushTransfersNothing() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            Transfers.Result again = repository.push(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(again.transferred()).isZero();
+            assertThat(again.bytes()).isZero();
+            assertThat(again.alreadyPresent()).isEqualTo(Fixtures.TREE_FILES + 2);
+        }
+    }
+
+    @Test
+    void pushOfOneTargetSendsOnlyItsObjects() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            Transfers.Result pushed = repository.push(remote, List.of(Path.of("model.bin")), 2, Transfers.Progress.none());
+
+            assertThat(pushed.transferred()).isEqualTo(1);
+            assertThat(remote.list()).containsExactly(MODEL_HASH);
+        }
+    }
+
+    @Test
+    void progressEndsWithAllBytesDone() {
+        List<long[]> updates = new ArrayList<>();
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 3, (done, total) -> updates.add(new long[] {done, total}));
+        }
+        long[] last = updates.get(updates.size() - 1);
+        assertThat(last[0]).isEqualTo(last[1]);
+        assertThat(last[0]).isGreaterThan(Fixtures.TREE_SIZE + MODEL.length); // the files, model.bin and the .dir
+        assertThat(updates).allSatisfy(update -> assertThat(update[0]).isLessThanOrEqualTo(update[1]));
+    }
+
+    @Test
+    void corruptedRemoteObjectIsRefusedOnPullAndNeverCached() throws Exception {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            overwriteOnRemote(LF_TXT, "tampered\n".getBytes(UTF_8));
+            delete(root.resolve(".dvc/cache"));
+
+            assertThatThrownBy(() -> repository.fetch(remote, List.of(), 4, Transfers.Progress.none()))
+                    .isInstanceOfSatisfying(SlipwayException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_STATE))
+                    .hasMessageContaining(LF_TXT.value())
+                    .hasMessageContaining("arrived corrupted")
+                    .hasMessageContaining("'store'");
+            assertThat(repository.cache().contains(LF_TXT)).isFalse();
+            assertThat(repository.cache().objects()).hasSize(Fixtures.TREE_FILES + 2 - 1); // the rest did arrive
+            assertThat(temporaryFiles(root.resolve(".dvc/cache"))).isEmpty();
+        }
+    }
+
+    @Test
+    void directoryObjectIsNotPushedWhileOneOfItsFilesIsMissing() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            HashInfo listing = HashInfo.md5(Fixtures.TREE_DIR_HASH);
+            repository.cache().remove(LF_TXT);
+
+            assertThatThrownBy(() -> repository.push(remote, List.of(Path.of("data.dvc")), 4, Transfers.Progress.none()))
+                    .hasMessageContaining(LF_TXT.value() + ": not in the local cache")
+                    .hasMessageContaining(listing.value() + ": not pushed");
+            assertThat(remote.existing(List.of(listing))).isEmpty();
+            assertThat(remote.list()).hasSize(Fixtures.TREE_FILES - 1);
+        }
+    }
+
+    @Test
+    void fetchDownloadsOnlyWhatTheCacheLacks() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            repository.cache().remove(LF_TXT);
+
+            Transfers.Result fetched = repository.fetch(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(fetched.transferred()).isEqualTo(1);
+            assertThat(fetched.bytes()).isEqualTo("line one\nline two\n".length());
+            assertThat(repository.cache().contains(LF_TXT)).isTrue();
+        }
+    }
+
+    @Test
+    void cloudGcRemovesOnlyUnreferencedObjects() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            Fixtures.write(root.resolve("model.bin"), "retrained\n");
+            HashInfo oldModel = MODEL_HASH;
+            repository.add(Path.of("model.bin"));
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(repository.collectGarbage(remote, true)).containsExactly(oldModel);
+            assertThat(remote.list()).contains(oldModel);
+            assertThat(repository.collectGarbage(remote, false)).containsExactly(oldModel);
+            assertThat(remote.list()).doesNotContain(oldModel).hasSize(Fixtures.TREE_FILES + 2);
+        }
+    }
+
+    static List<Path> temporaryFiles(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+
+    static void delete(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                file.toFile().setWritable(true);
+                Files.delete(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.slipway.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalRemoteTransfersTest extends AbstractRemoteTransfersTest {
+    @TempDir
+    Path storage;
+
+    @Override
+    void configureRemote(Path repositoryRoot) {
+        DvcConfig.addRemote(repositoryRoot.resolve(".dvc/config"), "store", storage.toString(), true, false);
+    }
+
+    @Override
+    void overwriteOnRemote(HashInfo hash, byte[] bytes) {
+        try {
+            Files.write(storage.resolve(Remote.objectKey(hash)), bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void pushWritesDvcThreeLayoutAndLeavesNoTemporaryFiles() throws Exception {
+        Fixtures.write(root.resolve("model.bin"), Fixtures.allBytes());
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("model.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            }
+        }
+        String md5 = Md5.of(Fixtures.allBytes());
+        assertThat(storage.resolve("files/md5/" + md5.substring(0, 2) + "/" + md5.substring(2)))
+                .hasBinaryContent(Fixtures.allBytes());
+        assertThat(temporaryFiles(storage)).isEmpty();
+    }
+
+    @Test
+    void legacyObjectsAreReadFromTheLegacyLayout() throws Exception {
+        byte[] bytes = "legacy\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HashInfo legacy = new HashInfo(HashName.MD5_DOS2UNIX, Md5.of(bytes));
+        Fixtures.write(storage.resolve(legacy.value().substring(0, 2) + "/" + legacy.value().substring(2)), bytes);
+        LocalRemote remote = new LocalRemote("store", storage.toString(), storage);
+
+        assertThat(remote.list()).containsExactly(legacy);
+        assertThat(remote.existing(List.of(legacy))).containsEntry(legacy, (long) bytes.length);
+    }
+
+    @Test
+    void missingFolderRemoteIsReportedWithNameAndUrl() throws Exception {
+        Fixtures.write(root.resolve("model.bin"), Fixtures.allBytes());
+        try (Repository repository = Repository.init(root)) {
+            DvcConfig.addRemote(root.resolve(".dvc/config"), "usb", "/mnt/not-mounted-here", true, false);
+            repository.add(Path.of("model.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                assertThatThrownBy(() -> repository.push(remote, List.of(), 4, Transfers.Progress.none()))
+                        .isInstanceOfSatisfying(SlipwayException.class,
+                                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE))
+                        .hasMessageContaining("'usb'")
+                        .hasMessageContaining("/mnt/not-mounted-here")
+                        .hasMessageContaining("not reachable");
+            }
+        }
+    }
+
+    @Test
+    void relativeFolderUrlResolvesAgainstTheDvcFolder() throws Exception {
+        try (Repository repository = Repository.init(root)) {
+            DvcConfig.addRemote(root.resolve(".dvc/config"), "near", "../storage", true, false);
+            try (Remote remote = repository.openRemote(Optional.of("near"))) {
+                assertThat(((LocalRemote) remote).root()).isEqualTo(root.resolve("storage").toAbsolutePath().normalize());
+            }
+        }
+    }
+
+    @Test
+    void workspaceGcDryRunListsThenRemovesUnreferencedObjects() throws Exception {
+        Fixtures.write(root.resolve("model.bin"), "first\n");
+        try (Repository repository = Repository.init(root)) {
+            repository.add(Path.of("model.bin"));
+            HashInfo first = HashInfo.md5(Md5.of("first\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Fixtures.write(root.resolve("model.bin"), "second\n");
+            repository.add(Path.of("model.bin"));
+            HashInfo second = HashInfo.md5(Md5.of("second\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+            assertThat(repository.collectGarbage(true)).containsExactly(first);
+            assertThat(repository.cache().contains(first)).isTrue();
+            assertThat(repository.collectGarbage(false)).containsExactly(first);
+            assertThat(repository.cache().objects()).containsExactly(second);
+        }
+    }
+
+    @Test
+    void unknownRemoteNamesTheConfiguredOnes() {
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            assertThatThrownBy(() -> repository.openRemote(Optional.of("other")))
+                    .hasMessageContaining("Remote 'other' is not configured")
+                    .hasMessageContaining("store");
+        }
+    }
+}
