@@ -72,7 +72,7 @@ final class MlflowRoutes {
                 ? MlflowRequests.fromJson(MlflowRequests.parseJson(body)) : MlflowRequests.fromCsv(body);
         Scorer.Scored scored = scorer.score(model, RequestBodies.header(ctx, RequestBodies.REQUEST_KEY_HEADER), table,
                 requestId, deadline, outcome);
-        ctx.contentType("application/json").result(predictions(scored));
+        RequestBodies.send(ctx, "application/json", predictions(scored));
     }
 
     private String modelName(Optional<String> requested) {

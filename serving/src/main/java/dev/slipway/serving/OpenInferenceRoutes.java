@@ -189,7 +189,7 @@ final class OpenInferenceRoutes {
             }
         }
         List<String> outputs = selected.isEmpty() ? available : selected;
-        ctx.contentType("application/json").result(json(generator -> {
+        RequestBodies.send(ctx, "application/json", json(generator -> {
             generator.writeStartObject();
             generator.writeStringField("model_name", scored.model());
             generator.writeStringField("model_version", scored.version());

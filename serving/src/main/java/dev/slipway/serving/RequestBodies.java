@@ -1,13 +1,14 @@
 package dev.slipway.serving;
 
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Request bodies with a size limit, and request ids. Thread-safe (stateless). */
+/** Request and response bodies, with a size limit, and request ids. Thread-safe (stateless). */
 final class RequestBodies {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     static final String REQUEST_KEY_HEADER = "X-Request-Key";
@@ -47,6 +48,23 @@ final class RequestBodies {
             return body;
         } catch (IOException e) {
             throw ServingFailure.badRequest("Could not read the request body: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Answers {@code body} with a Content-Length, written straight to the response: unlike
+     * {@link Context#result(byte[])}, which Javalin copies through a new 32 KiB buffer per response, and with
+     * Content-Length known Jetty sends the whole response in one write. A client that went away is not an error
+     * here (Jetty drops the connection).
+     */
+    static void send(Context ctx, String contentType, byte[] body) {
+        HttpServletResponse response = ctx.res();
+        response.setContentType(contentType);
+        response.setContentLength(body.length);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IOException e) {
+            // the client closed the connection: there is nobody to answer
         }
     }
 

@@ -9,6 +9,8 @@ import dev.slipway.models.format.ColumnSpec;
 import dev.slipway.models.format.ColumnType;
 import dev.slipway.models.format.Schema;
 import dev.slipway.models.format.Signature;
+import ai.onnxruntime.OnnxTensor;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -43,8 +45,14 @@ import java.util.Set;
  * </ul>
  * Empty cells are missing values: NaN for a float or double input, "" for a string input; whole
  * number inputs (int64, int32) reject them. Not thread-safe.
+ *
+ * <p>A batch of numeric inputs keeps the ONNX Runtime tensors {@link OnnxModel#predict} made over its buffers (they
+ * read the buffers, not a copy), and reuses them while the row count stays the same: a server scoring one row per
+ * request makes its tensors once. They are released when the row count changes and when the batch is garbage.
  */
 public final class FeatureBatch {
+    private static final Cleaner TENSORS = Cleaner.create();
+
     private static final int KIND_FLOAT = 0;
     private static final int KIND_DOUBLE = 1;
     private static final int KIND_INT64 = 2;
@@ -65,6 +73,8 @@ public final class FeatureBatch {
     private final LongBuffer[] longTargets;
     private final IntBuffer[] intTargets;
     private final String[][] stringTargets;
+    private final boolean numericOnly;
+    private final TensorCache tensors = new TensorCache();
     private int size;
 
     FeatureBatch(List<TensorDescription> inputs, Optional<Signature> signature, List<String> header,
@@ -196,6 +206,8 @@ public final class FeatureBatch {
                 case BOOL, OTHER -> throw new IllegalStateException("unsupported input " + slot.name);
             }
         }
+        this.numericOnly = slots.stream().allMatch(slot -> slot.type != ElementType.STRING);
+        TENSORS.register(this, tensors);
     }
 
     private static boolean optionalColumn(Map<String, ColumnSpec> signatureColumns, String name) {
@@ -316,6 +328,46 @@ public final class FeatureBatch {
 
     String source() {
         return source;
+    }
+
+    /** Whether every input is a numeric buffer, so that tensors over the buffers can be kept. */
+    boolean numericOnly() {
+        return numericOnly;
+    }
+
+    /** The tensors kept for {@code rows} rows, if those were the last ones made. */
+    Map<String, OnnxTensor> keptTensors(int rows) {
+        return tensors.get(rows);
+    }
+
+    /** Keeps tensors made over this batch's buffers for {@code rows} rows, closing the ones kept before. */
+    void keepTensors(int rows, Map<String, OnnxTensor> feeds) {
+        tensors.set(rows, feeds);
+    }
+
+    /** The tensors over a batch's buffers; closed when replaced and by the cleaner once the batch is garbage. */
+    private static final class TensorCache implements Runnable {
+        private Map<String, OnnxTensor> feeds;
+        private int rows = -1;
+
+        synchronized Map<String, OnnxTensor> get(int wanted) {
+            return rows == wanted ? feeds : null;
+        }
+
+        synchronized void set(int newRows, Map<String, OnnxTensor> newFeeds) {
+            run();
+            this.rows = newRows;
+            this.feeds = newFeeds;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (feeds != null) {
+                feeds.values().forEach(OnnxTensor::close);
+                feeds = null;
+                rows = -1;
+            }
+        }
     }
 
     private record Feed(int column, String name, Slot slot, int offset, boolean wholeNumber) {}

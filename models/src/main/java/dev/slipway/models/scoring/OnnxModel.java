@@ -197,10 +197,20 @@ public final class OnnxModel implements AutoCloseable {
     public Predictions predict(FeatureBatch batch) {
         requireNonNull(batch, "batch is null");
         int rows = batch.size();
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        // numeric tensors read the batch's buffers, so the batch keeps them for its next call with as many rows
+        boolean keep = batch.numericOnly();
+        Map<String, OnnxTensor> kept = keep ? batch.keptTensors(rows) : null;
+        boolean batchOwns = kept != null;
+        Map<String, OnnxTensor> feeds = batchOwns ? kept : new LinkedHashMap<>();
         try {
-            for (FeatureBatch.Slot slot : batch.slots()) {
-                feeds.put(slot.name, tensor(slot, rows));
+            if (!batchOwns) {
+                for (FeatureBatch.Slot slot : batch.slots()) {
+                    feeds.put(slot.name, tensor(slot, rows));
+                }
+                if (keep) {
+                    batch.keepTensors(rows, feeds);
+                    batchOwns = true;
+                }
             }
             try (OrtSession.Result result = session.run(feeds)) {
                 return interpret(result, rows);
@@ -210,7 +220,9 @@ public final class OnnxModel implements AutoCloseable {
                     "Scoring %d rows of %s with %s failed: %s".formatted(rows, batch.source(), onnxFile.getFileName(),
                             e.getMessage()), e);
         } finally {
-            feeds.values().forEach(OnnxTensor::close);
+            if (!batchOwns) {
+                feeds.values().forEach(OnnxTensor::close);
+            }
         }
     }
 

@@ -57,6 +57,32 @@ class OnnxModelTest {
     }
 
     @Test
+    void aRefilledBatchIsScoredOnItsNewValuesWhetherTheRowCountStaysOrChanges() {
+        try (OnnxModel model = OnnxModel.load(model(ColumnType.DOUBLE), 1)) {
+            FeatureBatch batch = model.newBatch(COLUMNS, Set.of(), "request body", 10);
+            float sigmoidOfOne = (float) (1 / (1 + Math.exp(-1.0)));
+            float sigmoidOfMinusThree = (float) (1 / (1 + Math.exp(3.0)));
+            batch.addRow(new TextRow("request body", 1, COLUMNS, List.of("1", "0.5")));
+            assertThat(model.predict(batch).probability(0, 1)).isCloseTo(sigmoidOfOne, within(1e-6f));
+
+            batch.clear();
+            batch.addRow(new TextRow("request body", 1, COLUMNS, List.of("-4", "1")));
+            assertThat(model.predict(batch).probability(0, 1)).isCloseTo(sigmoidOfMinusThree, within(1e-6f));
+
+            batch.addRow(new TextRow("request body", 2, COLUMNS, List.of("1", "0.5")));
+            Predictions two = model.predict(batch);
+            assertThat(two.rowCount()).isEqualTo(2);
+            assertThat(two.probability(1, 1)).isCloseTo(sigmoidOfOne, within(1e-6f));
+
+            batch.clear();
+            batch.addRow(new TextRow("request body", 1, COLUMNS, List.of("1", "0.5")));
+            Predictions one = model.predict(batch);
+            assertThat(one.rowCount()).isEqualTo(1);
+            assertThat(one.probability(0, 1)).isCloseTo(sigmoidOfOne, within(1e-6f));
+        }
+    }
+
+    @Test
     void rejectsAFractionInAWholeNumberColumnOfTheSignature() {
         try (OnnxModel model = OnnxModel.load(model(ColumnType.LONG), 1)) {
             FeatureBatch batch = model.newBatch(COLUMNS, Set.of(), "request body", 10);
