@@ -17,15 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +32,10 @@ import java.util.regex.Pattern;
  * <ol>
  * <li>Throughput: wrk (Debian's package), 2 threads, 64 connections, 10 s after a 10 s warm-up, through
  * {@code /invocations} ({@code dataframe_split}) and through the Open Inference Protocol's {@code /infer}.</li>
- * <li>Latency at half that throughput: an open-loop generator in Java sends requests on a fixed schedule over 16
- * keep-alive connections and measures each from its scheduled start (no coordinated omission); p50, p99.</li>
+ * <li>Latency at half that throughput: wrk again, each connection pausing 4 ms after each answer, with as many
+ * connections as half the throughput needs; p50 and p99 from wrk's latency distribution. (A Java open-loop
+ * generator cost the shared 2 cores about 30 microseconds per request, as much as the server, and saturated the
+ * machine before the rate was reached.)</li>
  * <li>The ceiling: {@code OrtSession.run} on single rows in process, calls per second, in the same run.</li>
  * </ol>
  *
@@ -46,6 +45,7 @@ public final class ServingBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FEATURES = 20;
     private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final int PACE_MILLIS = 4;
     private static final Pattern WRK_ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
 
     public static void main(String[] args) throws Exception {
@@ -78,13 +78,13 @@ public final class ServingBench {
         }
         byte[] invocations = invocationsBody(row);
         byte[] infer = inferBody(row);
-        Path invocationsLua = luaScript(work.resolve("invocations.lua"), invocations);
-        Path inferLua = luaScript(work.resolve("infer.lua"), infer);
+        Path invocationsLua = luaScript(work.resolve("invocations.lua"), invocations, "");
+        Path inferLua = luaScript(work.resolve("infer.lua"), infer, "");
 
         int port = TrackingBench.freePort();
         Path log = work.resolve("serve.log");
         Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "serve", "-m", model.toString(), "--name", "churn", "--host", "127.0.0.1",
+                "-Dorg.slf4j.simpleLogger.log.dev.slipway.serving.access=" + System.getProperty("bench.access.log", "info"), "-jar", jar.toString(), "serve", "-m", model.toString(), "--name", "churn", "--host", "127.0.0.1",
                 "--port", String.valueOf(port), "--no-log-predictions"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Map<String, Object> results = new LinkedHashMap<>();
@@ -93,8 +93,10 @@ public final class ServingBench {
             String base = "http://127.0.0.1:" + port;
             check(port, "/invocations", invocations);
             check(port, "/v2/models/churn/infer", infer);
-            wrk(invocationsLua, base + "/invocations", seconds); // warm-up
-            wrk(inferLua, base + "/v2/models/churn/infer", seconds);
+            // warm-up: C2 needs 20-30 s of full load to finish compiling the request path on 2 cores
+            int warmUp = Math.max(30, seconds);
+            wrk(invocationsLua, base + "/invocations", warmUp);
+            wrk(inferLua, base + "/v2/models/churn/infer", warmUp);
             List<Double> invocationRates = new ArrayList<>();
             List<Double> inferRates = new ArrayList<>();
             List<Double> ortRates = new ArrayList<>();
@@ -106,8 +108,10 @@ public final class ServingBench {
             double invocationRate = median(invocationRates);
             double inferRate = median(inferRates);
             double ortRate = median(ortRates);
-            double[] latency = openLoop(port, "/invocations", invocations, invocationRate / 2, seconds);
-            double[] inferLatency = openLoop(port, "/v2/models/churn/infer", infer, inferRate / 2, seconds);
+            double[] latency = paced(work.resolve("invocations-paced.lua"), invocations, base + "/invocations",
+                    invocationRate / 2, seconds);
+            double[] inferLatency = paced(work.resolve("infer-paced.lua"), infer, base + "/v2/models/churn/infer",
+                    inferRate / 2, seconds);
             System.out.printf(Locale.ROOT, "/invocations, 1 row, 64 connections: median %,.0f requests/s (rounds %s)%n",
                     invocationRate, format(invocationRates));
             System.out.printf(Locale.ROOT, "V2 /infer,    1 row, 64 connections: median %,.0f requests/s (rounds %s)%n",
@@ -115,17 +119,18 @@ public final class ServingBench {
             System.out.printf(Locale.ROOT, "in-process OrtSession.run, 1 row: median %,.0f calls/s (rounds %s); "
                     + "serving overhead ratio /invocations %.3f, /infer %.3f%n", ortRate, format(ortRates),
                     invocationRate / ortRate, inferRate / ortRate);
-            System.out.printf(Locale.ROOT, "open loop at %,.0f requests/s (half of /invocations): p50 %.2f ms, p99 %.2f ms, "
-                    + "max %.2f ms, %d errors%n", invocationRate / 2, latency[0], latency[1], latency[2], (long) latency[3]);
-            System.out.printf(Locale.ROOT, "open loop at %,.0f requests/s (half of /infer): p50 %.2f ms, p99 %.2f ms, "
-                    + "max %.2f ms, %d errors%n", inferRate / 2, inferLatency[0], inferLatency[1], inferLatency[2],
-                    (long) inferLatency[3]);
+            System.out.printf(Locale.ROOT, "paced at %,.0f requests/s (target: half of /invocations, %,.0f): p50 %.2f ms, "
+                    + "p99 %.2f ms%n", latency[2], invocationRate / 2, latency[0], latency[1]);
+            System.out.printf(Locale.ROOT, "paced at %,.0f requests/s (target: half of /infer, %,.0f): p50 %.2f ms, "
+                    + "p99 %.2f ms%n", inferLatency[2], inferRate / 2, inferLatency[0], inferLatency[1]);
             results.put("invocations_rps", Math.round(invocationRate));
             results.put("infer_rps", Math.round(inferRate));
             results.put("ort_single_row_calls_per_second", Math.round(ortRate));
             results.put("invocations_overhead_ratio", Math.round(invocationRate / ortRate * 1000) / 1000.0);
             results.put("infer_overhead_ratio", Math.round(inferRate / ortRate * 1000) / 1000.0);
             results.put("invocations_p99_ms_at_half", Math.round(latency[1] * 100) / 100.0);
+            results.put("invocations_paced_rps", Math.round(latency[2]));
+            results.put("infer_paced_rps", Math.round(inferLatency[2]));
             results.put("infer_p99_ms_at_half", Math.round(inferLatency[1] * 100) / 100.0);
         } finally {
             server.destroy();
@@ -157,48 +162,52 @@ public final class ServingBench {
     }
 
     /**
-     * Sends requests on a fixed schedule over 16 connections and returns {p50, p99, max, errors}, each latency
-     * measured from the request's scheduled start.
+     * wrk at about {@code rate} requests/s: each connection waits {@value #PACE_MILLIS} ms after each answer (wrk's
+     * {@code delay()} hook), with as many connections as that rate needs. Returns {p50, p99, achieved rate}, from wrk's
+     * latency distribution (measured from each request's send).
      */
-    private static double[] openLoop(int port, String path, byte[] body, double rate, int seconds) throws Exception {
-        int connections = 16;
-        long intervalNanos = (long) (1e9 * connections / rate);
-        int perConnection = (int) (rate * seconds / connections);
-        long[][] latencies = new long[connections][perConnection];
-        AtomicLong errors = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(connections);
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-        for (int connection = 0; connection < connections; connection++) {
-            int index = connection;
-            Thread thread = new Thread(() -> {
-                try (RawHttpClient client = new RawHttpClient("127.0.0.1", port)) {
-                    long offset = intervalNanos * index / connections;
-                    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-                    for (int request = 0; request < perConnection; request++) {
-                        long scheduled = start + offset + request * intervalNanos;
-                        long wait = scheduled - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                        sink.reset();
-                        int status = client.send("POST", path, body, sink);
-                        if (status != 200) {
-                            errors.incrementAndGet();
-                        }
-                        latencies[index][request] = System.nanoTime() - scheduled;
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                } finally {
-                    done.countDown();
-                }
-            });
-            thread.start();
+    private static double[] paced(Path script, byte[] body, String url, double rate, int seconds) throws Exception {
+        luaScript(script, body, "function delay()\n  return " + PACE_MILLIS + "\nend\n");
+        // each connection does one request per (delay + latency): a short calibration run measures the rate that
+        // many connections reach, and the measured run scales the connections to the target
+        int connections = Math.max(2, (int) Math.round(rate * (PACE_MILLIS + 0.5) / 1000));
+        double calibrated = Double.parseDouble(firstMatch(WRK_RATE, runPaced(script, url, connections, 3), "rate"));
+        connections = Math.max(2, (int) Math.round(connections * rate / calibrated));
+        String output = runPaced(script, url, connections, seconds);
+        Matcher rateMatch = WRK_RATE.matcher(output);
+        Matcher p50 = Pattern.compile("\\s50%\\s+([0-9.]+)(us|ms|s)").matcher(output);
+        Matcher p99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)").matcher(output);
+        if (!rateMatch.find() || !p50.find() || !p99.find()) {
+            throw new IllegalStateException("no latency distribution in wrk output: " + output);
         }
-        done.await();
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new double[] {all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
-                errors.get()};
+        return new double[] {millis(p50), millis(p99), Double.parseDouble(rateMatch.group(1))};
+    }
+
+    private static String runPaced(Path script, String url, int connections, int seconds) throws Exception {
+        Process process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
+                script.toString(), url).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0 || WRK_ERRORS.matcher(output).find()) {
+            throw new IllegalStateException("paced wrk failed: " + output);
+        }
+        return output;
+    }
+
+    private static String firstMatch(Pattern pattern, String text, String what) {
+        Matcher match = pattern.matcher(text);
+        if (!match.find()) {
+            throw new IllegalStateException("no " + what + " in wrk output: " + text);
+        }
+        return match.group(1);
+    }
+
+    private static double millis(Matcher match) {
+        double value = Double.parseDouble(match.group(1));
+        return switch (match.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
     }
 
     /** Single-row calls in process, on a direct buffer reused for every call, after 20,000 warm-up calls. */
@@ -249,10 +258,11 @@ public final class ServingBench {
         return ("{\"inputs\": [" + inputs + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Path luaScript(Path file, byte[] body) throws IOException {
+    /** A wrk script POSTing the JSON body, with more Lua after it (such as a delay() hook). */
+    private static Path luaScript(Path file, byte[] body, String more) throws IOException {
         String escaped = new String(body, StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\"", "\\\"");
         Files.writeString(file, "wrk.method = \"POST\"\nwrk.body = \"" + escaped + "\"\n"
-                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n" + more);
         return file;
     }
 

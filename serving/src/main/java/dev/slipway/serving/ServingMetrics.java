@@ -39,7 +39,7 @@ final class ServingMetrics {
         shadowDropped.increment();
     }
 
-    String render(PredictionLog log) {
+    String render(PredictionLog log, ModelRepository models) {
         StringBuilder text = new StringBuilder(4096);
         text.append("# HELP slipway_serving_requests_total Scoring requests, by model, version, variant and protocol.\n");
         text.append("# TYPE slipway_serving_requests_total counter\n");
@@ -61,6 +61,13 @@ final class ServingMetrics {
                 + " was busy.\n");
         text.append("# TYPE slipway_serving_shadow_dropped_total counter\n");
         text.append("slipway_serving_shadow_dropped_total ").append(shadowDropped.sum()).append('\n');
+        text.append("# HELP slipway_serving_model_swaps_total Live swaps to a new model version since start.\n");
+        text.append("# TYPE slipway_serving_model_swaps_total counter\n");
+        text.append("slipway_serving_model_swaps_total ").append(models.swaps()).append('\n');
+        text.append("# HELP slipway_serving_model_swap_failures_total Swaps that failed; the previous version kept "
+                + "serving.\n");
+        text.append("# TYPE slipway_serving_model_swap_failures_total counter\n");
+        text.append("slipway_serving_model_swap_failures_total ").append(models.swapFailures()).append('\n');
         return text.toString();
     }
 

@@ -128,7 +128,7 @@ public final class ServingServer implements AutoCloseable {
         new MlflowRoutes(options, scorer).register(config.routes);
         new OpenInferenceRoutes(options, scorer).register(config.routes);
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.render(options.predictionLog())));
+                .result(metrics.render(options.predictionLog(), options.models())));
     }
 
     private static void slipwayFailure(SlipwayException failure, Context ctx) {

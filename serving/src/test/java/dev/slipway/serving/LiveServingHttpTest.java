@@ -108,6 +108,10 @@ class LiveServingHttpTest {
                 assertThat(failures).isEmpty();
                 assertThat(versions.keySet()).containsExactlyInAnyOrder("1", "2");
                 assertThat(oldAfterSwap.get()).isZero();
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).contains("slipway_serving_model_swaps_total 1\n")
+                        .contains("slipway_serving_model_swap_failures_total 0\n");
             } finally {
                 server.stop();
             }
