@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.predictions.PredictionFeedback;
 import dev.slipway.models.scoring.Predictions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -114,14 +115,14 @@ final class MlflowRoutes {
     private void feedback(Context ctx) {
         String type = MlflowRequests.mediaType(ctx.header("Content-Type"));
         if (!type.equals(MlflowRequests.JSON_TYPE)) {
-            throw new ServingFailure(415, "BAD_REQUEST", "Feedback must be application/json");
+            throw new ServingFailure(415, "BAD_REQUEST", "PredictionFeedback must be application/json");
         }
         JsonNode root = MlflowRequests.parseJson(RequestBodies.read(ctx, options.maxRequestBytes()));
         if (!root.isObject()) {
-            throw ServingFailure.badRequest("Feedback must be a JSON object");
+            throw ServingFailure.badRequest("PredictionFeedback must be a JSON object");
         }
         long now = clock.millis();
-        List<Feedback> feedback = new ArrayList<>();
+        List<PredictionFeedback> feedback = new ArrayList<>();
         if (root.has("feedback")) {
             JsonNode items = root.get("feedback");
             if (!items.isArray() || items.isEmpty()) {
@@ -147,7 +148,7 @@ final class MlflowRoutes {
         ctx.contentType("application/json").result("{}");
     }
 
-    private static Feedback feedbackItem(JsonNode item, String where, long now) {
+    private static PredictionFeedback feedbackItem(JsonNode item, String where, long now) {
         if (!item.isObject()) {
             throw ServingFailure.badRequest("%s must be an object with \"request_id\" and \"actual\"", where);
         }
@@ -167,6 +168,6 @@ final class MlflowRoutes {
             }
             rowIndex = row.intValue();
         }
-        return new Feedback(requestId.textValue(), rowIndex, actual.toString(), now);
+        return new PredictionFeedback(requestId.textValue(), rowIndex, actual.toString(), now);
     }
 }

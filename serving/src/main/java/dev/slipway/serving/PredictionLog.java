@@ -1,5 +1,7 @@
 package dev.slipway.serving;
 
+import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
 import java.util.List;
 
 /**
@@ -12,14 +14,14 @@ public interface PredictionLog extends AutoCloseable {
     /** Logs nothing. */
     PredictionLog NONE = new PredictionLog() {
         @Override
-        public void record(List<PredictionRecord> rows) {}
+        public void record(List<LoggedPrediction> rows) {}
 
         @Override
-        public void feedback(List<Feedback> feedback) {}
+        public void feedback(List<PredictionFeedback> feedback) {}
     };
 
     /** Queues the scored rows of one request; returns at once. */
-    void record(List<PredictionRecord> rows);
+    void record(List<LoggedPrediction> rows);
 
     /**
      * Stores actual values for earlier predictions, by request id (and row).
@@ -27,7 +29,7 @@ public interface PredictionLog extends AutoCloseable {
      * @throws dev.slipway.core.SlipwayException when the store refuses them (unknown request ids are kept: labels may
      *     arrive before the queued predictions are written)
      */
-    void feedback(List<Feedback> feedback);
+    void feedback(List<PredictionFeedback> feedback);
 
     /** Rows waiting in the queue. */
     default long queueDepth() {

@@ -3,6 +3,7 @@ package dev.slipway.serving;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.slipway.core.predictions.LoggedPrediction;
 import dev.slipway.models.scoring.FeatureBatch;
 import dev.slipway.models.scoring.Predictions;
 import java.io.IOException;
@@ -153,9 +154,9 @@ final class Scorer implements AutoCloseable {
                 rows);
         if (logging) {
             long now = clock.millis();
-            List<PredictionRecord> records = new ArrayList<>(rows);
+            List<LoggedPrediction> records = new ArrayList<>(rows);
             for (int row = 0; row < rows; row++) {
-                records.add(new PredictionRecord(requestId, row, now, model.name(), model.version(), variant,
+                records.add(new LoggedPrediction(requestId, row, now, model.name(), model.version(), variant,
                         inputs.get(row), outputJson(scored.chunk(row), scored.rowInChunk(row)), latencyMillis));
             }
             try {

@@ -41,7 +41,7 @@ public final class TrackingPredictionLog implements PredictionLog {
 
     private final PredictionLogClient client;
     private final PredictionLogOptions options;
-    private final BlockingQueue<PredictionRecord> queue;
+    private final BlockingQueue<LoggedPrediction> queue;
     private final Thread sender;
     private final AtomicLong overflowingRows = new AtomicLong();
     private final AtomicLong droppedRows = new AtomicLong();
@@ -72,13 +72,13 @@ public final class TrackingPredictionLog implements PredictionLog {
     }
 
     @Override
-    public void record(List<PredictionRecord> rows) {
+    public void record(List<LoggedPrediction> rows) {
         requireNonNull(rows, "rows is null");
         if (closing) {
             droppedRows.addAndGet(rows.size());
             return;
         }
-        for (PredictionRecord row : rows) {
+        for (LoggedPrediction row : rows) {
             if (queue.offer(row)) {
                 continue;
             }
@@ -86,7 +86,7 @@ public final class TrackingPredictionLog implements PredictionLog {
                 droppedRows.incrementAndGet();
                 continue;
             }
-            PredictionRecord evicted = queue.poll();
+            LoggedPrediction evicted = queue.poll();
             boolean kept = queue.offer(row);
             droppedRows.addAndGet((evicted == null ? 0 : 1) + (kept ? 0 : 1));
         }
@@ -98,13 +98,12 @@ public final class TrackingPredictionLog implements PredictionLog {
      * @throws SlipwayException when the server refuses it or cannot be reached
      */
     @Override
-    public void feedback(List<Feedback> feedback) {
+    public void feedback(List<PredictionFeedback> feedback) {
         requireNonNull(feedback, "feedback is null");
         if (feedback.isEmpty()) {
             return;
         }
-        client.feedback(feedback.stream().map(entry -> new PredictionFeedback(entry.requestId(), entry.rowIndex(),
-                entry.actualJson(), entry.timestampMillis())).toList());
+        client.feedback(List.copyOf(feedback));
     }
 
     @Override
@@ -149,7 +148,7 @@ public final class TrackingPredictionLog implements PredictionLog {
                 Thread.currentThread().interrupt();
             }
         }
-        List<PredictionRecord> left = new ArrayList<>();
+        List<LoggedPrediction> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {
             droppedRows.addAndGet(left.size());
@@ -158,7 +157,7 @@ public final class TrackingPredictionLog implements PredictionLog {
     }
 
     private void sendLoop() {
-        List<PredictionRecord> batch = new ArrayList<>(options.batchSize());
+        List<LoggedPrediction> batch = new ArrayList<>(options.batchSize());
         while (true) {
             try {
                 if (!fillBatch(batch)) {
@@ -185,8 +184,8 @@ public final class TrackingPredictionLog implements PredictionLog {
      *
      * @return false when the log is closing and the queue is empty
      */
-    private boolean fillBatch(List<PredictionRecord> batch) throws InterruptedException {
-        PredictionRecord first = null;
+    private boolean fillBatch(List<LoggedPrediction> batch) throws InterruptedException {
+        LoggedPrediction first = null;
         while (first == null) {
             if (closing && queue.isEmpty()) {
                 return false;
@@ -201,7 +200,7 @@ public final class TrackingPredictionLog implements PredictionLog {
             if (remaining <= 0) {
                 break;
             }
-            PredictionRecord next = queue.poll(remaining, TimeUnit.NANOSECONDS);
+            LoggedPrediction next = queue.poll(remaining, TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
             }
@@ -212,7 +211,7 @@ public final class TrackingPredictionLog implements PredictionLog {
     }
 
     /** Sends the rows; rows refused as bad input are isolated by halving and dropped, the rest sent again. */
-    private void deliver(List<PredictionRecord> rows) {
+    private void deliver(List<LoggedPrediction> rows) {
         switch (send(rows)) {
             case STORED -> {
                 storedRows.addAndGet(rows.size());
@@ -237,8 +236,8 @@ public final class TrackingPredictionLog implements PredictionLog {
         GAVE_UP
     }
 
-    private Outcome send(List<PredictionRecord> rows) {
-        List<LoggedPrediction> predictions = rows.stream().map(TrackingPredictionLog::loggedPrediction).toList();
+    private Outcome send(List<LoggedPrediction> rows) {
+        List<LoggedPrediction> predictions = List.copyOf(rows);
         Duration backoff = options.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -270,10 +269,5 @@ public final class TrackingPredictionLog implements PredictionLog {
             backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff()
                     : backoff.multipliedBy(2);
         }
-    }
-
-    private static LoggedPrediction loggedPrediction(PredictionRecord row) {
-        return new LoggedPrediction(row.requestId(), row.rowIndex(), row.timestampMillis(), row.modelName(),
-                row.modelVersion(), row.variant(), row.inputsJson(), row.outputsJson(), row.latencyMillis());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.core.predictions.LoggedPrediction;
 import dev.slipway.models.data.TextRow;
 import dev.slipway.models.format.ModelDirectory;
 import dev.slipway.models.scoring.FeatureBatch;
@@ -200,10 +201,10 @@ class MlflowProtocolTest {
         assertThat(given.headers().firstValue("X-Request-Id")).contains("req-42");
         String generatedId = generated.headers().firstValue("X-Request-Id").orElseThrow();
         assertThat(generatedId).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-        List<PredictionRecord> rows = log.records().stream().filter(record -> record.requestId().equals("req-42"))
+        List<LoggedPrediction> rows = log.records().stream().filter(record -> record.requestId().equals("req-42"))
                 .toList();
-        assertThat(rows).extracting(PredictionRecord::rowIndex).containsExactly(0, 1);
-        PredictionRecord first = rows.get(0);
+        assertThat(rows).extracting(LoggedPrediction::rowIndex).containsExactly(0, 1);
+        LoggedPrediction first = rows.get(0);
         assertThat(first.modelName()).isEqualTo("churn");
         assertThat(first.modelVersion()).isEqualTo("1");
         assertThat(first.variant()).isEqualTo("stable");

@@ -1,21 +1,23 @@
 package dev.slipway.serving;
 
+import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A prediction log that keeps everything in memory, for tests. */
 class RecordingPredictionLog implements PredictionLog {
-    private final List<PredictionRecord> records = new ArrayList<>();
-    private final List<Feedback> feedback = new ArrayList<>();
+    private final List<LoggedPrediction> records = new ArrayList<>();
+    private final List<PredictionFeedback> feedback = new ArrayList<>();
 
     @Override
-    public synchronized void record(List<PredictionRecord> rows) {
+    public synchronized void record(List<LoggedPrediction> rows) {
         records.addAll(rows);
         notifyAll();
     }
 
     /** Waits (at most a minute, as a guard against hanging) until {@code count} rows have been recorded. */
-    synchronized List<PredictionRecord> awaitRecords(int count) throws InterruptedException {
+    synchronized List<LoggedPrediction> awaitRecords(int count) throws InterruptedException {
         long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
         while (records.size() < count) {
             long left = end - System.nanoTime();
@@ -28,7 +30,7 @@ class RecordingPredictionLog implements PredictionLog {
     }
 
     @Override
-    public synchronized void feedback(List<Feedback> items) {
+    public synchronized void feedback(List<PredictionFeedback> items) {
         feedback.addAll(items);
     }
 
@@ -37,11 +39,11 @@ class RecordingPredictionLog implements PredictionLog {
         return records.size();
     }
 
-    synchronized List<PredictionRecord> records() {
+    synchronized List<LoggedPrediction> records() {
         return List.copyOf(records);
     }
 
-    synchronized List<Feedback> feedbackItems() {
+    synchronized List<PredictionFeedback> feedbackItems() {
         return List.copyOf(feedback);
     }
 }

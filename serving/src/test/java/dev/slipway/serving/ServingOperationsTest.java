@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
 import dev.slipway.models.format.ModelDirectory;
 import dev.slipway.models.scoring.OnnxModel;
 import java.io.UncheckedIOException;
@@ -109,7 +111,7 @@ class ServingOperationsTest {
         assertThat(single.statusCode()).isEqualTo(200);
         assertThat(single.body()).isEqualTo("{}");
         assertThat(list.statusCode()).isEqualTo(200);
-        List<Feedback> feedback = log.feedbackItems();
+        List<PredictionFeedback> feedback = log.feedbackItems();
         assertThat(feedback).filteredOn(item -> item.requestId().equals("r-1")).singleElement()
                 .satisfies(item -> {
                     assertThat(item.rowIndex()).isZero();
@@ -224,11 +226,11 @@ class ServingOperationsTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(response.body()).get("predictions")).hasSize(1);
-            List<PredictionRecord> records = shadowLog.awaitRecords(2);
-            assertThat(records).extracting(PredictionRecord::variant).containsExactlyInAnyOrder("stable", "shadow");
+            List<LoggedPrediction> records = shadowLog.awaitRecords(2);
+            assertThat(records).extracting(LoggedPrediction::variant).containsExactlyInAnyOrder("stable", "shadow");
             assertThat(records).allMatch(record -> record.requestId().equals("shadowed-1"));
             assertThat(records).filteredOn(record -> record.variant().equals("shadow"))
-                    .extracting(PredictionRecord::modelVersion).containsExactly("2");
+                    .extracting(LoggedPrediction::modelVersion).containsExactly("2");
         }
         assertThat(stable.leases()).isZero();
         assertThat(shadow.leases()).isZero();
@@ -263,7 +265,7 @@ class ServingOperationsTest {
         CountDownLatch release = new CountDownLatch(1);
         PredictionLog blocking = new PredictionLog() {
             @Override
-            public void record(List<PredictionRecord> rows) {
+            public void record(List<LoggedPrediction> rows) {
                 entered.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS);
@@ -273,7 +275,7 @@ class ServingOperationsTest {
             }
 
             @Override
-            public void feedback(List<Feedback> feedback) {}
+            public void feedback(List<PredictionFeedback> feedback) {}
         };
         ServingServer draining = ServingServer.start(new ServingOptions("127.0.0.1", 0, models, blocking,
                 ServingOptions.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(60), Duration.ofSeconds(60), "t",

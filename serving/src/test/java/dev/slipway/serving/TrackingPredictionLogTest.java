@@ -112,7 +112,7 @@ class TrackingPredictionLogTest {
         TrackingPredictionLog log = TrackingPredictionLog.start(predictions, PredictionLogOptions.defaults());
         log.record(List.of(row("joined", "fb-1", 0, "stable"), row("joined", "fb-1", 1, "stable"),
                 row("joined", "fb-1", 1, "shadow")));
-        log.feedback(List.of(new Feedback("fb-1", 1, "\"c0\"", T0 + 60_000)));
+        log.feedback(List.of(new PredictionFeedback("fb-1", 1, "\"c0\"", T0 + 60_000)));
         log.close();
 
         List<JoinedPrediction> found = predictions.search(PredictionQuery.of("joined"), Optional.empty(),
@@ -128,11 +128,11 @@ class TrackingPredictionLogTest {
     @Test
     void rowsTheServerRefusesAreIsolatedAndDroppedWhileTheRestAreStored() {
         TrackingPredictionLog log = new TrackingPredictionLog(predictions, PredictionLogOptions.defaults());
-        List<PredictionRecord> rows = new ArrayList<>();
+        List<LoggedPrediction> rows = new ArrayList<>();
         for (int index = 0; index < 8; index++) {
             rows.add(row("refused", "f" + index, 0, index == 5 ? "v".repeat(40) : "stable"));
         }
-        rows.set(2, new PredictionRecord("f2", 0, T0, "refused", "7", "stable", "{not json", "{}", 1));
+        rows.set(2, new LoggedPrediction("f2", 0, T0, "refused", "7", "stable", "{not json", "{}", 1));
         log.record(rows);
         log.startSending();
         log.close();
@@ -147,8 +147,8 @@ class TrackingPredictionLogTest {
                 .map(joined -> joined.prediction().requestId()).toList();
     }
 
-    private static PredictionRecord row(String model, String requestId, int rowIndex, String variant) {
-        return new PredictionRecord(requestId, rowIndex, T0, model, "7", variant, "{\"x1\":0.5,\"color\":\"red\"}",
+    private static LoggedPrediction row(String model, String requestId, int rowIndex, String variant) {
+        return new LoggedPrediction(requestId, rowIndex, T0, model, "7", variant, "{\"x1\":0.5,\"color\":\"red\"}",
                 "{\"label\":\"c1\",\"probability_c1\":0.75}", 1.25);
     }
 }
