@@ -1,14 +1,17 @@
 package dev.slipway.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.data.CheckoutChange;
+import dev.slipway.data.DataDiff;
 import dev.slipway.data.DvcConfig;
+import dev.slipway.data.GitHistory;
 import dev.slipway.data.HashInfo;
+import dev.slipway.data.LocalCache;
 import dev.slipway.data.OutputStatus;
 import dev.slipway.data.Remote;
 import dev.slipway.data.Transfers;
@@ -40,11 +43,13 @@ import picocli.CommandLine.Spec;
  * {@code checkout}, {@code push} and {@code pull} are also reachable without the {@code data} prefix.
  */
 @Command(name = "data", description = "Data versioning, compatible with DVC: init, add, status, commit, checkout, "
-        + "remote, push, pull, fetch, gc.",
+        + "remote, push, pull, fetch, gc, verify, ls, diff.",
         subcommands = {DataCommand.Init.class, DataCommand.Add.class, DataCommand.Status.class,
                 DataCommand.Commit.class, DataCommand.Checkout.class, DataCommand.RemoteCommand.class,
                 DataCommand.Push.class, DataCommand.Pull.class, DataCommand.Fetch.class,
-                DataCommand.CollectGarbage.class})
+                DataCommand.CollectGarbage.class, DataCommand.Verify.class, DataCommand.ListOutputs.class,
+                DataCommand.Diff.class,
+                DataLineageCommand.LogVersion.class, DataLineageCommand.Lineage.class})
 final class DataCommand {
     private static final String DVC_FOLDER = ".dvc";
     private static final String POINTER_SUFFIX = ".dvc";
@@ -138,10 +143,33 @@ final class DataCommand {
             return display(status.dvcFile().resolveSibling(status.path()).normalize());
         }
 
-        /** As {@link #outputPath}, with a '/' after folders, as {@code dvc checkout} lists them. */
-        String outputPathMarkingFolders(OutputStatus status) {
-            Path output = status.dvcFile().resolveSibling(status.path()).normalize();
-            return display(output) + (Files.isDirectory(output) ? "/" : "");
+        /** Draws hashed (or moved) bytes on {@code progress}. */
+        static Transfers.Progress bytes(Progress progress) {
+            return (done, total) -> {
+                progress.total(total);
+                progress.stepTo(done);
+            };
+        }
+
+        /** The workspace path of a checked-out output, with a '/' after folders, as {@code dvc checkout} lists it. */
+        String outputPath(CheckoutChange change) {
+            return display(change.dvcFile().resolveSibling(change.path()).normalize()) + (change.directory() ? "/" : "");
+        }
+
+        /** {@code "added"} and {@code "modified"} arrays of output paths (empty arrays when none). */
+        void putChanges(ObjectNode node, List<CheckoutChange> changes) {
+            for (CheckoutChange.Kind kind : List.of(CheckoutChange.Kind.ADDED, CheckoutChange.Kind.MODIFIED)) {
+                ArrayNode paths = node.putArray(kind == CheckoutChange.Kind.ADDED ? "added" : "modified");
+                changes.stream().filter(change -> change.kind() == kind).map(this::outputPath).forEach(paths::add);
+            }
+        }
+
+        /** DVC's lines: every {@code M<tab>path} first, then every {@code A<tab>path}. */
+        void printChanges(PrintWriter out, List<CheckoutChange> changes) {
+            for (CheckoutChange.Kind kind : List.of(CheckoutChange.Kind.MODIFIED, CheckoutChange.Kind.ADDED)) {
+                changes.stream().filter(change -> change.kind() == kind)
+                        .forEach(change -> out.println(kind.letter() + "\t" + outputPath(change)));
+            }
         }
     }
 
@@ -163,11 +191,7 @@ final class DataCommand {
                 throw new SlipwayException(ErrorCode.INVALID_STATE, String.format("'%s' is not the top folder of a "
                         + "Git repository (no '.git'); run 'git init' first, or use --no-scm", root));
             }
-            try (Repository repository = Repository.init(root)) {
-                if (noScm) {
-                    Files.writeString(root.resolve(DVC_FOLDER).resolve("config"), "[core]\n    no_scm = True\n", UTF_8);
-                }
-            }
+            Repository.init(root, noScm).close();
             if (json) {
                 ObjectNode result = TrackingCommand.json().createObjectNode();
                 result.put("root", root.toString());
@@ -193,6 +217,13 @@ final class DataCommand {
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")
         boolean noProgress;
 
+        @Option(names = "--log", description = "Also record each added version in the tracking server "
+                + "(see 'slipway data log-version').")
+        boolean log;
+
+        @picocli.CommandLine.Mixin
+        TrackingOptions trackingOptions;
+
         Add(Environment environment) {
             super(environment);
         }
@@ -202,19 +233,22 @@ final class DataCommand {
             List<Path> pointerFiles = new ArrayList<>();
             Set<String> toStage = new LinkedHashSet<>();
             boolean git;
-            try (Repository repository = openRepository();
-                    Progress progress = Progress.start("Adding", "targets", OptionalLong.of(targets.size()),
-                            !noProgress && !json)) {
+            try (Repository repository = openRepository()) {
                 git = Files.exists(repository.root().resolve(".git"));
                 for (String target : targets) {
                     Path absolute = environment.resolve(target);
-                    Path pointerFile = repository.add(relativeTo(repository.root(), absolute));
+                    Path pointerFile;
+                    try (Progress progress = Progress.start("Adding " + target, "B", OptionalLong.empty(),
+                            !noProgress && !json)) {
+                        pointerFile = repository.add(relativeTo(repository.root(), absolute), bytes(progress));
+                    }
                     pointerFiles.add(pointerFile);
                     toStage.add(display(pointerFile));
                     toStage.add(display(pointerFile.resolveSibling(".gitignore")));
-                    progress.stepTo(pointerFiles.size());
                 }
             }
+            List<String> logged = log ? DataLineageCommand.logVersions(trackingOptions, environment,
+                    targets.stream().map(environment::resolve).toList()) : List.of();
             if (json) {
                 ObjectNode result = TrackingCommand.json().createObjectNode();
                 ArrayNode added = result.putArray("added");
@@ -225,6 +259,7 @@ final class DataCommand {
                 TrackingCommand.printJson(out, result);
                 return 0;
             }
+            logged.forEach(out::println);
             if (git) {
                 out.println();
                 out.println("To track the changes with git, run:");
@@ -314,13 +349,12 @@ final class DataCommand {
                 List<Path> pointerFiles = targets.isEmpty()
                         ? repository.status(List.of()).stream().map(OutputStatus::dvcFile).distinct().toList()
                         : pointerFiles(targets);
-                try (Progress progress = Progress.start("Committing", "files", OptionalLong.of(pointerFiles.size()),
-                        !noProgress && !json)) {
-                    for (Path pointerFile : pointerFiles) {
-                        repository.commit(pointerFile);
-                        committed.add(pointerFile);
-                        progress.stepTo(committed.size());
+                for (Path pointerFile : pointerFiles) {
+                    try (Progress progress = Progress.start("Committing " + display(pointerFile), "B",
+                            OptionalLong.empty(), !noProgress && !json)) {
+                        repository.commit(pointerFile, bytes(progress));
                     }
+                    committed.add(pointerFile);
                 }
             }
             if (json) {
@@ -353,50 +387,32 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            List<OutputStatus> before;
+            List<CheckoutChange> changes = new ArrayList<>();
             try (Repository repository = openRepository()) {
-                List<Path> pointerFiles = pointerFiles(targets);
-                before = repository.status(pointerFiles);
-                // an output whose workspace copy matches needs nothing, even when its object left the cache
-                List<Path> toRestore = pointerFiles.isEmpty()
-                        ? before.stream().filter(change -> change.change() != OutputStatus.Change.NOT_IN_CACHE)
-                                .map(OutputStatus::dvcFile).distinct().toList()
-                        : pointerFiles;
-                if (!toRestore.isEmpty()) {
-                    try (Progress progress = Progress.start("Checking out", "files", OptionalLong.of(toRestore.size()),
-                            !noProgress && !json)) {
-                        for (int i = 0; i < toRestore.size(); i++) {
-                            checkout(repository, toRestore.get(i));
-                            progress.stepTo(i + 1);
-                        }
+                List<Path> pointerFiles = targets.isEmpty() ? repository.dvcFiles() : pointerFiles(targets);
+                // an output whose workspace copy matches is left alone, even when its object left the cache
+                try (Progress progress = Progress.start("Checking out", "files", OptionalLong.of(pointerFiles.size()),
+                        !noProgress && !json)) {
+                    for (int i = 0; i < pointerFiles.size(); i++) {
+                        changes.addAll(checkout(repository, pointerFiles.get(i)));
+                        progress.stepTo(i + 1);
                     }
-                }
-            }
-            List<String> added = new ArrayList<>();
-            List<String> modified = new ArrayList<>();
-            for (OutputStatus change : before) {
-                switch (change.change()) {
-                    case DELETED -> added.add(outputPathMarkingFolders(change));
-                    case MODIFIED -> modified.add(outputPathMarkingFolders(change));
-                    case NOT_IN_CACHE -> { }
                 }
             }
             if (json) {
                 ObjectNode result = TrackingCommand.json().createObjectNode();
-                added.forEach(result.putArray("added")::add);
-                modified.forEach(result.putArray("modified")::add);
+                putChanges(result, changes);
                 TrackingCommand.printJson(out, result);
                 return 0;
             }
-            added.forEach(path -> out.println("A\t" + path));
-            modified.forEach(path -> out.println("M\t" + path));
+            printChanges(out, changes);
             return 0;
         }
 
         /** Checks out one pointer file, naming it in the error when its objects are missing or corrupted. */
-        private void checkout(Repository repository, Path pointerFile) {
+        private List<CheckoutChange> checkout(Repository repository, Path pointerFile) {
             try {
-                repository.checkout(List.of(pointerFile));
+                return repository.checkout(List.of(pointerFile));
             } catch (SlipwayException e) {
                 String hint = e.errorCode() == ErrorCode.RESOURCE_DOES_NOT_EXIST
                         ? "; fetch it from a remote with 'slipway pull'" : "";
@@ -443,6 +459,16 @@ final class DataCommand {
             }
         }
 
+        /** As {@link #withProgress}, for a pull. */
+        Repository.Pulled withPullProgress(Function<Transfers.Progress, Repository.Pulled> pull) {
+            try (Progress progress = Progress.start("Pulling", "B", OptionalLong.empty(), !noProgress && !json)) {
+                return pull.apply((done, total) -> {
+                    progress.total(total);
+                    progress.stepTo(done);
+                });
+            }
+        }
+
         List<Path> targetPaths() {
             return targets.stream().map(environment::resolve).toList();
         }
@@ -463,6 +489,13 @@ final class DataCommand {
     @Command(name = "push", description = "Upload the cache objects of tracked outputs that the remote lacks "
             + "(a folder's files before its listing).")
     static final class Push extends TransferSubcommand {
+        @Option(names = "--log", description = "Also record each pushed version in the tracking server "
+                + "(see 'slipway data log-version').")
+        boolean log;
+
+        @picocli.CommandLine.Mixin
+        TrackingOptions trackingOptions;
+
         Push(Environment environment) {
             super(environment);
         }
@@ -471,16 +504,26 @@ final class DataCommand {
         int run(PrintWriter out) {
             int jobs = jobs();
             Transfers.Result result;
+            List<Path> pushed;
             try (Repository repository = openRepository(); Remote target = repository.openRemote(remote)) {
                 result = withProgress("Pushing", progress -> repository.push(target, targetPaths(), jobs, progress));
+                pushed = targets.isEmpty()
+                        ? repository.trackedOutputs(Optional.empty()).stream().map(Repository.TrackedOutput::path)
+                                .toList()
+                        : targetPaths();
             }
+            List<String> logged = log ? DataLineageCommand.logVersions(trackingOptions, environment, pushed)
+                    : List.of();
             if (json) {
                 TrackingCommand.printJson(out, resultJson(result));
-            } else if (result.transferred() == 0) {
+                return 0;
+            }
+            if (result.transferred() == 0) {
                 out.println("Everything is up to date.");
             } else {
                 out.println(files(result.transferred()) + " pushed");
             }
+            logged.forEach(out::println);
             return 0;
         }
     }
@@ -520,32 +563,22 @@ final class DataCommand {
         @Override
         int run(PrintWriter out) {
             int jobs = jobs();
-            Transfers.Result result;
-            List<OutputStatus> before;
+            Repository.Pulled pulled;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                before = repository.status(pointerFiles(targets)).stream()
-                        .filter(change -> change.change() != OutputStatus.Change.NOT_IN_CACHE).toList();
-                result = withProgress("Pulling", progress -> repository.pull(source, targetPaths(), jobs, progress));
+                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(), jobs, progress));
             }
-            List<String> added = new ArrayList<>();
-            List<String> modified = new ArrayList<>();
-            for (OutputStatus change : before) {
-                (change.change() == OutputStatus.Change.DELETED ? added : modified)
-                        .add(outputPathMarkingFolders(change));
-            }
+            Transfers.Result result = pulled.transfer();
             if (json) {
                 ObjectNode node = resultJson(result);
-                added.forEach(node.putArray("added")::add);
-                modified.forEach(node.putArray("modified")::add);
+                putChanges(node, pulled.checkedOut());
                 TrackingCommand.printJson(out, node);
                 return 0;
             }
-            added.forEach(path -> out.println("A\t" + path));
-            modified.forEach(path -> out.println("M\t" + path));
-            if (result.transferred() == 0 && before.isEmpty()) {
+            printChanges(out, pulled.checkedOut());
+            if (result.transferred() == 0 && pulled.checkedOut().isEmpty()) {
                 out.println("Everything is up to date.");
             } else {
-                out.println(files(result.transferred()) + " fetched, " + (added.size() + modified.size())
+                out.println(files(result.transferred()) + " fetched, " + pulled.checkedOut().size()
                         + " outputs checked out");
             }
             return 0;
@@ -558,6 +591,10 @@ final class DataCommand {
         @Option(names = {"-w", "--workspace"}, description = "Keep only what the workspace's .dvc files reference "
                 + "(required: the only scope supported so far).")
         boolean workspace;
+
+        @Option(names = {"-A", "--all-commits"}, description = "Also keep what the pointer files (.dvc, dvc.lock) "
+                + "of every Git commit reference.")
+        boolean allCommits;
 
         @Option(names = {"-c", "--cloud"}, description = "Also remove unreferenced objects from the remote.")
         boolean cloud;
@@ -575,8 +612,8 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            if (!workspace) {
-                throw new ParameterException(spec.commandLine(), "gc needs a scope: -w/--workspace");
+            if (!workspace && !allCommits) {
+                throw new ParameterException(spec.commandLine(), "gc needs a scope: -w/--workspace or -A/--all-commits");
             }
             if (remote.isPresent() && !cloud) {
                 throw new ParameterException(spec.commandLine(), "--remote needs --cloud");
@@ -584,10 +621,11 @@ final class DataCommand {
             List<HashInfo> local;
             List<HashInfo> remoteRemoved = List.of();
             try (Repository repository = openRepository()) {
-                local = repository.collectGarbage(dryRun);
+                Set<HashInfo> history = allCommits ? new GitHistory(repository.root()).referencedObjects() : Set.of();
+                local = repository.collectGarbage(history, dryRun);
                 if (cloud) {
                     try (Remote target = repository.openRemote(remote)) {
-                        remoteRemoved = repository.collectGarbage(target, dryRun);
+                        remoteRemoved = repository.collectGarbage(target, history, dryRun);
                     }
                 }
             }
@@ -621,6 +659,144 @@ final class DataCommand {
 
         private static String objects(int count) {
             return count + (count == 1 ? " object" : " objects");
+        }
+    }
+
+    @Command(name = "ls", description = "List tracked outputs as their .dvc files record them: md5, size in bytes, "
+            + "number of files (folders) and path; below PATH only when given.")
+    static final class ListOutputs extends DataSubcommand {
+        @Parameters(arity = "0..1", paramLabel = "PATH", description = "A folder or output to list (default: all).")
+        Optional<String> path = Optional.empty();
+
+        ListOutputs(Environment environment) {
+            super(environment);
+        }
+
+        @Override
+        int run(PrintWriter out) {
+            List<Repository.TrackedOutput> outputs;
+            try (Repository repository = openRepository()) {
+                outputs = repository.trackedOutputs(path.map(environment::resolve));
+            }
+            if (json) {
+                ArrayNode list = TrackingCommand.json().createArrayNode();
+                for (Repository.TrackedOutput tracked : outputs) {
+                    ObjectNode node = list.addObject();
+                    node.put("path", display(tracked.path())).put("dvc_file", display(tracked.dvcFile()));
+                    tracked.output().hash().ifPresentOrElse(hash -> node.put("md5", hash.value())
+                            .put("hash", hash.name().dvcName()), () -> node.putNull("md5"));
+                    tracked.output().size().ifPresentOrElse(size -> node.put("size", size), () -> node.putNull("size"));
+                    tracked.output().fileCount().ifPresent(count -> node.put("nfiles", count));
+                    node.put("isdir", tracked.output().hash().map(HashInfo::isDirectory).orElse(false));
+                }
+                TrackingCommand.printJson(out, list);
+                return 0;
+            }
+            for (Repository.TrackedOutput tracked : outputs) {
+                boolean folder = tracked.output().hash().map(HashInfo::isDirectory).orElse(false);
+                out.println(tracked.output().hash().map(HashInfo::value).orElse("-") + "\t"
+                        + tracked.output().size().map(String::valueOf).orElse("-") + "\t"
+                        + tracked.output().fileCount().map(String::valueOf).orElse("-") + "\t"
+                        + display(tracked.path()) + (folder ? "/" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "diff", description = "Show tracked files and folders that differ between the workspace and "
+            + "what its .dvc files record (HEAD's, once committed), as dvc diff does. Comparing two revisions is not "
+            + "supported yet.")
+    static final class Diff extends DataSubcommand {
+        @Parameters(arity = "0..2", paramLabel = "REV", description = "Only HEAD (or nothing) for now.")
+        List<String> revisions = List.of();
+
+        Diff(Environment environment) {
+            super(environment);
+        }
+
+        @Override
+        int run(PrintWriter out) {
+            if (revisions.size() > 1 || revisions.stream().anyMatch(revision -> !revision.equals("HEAD"))) {
+                throw new ParameterException(spec.commandLine(), "diff compares the workspace with HEAD only for "
+                        + "now; comparing revisions " + String.join(", ", revisions) + " is not supported yet");
+            }
+            DataDiff diff;
+            try (Repository repository = openRepository()) {
+                diff = repository.diff();
+            }
+            Map<String, List<DataDiff.Entry>> states = new LinkedHashMap<>();
+            states.put("added", diff.added());
+            states.put("deleted", diff.deleted());
+            states.put("modified", diff.modified());
+            if (json) {
+                ObjectNode node = TrackingCommand.json().createObjectNode();
+                states.forEach((state, entries) -> {
+                    ArrayNode list = node.putArray(state);
+                    entries.forEach(entry -> list.addObject().put("path", entry.path()));
+                });
+                node.putArray("renamed");
+                node.putArray("not in cache");
+                TrackingCommand.printJson(out, node);
+                return 0;
+            }
+            if (diff.isEmpty()) {
+                return 0;
+            }
+            List<String> summary = new ArrayList<>();
+            states.forEach((state, entries) -> {
+                if (entries.isEmpty()) {
+                    return;
+                }
+                out.println(Character.toUpperCase(state.charAt(0)) + state.substring(1) + ":");
+                entries.forEach(entry -> out.println("    " + entry.path()));
+                out.println();
+                long files = entries.stream().filter(entry -> !entry.isDirectory()).count();
+                if (files > 0) {
+                    summary.add(files + " " + state);
+                }
+            });
+            out.println("files summary: " + String.join(", ", summary));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Re-hash every object of the local cache and list those whose content "
+            + "no longer matches their name (checkout refuses them). Exit 1 when any is corrupted.")
+    static final class Verify extends DataSubcommand {
+        Verify(Environment environment) {
+            super(environment);
+        }
+
+        @Override
+        int run(PrintWriter out) {
+            LocalCache.Verification verification;
+            try (Repository repository = openRepository()) {
+                verification = repository.verifyCache();
+            }
+            int exitCode = verification.corrupted().isEmpty() ? 0 : 1;
+            if (json) {
+                ObjectNode node = TrackingCommand.json().createObjectNode();
+                node.put("checked", verification.checked());
+                ArrayNode corrupted = node.putArray("corrupted");
+                for (LocalCache.Corruption corruption : verification.corrupted()) {
+                    corrupted.addObject().put("md5", corruption.hash().value())
+                            .put("hash", corruption.hash().name().dvcName())
+                            .put("path", display(corruption.path()))
+                            .put("actual_md5", corruption.actualMd5());
+                }
+                TrackingCommand.printJson(out, node);
+                return exitCode;
+            }
+            for (LocalCache.Corruption corruption : verification.corrupted()) {
+                out.println("corrupted: " + display(corruption.path()) + " (content hashes to "
+                        + corruption.actualMd5() + ")");
+            }
+            String objects = verification.checked() + (verification.checked() == 1 ? " object" : " objects");
+            out.println(verification.corrupted().isEmpty()
+                    ? "Checked " + objects + ": all intact."
+                    : "Checked " + objects + ": " + verification.corrupted().size() + " corrupted; remove them and "
+                            + "pull them again, or re-add their outputs.");
+            return exitCode;
         }
     }
 

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.ModelResolver;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.registry.ModelVersion;
+import dev.slipway.core.tracking.Dataset;
 import dev.slipway.core.tracking.DatasetInput;
 import dev.slipway.core.tracking.Metric;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.RunStatus;
 import dev.slipway.core.tracking.Tag;
+import dev.slipway.data.TrackedDataset;
 import dev.slipway.models.training.Algorithm;
 import dev.slipway.models.training.Task;
 import dev.slipway.models.training.Trainer;
@@ -152,9 +154,12 @@ final class TrainCommand extends ModelCommand {
             });
             ModelLogging.logMetrics(client, runId, finalMetrics);
             List<DatasetInput> inputs = new ArrayList<>();
-            inputs.add(new DatasetInput(List.of(new Tag("mlflow.data.context", "training")), result.trainingDataset()));
+            inputs.add(new DatasetInput(List.of(new Tag("mlflow.data.context", "training")),
+                    dvcVersioned(result.trainingDataset(), trainingCsv)));
             result.validationDataset().ifPresent(dataset -> inputs.add(
-                    new DatasetInput(List.of(new Tag("mlflow.data.context", "validation")), dataset)));
+                    new DatasetInput(List.of(new Tag("mlflow.data.context", "validation")), validation.map(path ->
+                            dvcVersioned(dataset, environment.workingDirectory().resolve(path).normalize()))
+                            .orElse(dataset))));
             client.logInputs(runId, inputs);
             ModelLogging.logModel(client, client.getRun(runId), result.model(), MODEL_ARTIFACT_PATH);
             Optional<ModelVersion> version = register.map(name -> ModelLogging.register(client, name,
@@ -172,6 +177,15 @@ final class TrainCommand extends ModelCommand {
         } finally {
             ModelResolver.deleteDownload(workFolder);
         }
+    }
+
+    /**
+     * The dataset with the DVC md5 as its digest when the file is tracked by a {@code .dvc} pointer file in a DVC
+     * repository and unchanged since, so that {@code slipway data lineage} finds the run by the data version it used.
+     */
+    private static Dataset dvcVersioned(Dataset dataset, Path file) {
+        return TrackedDataset.current(file).map(tracked -> new Dataset(dataset.name(), tracked.digest(),
+                dataset.sourceType(), dataset.source(), dataset.schema(), dataset.profile())).orElse(dataset);
     }
 
     private void print(PrintWriter out, Run run, TrainingResult result, Optional<ModelVersion> version,

@@ -62,6 +62,7 @@ class DataCommandsTest {
         assertThat(add.exitCode()).as(add.toString()).isZero();
         assertThat(add.out()).as("no Git hint without Git").isEmpty();
         assertThat(plain.resolve("foo.dvc")).isRegularFile();
+        assertThat(plain.resolve(".gitignore")).as("DVC writes no .gitignore under core.no_scm").doesNotExist();
     }
 
     @Test
@@ -176,7 +177,7 @@ class DataCommandsTest {
         CliRun checkout = run("checkout", "--no-progress");
 
         assertThat(checkout.exitCode()).as(checkout.toString()).isZero();
-        assertThat(checkout.out()).isEqualTo("A\tfoo\nM\tdata/\n");
+        assertThat(checkout.out()).as("DVC lists modified outputs before added ones").isEqualTo("M\tdata/\nA\tfoo\n");
         assertThat(folder.resolve("foo")).hasContent("foo");
         assertThat(folder.resolve("data/sub/bar")).hasContent("bar");
         assertThat(folder.resolve("data/extra")).doesNotExist();
@@ -290,7 +291,7 @@ class DataCommandsTest {
     @Test
     void pushRmPullRoundTripThroughAFolderRemote() throws IOException {
         init();
-        Path store = Files.createDirectories(folder.resolve("store"));
+        Path store = folder.resolve("store");
         Files.writeString(folder.resolve("foo"), "foo", UTF_8);
         Files.createDirectories(folder.resolve("data/sub"));
         Files.writeString(folder.resolve("data/foo"), "foo", UTF_8);
@@ -306,6 +307,7 @@ class DataCommandsTest {
 
         CliRun push = run("push", "--no-progress");
         assertThat(push.exitCode()).as(push.toString()).isZero();
+        assertThat(store).as("push creates the missing remote folder, as DVC does").isDirectory();
         // foo's object is shared by foo and data/foo: bar, foo and the listing
         assertThat(push.out()).isEqualTo("3 files pushed\n");
         assertThat(store.resolve("files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8")).hasContent("foo");
@@ -322,6 +324,120 @@ class DataCommandsTest {
         assertThat(folder.resolve("data/sub/bar")).hasContent("bar");
         assertThat(run("status").out()).isEqualTo("Data and pipelines are up to date.\n");
         assertThat(run("data", "fetch").out()).isEqualTo("Everything is up to date.\n");
+    }
+
+    @Test
+    void fetchFromAMissingFolderRemoteFailsAndDoesNotCreateIt() throws IOException {
+        init();
+        Path store = folder.resolve("not-mounted");
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        assertThat(run("add", "foo", "--no-progress").exitCode()).isZero();
+        assertThat(run("data", "remote", "add", "-d", "usb", store.toString()).exitCode()).isZero();
+        deleteTree(folder.resolve(".dvc/cache"));
+
+        CliRun fetch = run("data", "fetch", "--no-progress");
+
+        assertThat(fetch.exitCode()).isEqualTo(1);
+        assertThat(fetch.err()).contains("'usb'").contains("not reachable").contains(store.toString());
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void lsListsTrackedOutputsWithSizeFileCountAndMd5() throws IOException {
+        init();
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        Files.createDirectories(folder.resolve("data/sub"));
+        Files.writeString(folder.resolve("data/bar"), "bar", UTF_8);
+        Files.writeString(folder.resolve("data/sub/baz"), "bazz", UTF_8);
+        assertThat(run("add", "foo", "data", "--no-progress").exitCode()).isZero();
+        String dirMd5 = Files.readString(folder.resolve("data.dvc")).lines()
+                .filter(line -> line.startsWith("- md5: ")).findFirst().orElseThrow().substring("- md5: ".length());
+
+        CliRun ls = run("data", "ls");
+        CliRun below = run("data", "ls", "data/sub");
+        CliRun asJson = run("data", "ls", "--json");
+
+        assertThat(ls.exitCode()).as(ls.toString()).isZero();
+        assertThat(ls.out()).isEqualTo(dirMd5 + "\t7\t2\tdata/\n"
+                + "acbd18db4cc2f85cedef654fccc4a4d8\t3\t-\tfoo\n");
+        assertThat(below.out()).as("the folder output holding the path").isEqualTo(dirMd5 + "\t7\t2\tdata/\n");
+        JsonNode list = JSON.readTree(asJson.out());
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("path").asText()).isEqualTo("data");
+        assertThat(list.get(0).get("nfiles").asInt()).isEqualTo(2);
+        assertThat(list.get(0).get("isdir").asBoolean()).isTrue();
+        assertThat(list.get(1).get("md5").asText()).isEqualTo("acbd18db4cc2f85cedef654fccc4a4d8");
+        assertThat(list.get(1).get("size").asLong()).isEqualTo(3);
+        assertThat(list.get(1).has("nfiles")).isFalse();
+    }
+
+    @Test
+    void diffListsAddedDeletedAndModifiedFilesAgainstTheRecordedVersion() throws IOException {
+        init();
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        Files.createDirectories(folder.resolve("data/sub"));
+        Files.writeString(folder.resolve("data/bar"), "bar", UTF_8);
+        Files.writeString(folder.resolve("data/sub/baz"), "baz", UTF_8);
+        assertThat(run("add", "foo", "data", "--no-progress").exitCode()).isZero();
+        assertThat(run("data", "diff").out()).as("nothing changed").isEmpty();
+
+        Files.writeString(folder.resolve("foo"), "edited", UTF_8);
+        Files.delete(folder.resolve("data/bar"));
+        Files.writeString(folder.resolve("data/new"), "new", UTF_8);
+        CliRun diff = run("data", "diff");
+        CliRun asJson = run("data", "diff", "--json");
+
+        assertThat(diff.exitCode()).as(diff.toString()).isZero();
+        assertThat(diff.out()).isEqualTo("Added:\n    data/new\n\nDeleted:\n    data/bar\n\n"
+                + "Modified:\n    data/\n    foo\n\nfiles summary: 1 added, 1 deleted, 1 modified\n");
+        JsonNode node = JSON.readTree(asJson.out());
+        assertThat(node.get("added").get(0).get("path").asText()).isEqualTo("data/new");
+        assertThat(node.get("modified")).hasSize(2);
+        CliRun revisions = run("data", "diff", "HEAD~1", "HEAD");
+        assertThat(revisions.exitCode()).isEqualTo(2);
+        assertThat(revisions.err()).contains("not supported yet");
+    }
+
+    @Test
+    void verifyListsEveryCorruptedObjectAndExitsOne() throws IOException {
+        init();
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        Files.createDirectories(folder.resolve("data"));
+        Files.writeString(folder.resolve("data/bar"), "bar", UTF_8);
+        assertThat(run("add", "foo", "data", "--no-progress").exitCode()).isZero();
+        CliRun intact = run("data", "verify");
+        assertThat(intact.exitCode()).as(intact.toString()).isZero();
+        assertThat(intact.out()).isEqualTo("Checked 3 objects: all intact.\n");
+
+        Path fooObject = folder.resolve(".dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
+        fooObject.toFile().setWritable(true);
+        Files.writeString(fooObject, "fox", UTF_8);
+        CliRun verify = run("data", "verify");
+        CliRun asJson = run("data", "verify", "--json");
+
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.out()).startsWith("corrupted: .dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8 "
+                + "(content hashes to " + md5("fox") + ")\n")
+                .contains("Checked 3 objects: 1 corrupted");
+        assertThat(asJson.exitCode()).isEqualTo(1);
+        JsonNode node = JSON.readTree(asJson.out());
+        assertThat(node.get("checked").asInt()).isEqualTo(3);
+        assertThat(node.get("corrupted")).hasSize(1);
+        assertThat(node.get("corrupted").get(0).get("md5").asText()).isEqualTo("acbd18db4cc2f85cedef654fccc4a4d8");
+        assertThat(node.get("corrupted").get(0).get("actual_md5").asText()).isEqualTo(md5("fox"));
+        Files.delete(folder.resolve("foo"));
+        CliRun checkout = run("checkout", "--no-progress");
+        assertThat(checkout.exitCode()).as("checkout still refuses it").isNotZero();
+        assertThat(folder.resolve("foo")).doesNotExist();
+    }
+
+    private static String md5(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

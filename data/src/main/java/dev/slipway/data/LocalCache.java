@@ -187,6 +187,74 @@ public final class LocalCache {
         return List.copyOf(found);
     }
 
+    /** An object whose bytes no longer hash to its name. */
+    public record Corruption(HashInfo hash, Path path, String actualMd5) {
+        public Corruption {
+            requireNonNull(hash, "hash is null");
+            requireNonNull(path, "path is null");
+            requireNonNull(actualMd5, "actualMd5 is null");
+        }
+    }
+
+    /** What {@link #verifyAll} found: how many objects it re-hashed and which are corrupted. */
+    public record Verification(int checked, List<Corruption> corrupted) {
+        public Verification {
+            corrupted = List.copyOf(corrupted);
+        }
+    }
+
+    /**
+     * Re-reads and re-hashes every object of the cache (both layouts, {@code .dir} objects by the md5
+     * of their bytes), on up to {@code threads} threads, bypassing the state cache so every byte is
+     * read. Removes and changes nothing.
+     *
+     * @return the corrupted objects, sorted by path
+     * @throws SlipwayException INTERNAL_ERROR naming an object that cannot be read
+     */
+    public Verification verifyAll(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
+        List<HashInfo> objects = objects();
+        FileHasher fileHasher = hasher.fileHasher();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, Math.max(1, objects.size())), runnable -> {
+                    Thread thread = new Thread(runnable, "slipway-verify");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            List<java.util.concurrent.Future<java.util.Optional<Corruption>>> results = new java.util.ArrayList<>();
+            for (HashInfo hash : objects) {
+                results.add(pool.submit(() -> {
+                    Path path = objectPath(hash);
+                    String actual = fileHasher.hash(path, hash.name());
+                    String expected = hash.isDirectory()
+                            ? hash.value().substring(0, hash.value().length() - ".dir".length()) : hash.value();
+                    return actual.equals(expected)
+                            ? java.util.Optional.<Corruption>empty() : java.util.Optional.of(new Corruption(hash, path, actual));
+                }));
+            }
+            List<Corruption> corrupted = new java.util.ArrayList<>();
+            for (var result : results) {
+                result.get().ifPresent(corrupted::add);
+            }
+            corrupted.sort(java.util.Comparator.comparing(corruption -> corruption.path().toString()));
+            return new Verification(objects.size(), corrupted);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, "Interrupted while verifying the cache", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SlipwayException slipway) {
+                throw slipway;
+            }
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot verify the cache at '%s': %s", root, e.getCause()), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Removes the object {@code hash} from the cache; absent is not an error. */
     public void remove(HashInfo hash) {
         try {

@@ -68,6 +68,17 @@ public final class LocalRemote implements Remote {
         return url;
     }
 
+    /** Creates the remote's folder (and its parents) when missing, as {@code dvc push} does. */
+    @Override
+    public void prepareForUpload() {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE, String.format(
+                    "Remote '%s' (%s) is not reachable: cannot create folder '%s': %s", name, url, root, e), e);
+        }
+    }
+
     @Override
     public Map<HashInfo, Long> existing(Collection<HashInfo> hashes) {
         requireReachable();

@@ -28,6 +28,14 @@ public interface Remote extends AutoCloseable {
     Map<HashInfo, Long> existing(Collection<HashInfo> hashes);
 
     /**
+     * Called once before a push: creates what the store needs to receive objects and does not have
+     * yet (a folder remote creates its missing folder, as DVC does). Nothing by default. Fetching never
+     * calls it, so a store that does not exist stays an error there.
+     */
+    default void prepareForUpload() {
+    }
+
+    /**
      * Stores the file {@code source} as the object {@code hash}. A reader never sees a partly written
      * object under its real name.
      */

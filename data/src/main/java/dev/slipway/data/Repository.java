@@ -34,6 +34,8 @@ public final class Repository implements AutoCloseable {
     static final String DVCIGNORE = "# Add patterns of files dvc should ignore, which could improve\n"
             + "# the performance. Learn more at\n"
             + "# https://dvc.org/doc/user-guide/dvcignore\n";
+    /** What {@code dvc init --no-scm} writes to {@code .dvc/config}, byte for byte. */
+    static final String CONFIG_NO_SCM = "[core]\n    no_scm = True\n";
     private static final String DVC_SUFFIX = ".dvc";
 
     private final Path root;
@@ -55,20 +57,29 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Creates {@code .dvc/} (with an empty {@code config} and a {@code .gitignore} for
+     * {@link #init(Path, boolean) init(root, false)}: a repository kept beside Git.
+     */
+    public static Repository init(Path root) {
+        return init(root, false);
+    }
+
+    /**
+     * Creates {@code .dvc/} (with a {@code config}, empty or, with {@code noScm}, holding
+     * {@code core.no_scm = True} as {@code dvc init --no-scm} writes it, and a {@code .gitignore} for
      * {@code config.local}, {@code tmp} and {@code cache}) and {@code .dvcignore}, as {@code dvc init}
      * does, then opens the repository.
      *
+     * @param noScm the repository is not kept in Git: {@code add} then writes no {@code .gitignore}
      * @throws SlipwayException RESOURCE_ALREADY_EXISTS if {@code root} already holds {@code .dvc/}
      */
-    public static Repository init(Path root) {
+    public static Repository init(Path root, boolean noScm) {
         Path dvc = root.resolve(".dvc");
         if (Files.exists(dvc)) {
             throw SlipwayException.alreadyExists("'%s' is already a DVC repository ('.dvc' exists)", root);
         }
         try {
             Files.createDirectories(dvc);
-            Files.writeString(dvc.resolve("config"), "", UTF_8);
+            Files.writeString(dvc.resolve("config"), noScm ? CONFIG_NO_SCM : "", UTF_8);
             Files.writeString(dvc.resolve(".gitignore"), GITIGNORE_OF_DVC, UTF_8);
             if (!Files.exists(root.resolve(".dvcignore"))) {
                 Files.writeString(root.resolve(".dvcignore"), DVCIGNORE, UTF_8);
@@ -110,7 +121,7 @@ public final class Repository implements AutoCloseable {
     /**
      * Tracks a file or folder: hashes it (DVC 3 rule), stores its objects (and a folder's
      * {@code .dir}) in the cache, writes {@code <target>.dvc} beside it, adds {@code /<name>} to the
-     * {@code .gitignore} of its folder, and re-links the workspace copy when {@code cache.type}
+     * {@code .gitignore} of its folder (not under {@code core.no_scm}, as DVC), and re-links the workspace copy when {@code cache.type}
      * starts with hardlink or symlink.
      *
      * @return the pointer file written
@@ -118,17 +129,27 @@ public final class Repository implements AutoCloseable {
      *     inside {@code .dvc/} or {@code .git/}; RESOURCE_DOES_NOT_EXIST if it does not exist
      */
     public Path add(Path target) {
+        return add(target, Transfers.Progress.none());
+    }
+
+    /**
+     * As {@link #add(Path)}, telling {@code progress} the bytes hashed so far out of the target's total, after
+     * each file (files the state cache knows count at once); called on this thread.
+     */
+    public Path add(Path target, Transfers.Progress progress) {
         Path absolute = insideRepository(target);
         if (!Files.exists(absolute)) {
             throw SlipwayException.notFound("Cannot add '%s': it does not exist", target);
         }
         Path dvcFile = absolute.resolveSibling(absolute.getFileName() + DVC_SUFFIX);
-        DvcOutput output = save(absolute, absolute.getFileName().toString(), Optional.empty());
+        DvcOutput output = save(absolute, absolute.getFileName().toString(), Optional.empty(), progress);
         DvcFile file = Files.exists(dvcFile)
                 ? replaceOutput(readDvcFile(dvcFile), output)
                 : DvcFile.of(output);
         writeAtomically(dvcFile, file.toBytes());
-        ignoreInGit(absolute);
+        if (!noScm()) {
+            ignoreInGit(absolute);
+        }
         return dvcFile;
     }
 
@@ -153,13 +174,17 @@ public final class Repository implements AutoCloseable {
     /**
      * Makes the workspace match the given pointer files (all when empty): each output whose content
      * differs is restored from the cache with the configured link types; files in a tracked folder
-     * that its listing does not name are removed. Every object is verified first.
+     * that its listing does not name are removed. An output whose workspace copy already matches is
+     * left alone (even when its objects left the cache); the others' objects are verified first.
      *
+     * @return the outputs changed, in pointer-file order: {@code ADDED} when absent before,
+     *     {@code MODIFIED} when present with other content
      * @throws SlipwayException INVALID_STATE if an object is corrupted (nothing of that output is
      *     changed), RESOURCE_DOES_NOT_EXIST if one is missing from the cache
      */
-    public void checkout(List<Path> dvcFiles) {
+    public List<CheckoutChange> checkout(List<Path> dvcFiles) {
         List<LinkType> order = config.cacheTypes();
+        List<CheckoutChange> changes = new ArrayList<>();
         for (Path dvcFile : dvcFiles.isEmpty() ? findDvcFiles() : dvcFiles) {
             Path absolute = insideRepository(dvcFile);
             for (DvcOutput output : readDvcFile(absolute).outs()) {
@@ -168,20 +193,31 @@ public final class Repository implements AutoCloseable {
                     continue;
                 }
                 Path path = absolute.resolveSibling(output.path());
-                cache.verify(hash.get());
+                boolean existed = Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                boolean changed;
                 if (hash.get().isDirectory()) {
-                    checkoutDirectory(hash.get(), path, order);
+                    changed = checkoutDirectory(hash.get(), path, order);
                 } else if (!Files.isRegularFile(path)
                         || !hasher.hashFile(path, hash.get().name()).hash().equals(hash.get())) {
+                    cache.verify(hash.get());
                     removeDirectoryIfAny(path);
                     LinkType used = cache.link(cache.objectPath(hash.get()), path, order);
                     if (output.executable() && (used == LinkType.COPY || used == LinkType.REFLINK)) {
                         // DVC restores the x bit of an own copy; links share the read-only object's mode
                         path.toFile().setExecutable(true, false);
                     }
+                    changed = true;
+                } else {
+                    changed = false;
+                }
+                if (changed) {
+                    changes.add(new CheckoutChange(absolute, output.path(),
+                            existed ? CheckoutChange.Kind.MODIFIED : CheckoutChange.Kind.ADDED,
+                            hash.get().isDirectory()));
                 }
             }
         }
+        return List.copyOf(changes);
     }
 
     /**
@@ -190,6 +226,11 @@ public final class Repository implements AutoCloseable {
      * its legacy hash; a changed one is re-hashed with the DVC 3 rule and gains {@code hash: md5}.
      */
     public void commit(Path dvcFile) {
+        commit(dvcFile, Transfers.Progress.none());
+    }
+
+    /** As {@link #commit(Path)}, telling {@code progress} the bytes hashed so far of each output in turn. */
+    public void commit(Path dvcFile, Transfers.Progress progress) {
         Path absolute = insideRepository(dvcFile);
         DvcFile file = readDvcFile(absolute);
         List<DvcOutput> outs = new ArrayList<>();
@@ -198,9 +239,136 @@ public final class Repository implements AutoCloseable {
             if (!Files.exists(path)) {
                 throw SlipwayException.notFound("Cannot commit '%s': output '%s' does not exist", dvcFile, output.path());
             }
-            outs.add(save(path, output.path(), Optional.of(output)));
+            outs.add(save(path, output.path(), Optional.of(output), progress));
         }
         writeAtomically(absolute, new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts()).toBytes());
+    }
+
+    /**
+     * Re-hashes every object of the cache in parallel and reports the corrupted ones (which
+     * {@link #checkout} refuses); changes nothing.
+     *
+     * @see LocalCache#verifyAll
+     */
+    public LocalCache.Verification verifyCache() {
+        return cache.verifyAll(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** An output as its pointer file records it. */
+    public record TrackedOutput(Path dvcFile, DvcOutput output) {
+        public TrackedOutput {
+            requireNonNull(dvcFile, "dvcFile is null");
+            requireNonNull(output, "output is null");
+        }
+
+        /** The output's absolute workspace path. */
+        public Path path() {
+            return dvcFile.resolveSibling(output.path()).normalize();
+        }
+    }
+
+    /**
+     * The outputs every pointer file records, sorted by workspace path; with {@code under}, only those at
+     * or below it and the folder output containing it, if any. Reads no workspace data.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if {@code under} is outside the repository
+     */
+    public List<TrackedOutput> trackedOutputs(Optional<Path> under) {
+        Optional<Path> filter = under.map(path -> {
+            Path absolute = (path.isAbsolute() ? path : root.resolve(path)).normalize();
+            if (!absolute.startsWith(root)) {
+                throw SlipwayException.invalidParameter("'%s' is outside the repository '%s'", path, root);
+            }
+            return absolute;
+        });
+        List<TrackedOutput> outputs = new ArrayList<>();
+        for (Path dvcFile : findDvcFiles()) {
+            for (DvcOutput output : readDvcFile(dvcFile).outs()) {
+                TrackedOutput tracked = new TrackedOutput(dvcFile, output);
+                if (filter.isEmpty() || tracked.path().startsWith(filter.get()) || filter.get().startsWith(tracked.path())) {
+                    outputs.add(tracked);
+                }
+            }
+        }
+        outputs.sort(Comparator.comparing(tracked -> tracked.path().toString()));
+        return List.copyOf(outputs);
+    }
+
+    /**
+     * {@code dvc diff} without revisions: the workspace against what the pointer files in the workspace
+     * record (HEAD's, once they are committed). Files inside a tracked folder are compared one by one when
+     * its {@code .dir} is in the cache; the folder itself is listed as modified when any of them changed.
+     */
+    public DataDiff diff() {
+        List<DataDiff.Entry> added = new ArrayList<>();
+        List<DataDiff.Entry> deleted = new ArrayList<>();
+        List<DataDiff.Entry> modified = new ArrayList<>();
+        for (TrackedOutput tracked : trackedOutputs(Optional.empty())) {
+            Optional<HashInfo> recorded = tracked.output().hash();
+            Path path = tracked.path();
+            String name = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+            boolean folder = recorded.map(HashInfo::isDirectory).orElse(Files.isDirectory(path));
+            if (!Files.exists(path)) {
+                if (recorded.isPresent()) {
+                    if (folder && cache.contains(recorded.get())) {
+                        for (DirectoryListing.Entry entry : cache.readListing(recorded.get()).entries()) {
+                            deleted.add(new DataDiff.Entry(name + "/" + entry.relpath(),
+                                    Optional.of(new HashInfo(recorded.get().name(), entry.md5())), Optional.empty()));
+                        }
+                    }
+                    deleted.add(new DataDiff.Entry(folder ? name + "/" : name, recorded, Optional.empty()));
+                }
+                continue;
+            }
+            HashName rule = recorded.map(HashInfo::name).orElse(HashName.MD5);
+            if (Files.isDirectory(path)) {
+                WorkspaceHasher.HashedDirectory current =
+                        hasher.hashDirectory(path, rule, DvcIgnore.load(root, path), hasher.fileHasher()::hash);
+                if (recorded.filter(current.hash()::equals).isPresent()) {
+                    continue;
+                }
+                if (recorded.isPresent() && recorded.get().isDirectory() && cache.contains(recorded.get())) {
+                    Map<String, String> before = new java.util.TreeMap<>();
+                    cache.readListing(recorded.get()).entries().forEach(entry -> before.put(entry.relpath(), entry.md5()));
+                    for (DirectoryListing.Entry entry : current.listing().entries()) {
+                        String old = before.remove(entry.relpath());
+                        Optional<HashInfo> now = Optional.of(new HashInfo(rule, entry.md5()));
+                        if (old == null) {
+                            added.add(new DataDiff.Entry(name + "/" + entry.relpath(), Optional.empty(), now));
+                        } else if (!old.equals(entry.md5())) {
+                            modified.add(new DataDiff.Entry(name + "/" + entry.relpath(),
+                                    Optional.of(new HashInfo(rule, old)), now));
+                        }
+                    }
+                    before.forEach((relpath, md5) -> deleted.add(new DataDiff.Entry(name + "/" + relpath,
+                            Optional.of(new HashInfo(rule, md5)), Optional.empty())));
+                }
+                (recorded.isPresent() ? modified : added)
+                        .add(new DataDiff.Entry(name + "/", recorded, Optional.of(current.hash())));
+            } else {
+                HashInfo current = hasher.hashFile(path, rule).hash();
+                if (recorded.filter(current::equals).isEmpty()) {
+                    (recorded.isPresent() ? modified : added).add(new DataDiff.Entry(name, recorded, Optional.of(current)));
+                }
+            }
+        }
+        Comparator<DataDiff.Entry> byPath = Comparator.comparing(DataDiff.Entry::path);
+        added.sort(byPath);
+        deleted.sort(byPath);
+        modified.sort(byPath);
+        return new DataDiff(added, deleted, modified);
+    }
+
+    /** Every {@code *.dvc} pointer file in the workspace (not below {@code .dvc/} or {@code .git/}), sorted. */
+    public List<Path> dvcFiles() {
+        return findDvcFiles();
+    }
+
+    /** Whether {@code core.no_scm} is true (DVC accepts true, yes, 1 and on, in any case). */
+    private boolean noScm() {
+        return config().get("core", "no_scm")
+                .map(value -> List.of("true", "yes", "1", "on").contains(value.trim().toLowerCase(java.util.Locale.ROOT)))
+                .orElse(false);
     }
 
     /** The settings of {@code .dvc/config} with {@code .dvc/config.local} on top, read now. */
@@ -252,11 +420,18 @@ public final class Repository implements AutoCloseable {
         return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
     }
 
+    /** What {@link #pull} did: the transfer, then the outputs the checkout changed. */
+    public record Pulled(Transfers.Result transfer, List<CheckoutChange> checkedOut) {
+        public Pulled {
+            requireNonNull(transfer, "transfer is null");
+            checkedOut = List.copyOf(checkedOut);
+        }
+    }
+
     /** {@link #fetch} then {@link #checkout} of the same targets. */
-    public Transfers.Result pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+    public Pulled pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
         Transfers.Result result = fetch(remote, targets, jobs, progress);
-        checkout(pointerFiles(targets));
-        return result;
+        return new Pulled(result, checkout(pointerFiles(targets)));
     }
 
     /**
@@ -267,7 +442,18 @@ public final class Repository implements AutoCloseable {
      * @return the objects removed (or that would be)
      */
     public List<HashInfo> collectGarbage(boolean dryRun) {
-        Set<HashInfo> kept = keptByWorkspace(false);
+        return collectGarbage(List.of(), dryRun);
+    }
+
+    /**
+     * {@link #collectGarbage(boolean)} that also keeps {@code alsoReferenced} (e.g. every commit's
+     * objects, {@link GitHistory#referencedObjects()}) and the files of those {@code .dir}s the cache holds.
+     *
+     * @param dryRun list what would be removed, remove nothing
+     * @return the objects removed (or that would be)
+     */
+    public List<HashInfo> collectGarbage(java.util.Collection<HashInfo> alsoReferenced, boolean dryRun) {
+        Set<HashInfo> kept = kept(alsoReferenced, false);
         List<HashInfo> unused = unused(cache.objects(), kept);
         if (!dryRun) {
             unused.forEach(cache::remove);
@@ -284,7 +470,17 @@ public final class Repository implements AutoCloseable {
      * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if a referenced {@code .dir} is not in the cache
      */
     public List<HashInfo> collectGarbage(Remote remote, boolean dryRun) {
-        Set<HashInfo> kept = keptByWorkspace(true);
+        return collectGarbage(remote, List.of(), dryRun);
+    }
+
+    /**
+     * {@link #collectGarbage(Remote, boolean)} that also keeps {@code alsoReferenced} (e.g. every commit's
+     * objects) and the files of those {@code .dir}s, which must be in the local cache too.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if a referenced {@code .dir} is not in the cache
+     */
+    public List<HashInfo> collectGarbage(Remote remote, java.util.Collection<HashInfo> alsoReferenced, boolean dryRun) {
+        Set<HashInfo> kept = kept(alsoReferenced, true);
         List<HashInfo> unused = unused(remote.list(), kept);
         if (!dryRun) {
             unused.forEach(remote::delete);
@@ -292,10 +488,12 @@ public final class Repository implements AutoCloseable {
         return unused;
     }
 
-    /** The referenced objects and every file their {@code .dir}s list. */
-    private Set<HashInfo> keptByWorkspace(boolean requireListings) {
+    /** The workspace's referenced objects, {@code alsoReferenced}, and every file their {@code .dir}s list. */
+    private Set<HashInfo> kept(java.util.Collection<HashInfo> alsoReferenced, boolean requireListings) {
         Set<HashInfo> kept = new HashSet<>();
-        for (HashInfo hash : referencedObjects(List.of())) {
+        Set<HashInfo> referenced = new java.util.LinkedHashSet<>(referencedObjects(List.of()));
+        referenced.addAll(alsoReferenced);
+        for (HashInfo hash : referenced) {
             kept.add(hash);
             if (hash.isDirectory() && cache.contains(hash)) {
                 cache.readListing(hash).entries().forEach(entry -> kept.add(new HashInfo(hash.name(), entry.md5())));
@@ -342,14 +540,14 @@ public final class Repository implements AutoCloseable {
     }
 
     /** Hashes {@code path}, stores it in the cache and returns its output entry. */
-    private DvcOutput save(Path path, String relativePath, Optional<DvcOutput> previous) {
+    private DvcOutput save(Path path, String relativePath, Optional<DvcOutput> previous, Transfers.Progress progress) {
         if (previous.isPresent() && previous.get().isLegacy() && changeOf(previous.get(), path).isEmpty()) {
             return previous.get();
         }
         DvcOutput output;
         if (Files.isDirectory(path)) {
             WorkspaceHasher.HashedDirectory hashed =
-                    hasher.hashDirectory(path, HashName.MD5, DvcIgnore.load(root, path), cache::ingest);
+                    hasher.hashDirectory(path, HashName.MD5, DvcIgnore.load(root, path), cache::ingest, progress);
             for (DirectoryListing.Entry entry : hashed.listing().entries()) {
                 // files the state cache knew were not read; store those the cache lacks
                 cache.storeFile(path.resolve(entry.relpath()), HashInfo.md5(entry.md5()));
@@ -360,7 +558,7 @@ public final class Repository implements AutoCloseable {
                     .orElse(DvcOutput.directory(relativePath, hashed.hash(), hashed.size(), hashed.fileCount()));
             relink(path, hashed.listing());
         } else {
-            WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, HashName.MD5, cache::ingest);
+            WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, HashName.MD5, cache::ingest, progress);
             cache.storeFile(path, hashed.hash());
             output = previous
                     .map(old -> old.withHash(hashed.hash(), hashed.size(), Optional.empty(), hashed.executable()))
@@ -416,18 +614,26 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    private void checkoutDirectory(HashInfo hash, Path directory, List<LinkType> order) {
-        DirectoryListing wanted = cache.readListing(hash);
-        if (Files.exists(directory) && !Files.isDirectory(directory)) {
-            delete(directory);
-        }
+    /** @return whether anything in the workspace changed */
+    private boolean checkoutDirectory(HashInfo hash, Path directory, List<LinkType> order) {
         Map<String, String> present = new HashMap<>();
         if (Files.isDirectory(directory)) {
             DvcIgnore ignore = DvcIgnore.load(root, directory);
-            for (DirectoryListing.Entry entry : hasher.hashDirectory(directory, hash.name(), ignore,
-                    hasher.fileHasher()::hash).listing().entries()) {
+            WorkspaceHasher.HashedDirectory current =
+                    hasher.hashDirectory(directory, hash.name(), ignore, hasher.fileHasher()::hash);
+            if (current.hash().equals(hash)) {
+                return false;
+            }
+            for (DirectoryListing.Entry entry : current.listing().entries()) {
                 present.put(entry.relpath(), entry.md5());
             }
+        }
+        cache.verify(hash);
+        DirectoryListing wanted = cache.readListing(hash);
+        boolean changed = false;
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            delete(directory);
+            changed = true;
         }
         Set<String> wantedPaths = new HashSet<>();
         for (DirectoryListing.Entry entry : wanted.entries()) {
@@ -436,12 +642,17 @@ public final class Repository implements AutoCloseable {
                 Path file = directory.resolve(entry.relpath());
                 removeDirectoryIfAny(file);
                 cache.link(cache.objectPath(new HashInfo(hash.name(), entry.md5())), file, order);
+                changed = true;
             }
         }
         for (String relpath : present.keySet()) {
             if (!wantedPaths.contains(relpath)) {
                 delete(directory.resolve(relpath));
+                changed = true;
             }
+        }
+        if (!Files.isDirectory(directory)) {
+            changed = true;
         }
         try {
             Files.createDirectories(directory);
@@ -449,6 +660,7 @@ public final class Repository implements AutoCloseable {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot create folder '%s': %s", directory, e.getMessage()), e);
         }
+        return changed;
     }
 
     /** Adds {@code /<name>} to the {@code .gitignore} beside {@code output}, as DVC does, once. */

@@ -111,6 +111,7 @@ public final class Transfers {
         }
         Set<HashInfo> wanted = new LinkedHashSet<>(files);
         wanted.addAll(filesOfDirectory.keySet());
+        remote.prepareForUpload();
         Set<HashInfo> present = remote.existing(wanted).keySet();
         Set<HashInfo> failed = ConcurrentHashMap.newKeySet();
         List<HashInfo> fileUploads = new ArrayList<>();

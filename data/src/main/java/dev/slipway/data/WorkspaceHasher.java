@@ -90,8 +90,13 @@ public final class WorkspaceHasher {
 
     /** As {@link #hashFile(Path, HashName)}, reading a file that must be read with {@code digester}. */
     public HashedFile hashFile(Path file, HashName rule, FileDigester digester) {
+        return hashFile(file, rule, digester, Transfers.Progress.none());
+    }
+
+    /** As {@link #hashFile(Path, HashName, FileDigester)}, telling {@code progress} when the file is hashed. */
+    public HashedFile hashFile(Path file, HashName rule, FileDigester digester, Transfers.Progress progress) {
         FileStamp stamp = FileStamp.of(file);
-        String md5 = hashAll(List.of(stamp), rule, digester).get(stamp);
+        String md5 = hashAll(List.of(stamp), rule, digester, progress).get(stamp);
         return new HashedFile(new HashInfo(rule, md5), stamp.size(), Files.isExecutable(file));
     }
 
@@ -111,6 +116,15 @@ public final class WorkspaceHasher {
      * each file that must be read with {@code digester}.
      */
     public HashedDirectory hashDirectory(Path directory, HashName rule, DvcIgnore ignore, FileDigester digester) {
+        return hashDirectory(directory, rule, ignore, digester, Transfers.Progress.none());
+    }
+
+    /**
+     * As {@link #hashDirectory(Path, HashName, DvcIgnore, FileDigester)}, telling {@code progress} the bytes
+     * hashed so far out of the folder's total after each file (files the state cache knows count at once).
+     */
+    public HashedDirectory hashDirectory(Path directory, HashName rule, DvcIgnore ignore, FileDigester digester,
+            Transfers.Progress progress) {
         Map<FileStamp, String> relpaths = new HashMap<>();
         List<FileStamp> stamps = new ArrayList<>();
         for (Path file : listFiles(directory, ignore)) {
@@ -118,7 +132,7 @@ public final class WorkspaceHasher {
             stamps.add(stamp);
             relpaths.put(stamp, relpath(directory, file));
         }
-        Map<FileStamp, String> hashes = hashAll(stamps, rule, digester);
+        Map<FileStamp, String> hashes = hashAll(stamps, rule, digester, progress);
         List<DirectoryListing.Entry> entries = new ArrayList<>(stamps.size());
         long size = 0;
         for (FileStamp stamp : stamps) {
@@ -202,12 +216,16 @@ public final class WorkspaceHasher {
 
     /** Md5 of every stamp: state-cache hits first, the misses read on the pool, then recorded. */
     Map<FileStamp, String> hashAll(List<FileStamp> stamps, HashName rule) {
-        return hashAll(stamps, rule, fileHasher::hash);
+        return hashAll(stamps, rule, fileHasher::hash, Transfers.Progress.none());
     }
 
-    private Map<FileStamp, String> hashAll(List<FileStamp> stamps, HashName rule, FileDigester digester) {
+    private Map<FileStamp, String> hashAll(List<FileStamp> stamps, HashName rule, FileDigester digester,
+            Transfers.Progress progress) {
         Map<FileStamp, String> hashes = new HashMap<>(state.lookup(stamps, rule));
         List<FileStamp> misses = stamps.stream().filter(stamp -> !hashes.containsKey(stamp)).toList();
+        long total = stamps.stream().mapToLong(FileStamp::size).sum();
+        long done = total - misses.stream().mapToLong(FileStamp::size).sum();
+        progress.update(done, total);
         if (misses.isEmpty()) {
             return hashes;
         }
@@ -215,6 +233,7 @@ public final class WorkspaceHasher {
         if (misses.size() == 1) {
             FileStamp stamp = misses.get(0);
             computed.put(stamp, digester.digest(stamp.path(), rule));
+            progress.update(total, total);
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, misses.size()));
             try {
@@ -224,6 +243,8 @@ public final class WorkspaceHasher {
                 }
                 for (int i = 0; i < misses.size(); i++) {
                     computed.put(misses.get(i), await(futures.get(i)));
+                    done += misses.get(i).size();
+                    progress.update(done, total);
                 }
             } finally {
                 pool.shutdownNow();

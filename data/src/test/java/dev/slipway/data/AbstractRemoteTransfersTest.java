@@ -2,6 +2,7 @@ package dev.slipway.data;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.ErrorCode;
@@ -50,9 +51,12 @@ abstract class AbstractRemoteTransfersTest {
             delete(root.resolve(".dvc/cache"));
             delete(root.resolve("data"));
             delete(root.resolve("model.bin"));
-            Transfers.Result pulled = repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+            Repository.Pulled pulled = repository.pull(remote, List.of(), 4, Transfers.Progress.none());
 
-            assertThat(pulled.transferred()).isEqualTo(Fixtures.TREE_FILES + 2);
+            assertThat(pulled.transfer().transferred()).isEqualTo(Fixtures.TREE_FILES + 2);
+            assertThat(pulled.checkedOut()).extracting(CheckoutChange::path, CheckoutChange::kind)
+                    .containsExactlyInAnyOrder(tuple("data", CheckoutChange.Kind.ADDED),
+                            tuple("model.bin", CheckoutChange.Kind.ADDED));
             assertThat(repository.status(List.of())).isEmpty();
             assertThat(root.resolve("data/crlf.txt")).hasBinaryContent("line one\r\nline two\r\n".getBytes(UTF_8));
             assertThat(root.resolve("data/sub/deeper/" + Fixtures.UNICODE_NAME)).hasContent("unicode\n");

@@ -60,13 +60,36 @@ class LocalRemoteTransfersTest extends AbstractRemoteTransfersTest {
     }
 
     @Test
-    void missingFolderRemoteIsReportedWithNameAndUrl() throws Exception {
+    void pushCreatesAMissingRemoteFolder() throws Exception {
+        Path remoteFolder = root.resolve("remotes/new/store");
+        try (Repository repository = Repository.init(root.resolve("repo"))) {
+            Fixtures.write(root.resolve("repo/model.bin"), Fixtures.allBytes());
+            DvcConfig.addRemote(root.resolve("repo/.dvc/config"), "store", remoteFolder.toString(), true, false);
+            repository.add(Path.of("model.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                Transfers.Result pushed = repository.push(remote, List.of(), 4, Transfers.Progress.none());
+
+                assertThat(pushed.transferred()).isEqualTo(1);
+                assertThat(remoteFolder.resolve("files/md5/e2/c865db4162bed963bfaa9ef6ac18f0")).exists();
+            }
+        }
+    }
+
+    @Test
+    void missingFolderRemoteIsReportedWithNameAndUrlOnFetchAndPull() throws Exception {
         Fixtures.write(root.resolve("model.bin"), Fixtures.allBytes());
         try (Repository repository = Repository.init(root)) {
             DvcConfig.addRemote(root.resolve(".dvc/config"), "usb", "/mnt/not-mounted-here", true, false);
             repository.add(Path.of("model.bin"));
+            AbstractRemoteTransfersTest.delete(root.resolve(".dvc/cache"));
             try (Remote remote = repository.openRemote(Optional.empty())) {
-                assertThatThrownBy(() -> repository.push(remote, List.of(), 4, Transfers.Progress.none()))
+                assertThatThrownBy(() -> repository.pull(remote, List.of(), 4, Transfers.Progress.none()))
+                        .isInstanceOfSatisfying(SlipwayException.class,
+                                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE))
+                        .hasMessageContaining("'usb'")
+                        .hasMessageContaining("/mnt/not-mounted-here")
+                        .hasMessageContaining("not reachable");
+                assertThatThrownBy(() -> repository.fetch(remote, List.of(), 4, Transfers.Progress.none()))
                         .isInstanceOfSatisfying(SlipwayException.class,
                                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE))
                         .hasMessageContaining("'usb'")

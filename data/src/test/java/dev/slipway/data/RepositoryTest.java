@@ -31,6 +31,19 @@ class RepositoryTest {
     }
 
     @Test
+    void initWithoutScmWritesDvcsConfigAndAddThenWritesNoGitignore() throws Exception {
+        Fixtures.write(root.resolve("notes.txt"), "foo");
+        try (Repository repository = Repository.init(root, true)) {
+            assertThat(root.resolve(".dvc/config")).hasContent("[core]\n    no_scm = True\n");
+
+            repository.add(Path.of("notes.txt"));
+
+            assertThat(root.resolve("notes.txt.dvc")).exists();
+            assertThat(root.resolve(".gitignore")).doesNotExist();
+        }
+    }
+
+    @Test
     void openingAFolderWithoutDvcSaysSo() {
         assertThatThrownBy(() -> Repository.open(root)).hasMessageContaining("not a DVC repository");
     }
@@ -140,8 +153,11 @@ class RepositoryTest {
             Fixtures.write(root.resolve("data/sub/x"), "edited\n");
             Fixtures.write(root.resolve("data/stray.tmp"), "not tracked");
 
-            repository.checkout(List.of());
+            List<CheckoutChange> changes = repository.checkout(List.of());
 
+            assertThat(changes).containsExactly(
+                    new CheckoutChange(root.resolve("data.dvc"), "data", CheckoutChange.Kind.MODIFIED, true));
+            assertThat(repository.checkout(List.of())).isEmpty();
             assertThat(root.resolve("data/crlf.txt")).hasBinaryContent("line one\r\nline two\r\n".getBytes(UTF_8));
             assertThat(root.resolve("data/sub/x")).hasContent("inside");
             assertThat(root.resolve("data/stray.tmp")).doesNotExist();
@@ -175,7 +191,8 @@ class RepositoryTest {
             repository.add(script);
             Files.delete(script);
 
-            repository.checkout(List.of());
+            assertThat(repository.checkout(List.of())).containsExactly(
+                    new CheckoutChange(root.resolve("train.sh.dvc"), "train.sh", CheckoutChange.Kind.ADDED, false));
 
             assertThat(Files.readString(root.resolve("train.sh.dvc"))).contains("  isexec: true\n");
             assertThat(Files.isExecutable(script)).isTrue();
@@ -211,6 +228,95 @@ class RepositoryTest {
 
             assertThatThrownBy(() -> repository.checkout(List.of())).hasMessageContaining("corrupted");
             assertThat(root.resolve("notes.txt")).hasContent("my edit");
+        }
+    }
+
+    @Test
+    void verifyCacheFindsEveryCorruptedObjectIncludingListings() throws Exception {
+        Fixtures.write(root.resolve("notes.txt"), "foo");
+        Fixtures.writeTree(root.resolve("data"));
+        try (Repository repository = Repository.init(root)) {
+            repository.add(Path.of("notes.txt"));
+            repository.add(Path.of("data"));
+            assertThat(repository.verifyCache().corrupted()).isEmpty();
+            Path file = repository.cache().objectPath(HashInfo.md5("acbd18db4cc2f85cedef654fccc4a4d8"));
+            Path listing = repository.cache().objectPath(HashInfo.md5(Fixtures.TREE_DIR_HASH));
+            for (Path object : List.of(file, listing)) {
+                object.toFile().setWritable(true);
+                Files.writeString(object, "damaged");
+            }
+
+            LocalCache.Verification verification = repository.verifyCache();
+
+            assertThat(verification.checked()).isEqualTo(repository.cache().objects().size()).isGreaterThan(2);
+            assertThat(verification.corrupted()).extracting(LocalCache.Corruption::hash)
+                    .containsExactlyInAnyOrder(HashInfo.md5("acbd18db4cc2f85cedef654fccc4a4d8"),
+                            HashInfo.md5(Fixtures.TREE_DIR_HASH));
+            assertThat(verification.corrupted()).extracting(LocalCache.Corruption::actualMd5)
+                    .containsOnly(Md5.of("damaged".getBytes(UTF_8)));
+        }
+    }
+
+    @Test
+    void addReportsHashedBytesUpToTheTotalAndUnchangedFilesAtOnce() throws Exception {
+        Fixtures.writeTree(root.resolve("data"));
+        try (Repository repository = Repository.init(root)) {
+            List<long[]> updates = new java.util.ArrayList<>();
+            repository.add(Path.of("data"), (done, total) -> updates.add(new long[] {done, total}));
+
+            assertThat(updates).hasSizeGreaterThan(2);
+            assertThat(updates).allSatisfy(update -> assertThat(update[1]).isEqualTo(Fixtures.TREE_SIZE));
+            assertThat(updates).extracting(update -> update[0]).isSorted();
+            assertThat(updates.get(updates.size() - 1)[0]).isEqualTo(Fixtures.TREE_SIZE);
+
+            updates.clear();
+            repository.add(Path.of("data"), (done, total) -> updates.add(new long[] {done, total}));
+            assertThat(updates).singleElement()
+                    .satisfies(update -> assertThat(update).containsExactly(Fixtures.TREE_SIZE, Fixtures.TREE_SIZE));
+        }
+    }
+
+    @Test
+    void diffListsChangedFilesInsideFoldersAndTheFoldersThemselves() throws Exception {
+        Fixtures.write(root.resolve("notes.txt"), "foo");
+        Fixtures.writeTree(root.resolve("data"));
+        try (Repository repository = Repository.init(root)) {
+            repository.add(Path.of("notes.txt"));
+            repository.add(Path.of("data"));
+            assertThat(repository.diff().isEmpty()).isTrue();
+            Files.delete(root.resolve("data/crlf.txt"));
+            Fixtures.write(root.resolve("data/sub/x"), "edited\n");
+            Fixtures.write(root.resolve("data/fresh"), "new");
+            Files.delete(root.resolve("notes.txt"));
+
+            DataDiff diff = repository.diff();
+
+            assertThat(diff.added()).extracting(DataDiff.Entry::path).containsExactly("data/fresh");
+            assertThat(diff.deleted()).extracting(DataDiff.Entry::path).containsExactly("data/crlf.txt", "notes.txt");
+            assertThat(diff.modified()).extracting(DataDiff.Entry::path).containsExactly("data/", "data/sub/x");
+            assertThat(diff.deleted().get(1).oldHash()).contains(HashInfo.md5("acbd18db4cc2f85cedef654fccc4a4d8"));
+        }
+    }
+
+    @Test
+    void trackedOutputsRefusesAPathOutsideTheRepository() throws Exception {
+        try (Repository repository = Repository.init(root.resolve("repo"))) {
+            assertThatThrownBy(() -> repository.trackedOutputs(java.util.Optional.of(root.resolve("elsewhere"))))
+                    .hasMessageContaining("outside the repository");
+        }
+    }
+
+    @Test
+    void checkoutLeavesAMatchingOutputAloneEvenWhenItsObjectLeftTheCache() throws Exception {
+        Fixtures.write(root.resolve("notes.txt"), "foo");
+        Fixtures.writeTree(root.resolve("data"));
+        try (Repository repository = Repository.init(root)) {
+            repository.add(Path.of("notes.txt"));
+            repository.add(Path.of("data"));
+            AbstractRemoteTransfersTest.delete(root.resolve(".dvc/cache"));
+
+            assertThat(repository.checkout(List.of())).isEmpty();
+            assertThat(root.resolve("notes.txt")).hasContent("foo");
         }
     }
 

@@ -1,0 +1,187 @@
+package dev.slipway.data;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevSort;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The pointer files of every commit of the Git repository a DVC repository lives in, read with JGit
+ * (never through a work tree): each {@code *.dvc} file and each {@code dvc.lock}'s stage outputs.
+ *
+ * <p>Commits are those reachable from any branch, tag or {@code HEAD}, as {@code dvc gc
+ * --all-commits} sees them. Output paths are relative to the DVC repository's root, with {@code /}.
+ * A pointer file that cannot be parsed in some old commit is skipped, never fatal: history cannot be
+ * fixed, and gc keeping less than it could only matters for that broken commit.
+ */
+public final class GitHistory {
+    private static final String DVC_SUFFIX = ".dvc";
+    private static final String LOCK_FILE = "dvc.lock";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** One output as a commit records it. */
+    public record CommittedOutput(String commit, Instant committedAt, String path, DvcOutput output) {
+        public CommittedOutput {
+            requireNonNull(commit, "commit is null");
+            requireNonNull(committedAt, "committedAt is null");
+            requireNonNull(path, "path is null");
+            requireNonNull(output, "output is null");
+        }
+    }
+
+    private final Path root;
+
+    /** @param root the DVC repository's root; the Git repository is found there or above it */
+    public GitHistory(Path root) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    }
+
+    /**
+     * Every output of every commit, newest commit first.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if the folder is not inside a Git repository
+     */
+    public List<CommittedOutput> outputs() {
+        List<CommittedOutput> found = new ArrayList<>();
+        Map<ObjectId, List<DvcOutput>> parsedBlobs = new HashMap<>();
+        try (org.eclipse.jgit.lib.Repository git = openGit(); RevWalk walk = new RevWalk(git)) {
+            Path workTree = git.getWorkTree().toPath().toAbsolutePath().normalize();
+            Path realRoot = root.toRealPath();
+            String prefix = workTree.toRealPath().relativize(realRoot).toString().replace('\\', '/');
+            String base = prefix.isEmpty() ? "" : prefix + "/";
+            walk.sort(RevSort.COMMIT_TIME_DESC);
+            boolean any = false;
+            for (Ref ref : git.getRefDatabase().getRefs()) {
+                ObjectId id = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+                if (id == null) {
+                    continue;
+                }
+                Object target = walk.parseAny(id);
+                if (target instanceof RevCommit commit) {
+                    walk.markStart(commit);
+                    any = true;
+                }
+            }
+            if (!any) {
+                return List.of();
+            }
+            for (RevCommit commit : walk) {
+                Instant time = Instant.ofEpochSecond(commit.getCommitTime());
+                try (TreeWalk tree = new TreeWalk(git)) {
+                    tree.addTree(commit.getTree());
+                    tree.setRecursive(true);
+                    while (tree.next()) {
+                        String path = tree.getPathString();
+                        if (!path.startsWith(base)) {
+                            continue;
+                        }
+                        String name = tree.getNameString();
+                        boolean pointer = name.endsWith(DVC_SUFFIX);
+                        boolean lock = name.equals(LOCK_FILE);
+                        if (!pointer && !lock) {
+                            continue;
+                        }
+                        String relative = path.substring(base.length());
+                        if (relative.startsWith(".dvc/")) {
+                            continue;
+                        }
+                        String folder = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/') + 1) : "";
+                        ObjectId blob = tree.getObjectId(0);
+                        List<DvcOutput> outs = parsedBlobs.computeIfAbsent(blob, id -> parse(git, id, relative, lock));
+                        for (DvcOutput out : outs) {
+                            found.add(new CommittedOutput(commit.getName(), time, normalize(folder + out.path()), out));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read the Git history of '%s': %s", root, e.getMessage()), e);
+        }
+        return List.copyOf(found);
+    }
+
+    /** The objects every commit's outputs reference (a folder by its {@code .dir}). */
+    public Set<HashInfo> referencedObjects() {
+        Set<HashInfo> hashes = new LinkedHashSet<>();
+        for (CommittedOutput committed : outputs()) {
+            committed.output().hash().ifPresent(hashes::add);
+        }
+        return hashes;
+    }
+
+    /** The Git commit checked out ({@code HEAD}), if the folder is in a Git repository with one. */
+    public Optional<String> head() {
+        try (org.eclipse.jgit.lib.Repository git = openGit()) {
+            ObjectId id = git.resolve(Constants.HEAD);
+            return Optional.ofNullable(id).map(ObjectId::getName);
+        } catch (SlipwayException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private org.eclipse.jgit.lib.Repository openGit() {
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(root.toFile());
+        if (builder.getGitDir() == null) {
+            throw SlipwayException.notFound("'%s' is not inside a Git repository", root);
+        }
+        try {
+            return builder.setMustExist(true).build();
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot open the Git repository of '%s': %s", root, e.getMessage()), e);
+        }
+    }
+
+    private static List<DvcOutput> parse(org.eclipse.jgit.lib.Repository git, ObjectId blob, String path, boolean lock) {
+        try {
+            String text = new String(git.open(blob).getBytes(), UTF_8);
+            return lock ? parseLock(text, path) : DvcFile.parse(text, path).outs();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The outputs of every stage of a {@code dvc.lock} (schema 2.0: {@code stages: {name: {outs: [...]}}}). */
+    private static List<DvcOutput> parseLock(String text, String path) throws IOException {
+        Object tree = YAML.readValue(text, Object.class);
+        if (!(tree instanceof Map<?, ?> map) || !(map.get("stages") instanceof Map<?, ?> stages)) {
+            return List.of();
+        }
+        List<DvcOutput> outs = new ArrayList<>();
+        for (Object stage : stages.values()) {
+            if (stage instanceof Map<?, ?> fields && fields.get("outs") instanceof List<?> list) {
+                Map<String, Object> single = new LinkedHashMap<>();
+                single.put("outs", list);
+                outs.addAll(DvcFile.parse(YAML.writeValueAsString(single), path).outs());
+            }
+        }
+        return outs;
+    }
+
+    private static String normalize(String path) {
+        return Path.of(path).normalize().toString().replace('\\', '/');
+    }
+}
