@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * fails, 2 for usage errors. Errors are one line on stderr; {@code --debug} adds the stack trace.
  */
 @Command(name = "slipway", versionProvider = VersionProvider.class,
-        description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring and model serving in one jar.",
+        description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring, "
+                + "model serving and DVC-compatible data versioning in one jar.",
         subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class, ModelsCommand.class,
                 TrainCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
                 DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class},
