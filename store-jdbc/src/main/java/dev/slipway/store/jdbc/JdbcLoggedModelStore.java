@@ -13,7 +13,6 @@ import dev.slipway.core.logged.LoggedModelStore;
 import dev.slipway.core.logged.ModelRegistration;
 import dev.slipway.core.logged.NewLoggedModel;
 import dev.slipway.core.search.Comparison;
-import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.LifecycleStage;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Param;
@@ -287,10 +286,7 @@ public final class JdbcLoggedModelStore implements LoggedModelStore {
         return transactions.read("searching logged models", connection -> {
             List<String> ids = new ArrayList<>();
             Sql.forEachRow(connection, query, resultSet -> ids.add(resultSet.getString(1)));
-            boolean more = ids.size() > maxResults;
-            List<String> page = more ? ids.subList(0, maxResults) : ids;
-            List<LoggedModel> items = loadModels(connection, page, false);
-            return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
+            return Sql.offsetPage(ids, maxResults, offset, page -> loadModels(connection, page, false));
         });
     }
 

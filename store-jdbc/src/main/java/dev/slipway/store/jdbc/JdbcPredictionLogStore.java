@@ -7,7 +7,6 @@ import dev.slipway.core.predictions.LoggedPrediction;
 import dev.slipway.core.predictions.PredictionFeedback;
 import dev.slipway.core.predictions.PredictionLogStore;
 import dev.slipway.core.predictions.PredictionQuery;
-import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.Page;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -108,9 +107,7 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
         return transactions.read("searching predictions of model '" + query.modelName() + "'", connection -> {
             List<JoinedPrediction> found = new ArrayList<>();
             Sql.forEachRow(connection, sql, resultSet -> found.add(joined(resultSet)));
-            boolean more = found.size() > maxResults;
-            List<JoinedPrediction> items = more ? found.subList(0, maxResults) : found;
-            return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
+            return Sql.offsetPage(found, maxResults, offset, page -> page);
         });
     }
 

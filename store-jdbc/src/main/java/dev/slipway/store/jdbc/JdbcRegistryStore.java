@@ -11,7 +11,6 @@ import dev.slipway.core.registry.RegisteredModel;
 import dev.slipway.core.registry.RegistryStore;
 import dev.slipway.core.search.Comparison;
 import dev.slipway.core.search.OrderBy;
-import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Tag;
 import java.sql.Connection;
@@ -431,22 +430,15 @@ public final class JdbcRegistryStore implements RegistryStore {
         query.append("m.name ASC LIMIT ").bind(maxResults + 1).append(" OFFSET ").bind(offset);
         return transactions.read("searching registered models", connection -> {
             List<RegisteredModel> found = new ArrayList<>();
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    found.add(model(resultSet, List.of(), List.of()));
-                }
-            }
-            boolean more = found.size() > maxResults;
-            List<RegisteredModel> page = more ? found.subList(0, maxResults) : found;
-            List<String> names = page.stream().map(RegisteredModel::name).toList();
-            Map<String, List<Tag>> tags = modelTags(connection, names);
-            Map<String, List<ModelAlias>> aliases = modelAliases(connection, names);
-            List<RegisteredModel> items = page.stream().map(model -> new RegisteredModel(model.name(),
-                    model.creationTimestamp(), model.lastUpdatedTimestamp(), model.description(),
-                    tags.getOrDefault(model.name(), List.of()), aliases.getOrDefault(model.name(), List.of())))
-                    .toList();
-            return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
+            Sql.forEachRow(connection, query, resultSet -> found.add(model(resultSet, List.of(), List.of())));
+            return Sql.offsetPage(found, maxResults, offset, page -> {
+                List<String> names = page.stream().map(RegisteredModel::name).toList();
+                Map<String, List<Tag>> tags = modelTags(connection, names);
+                Map<String, List<ModelAlias>> aliases = modelAliases(connection, names);
+                return page.stream().map(model -> new RegisteredModel(model.name(), model.creationTimestamp(),
+                        model.lastUpdatedTimestamp(), model.description(), tags.getOrDefault(model.name(), List.of()),
+                        aliases.getOrDefault(model.name(), List.of()))).toList();
+            });
         });
     }
 
@@ -484,16 +476,8 @@ public final class JdbcRegistryStore implements RegistryStore {
         query.append("v.name ASC, v.version DESC LIMIT ").bind(maxResults + 1).append(" OFFSET ").bind(offset);
         return transactions.read("searching model versions", connection -> {
             List<ModelVersion> found = new ArrayList<>();
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    found.add(version(resultSet, List.of(), List.of()));
-                }
-            }
-            boolean more = found.size() > maxResults;
-            List<ModelVersion> page = more ? found.subList(0, maxResults) : found;
-            List<ModelVersion> items = withTagsAndAliases(connection, page);
-            return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
+            Sql.forEachRow(connection, query, resultSet -> found.add(version(resultSet, List.of(), List.of())));
+            return Sql.offsetPage(found, maxResults, offset, page -> withTagsAndAliases(connection, page));
         });
     }
 

@@ -172,19 +172,13 @@ public final class JdbcTrackingStore implements TrackingStore {
         Sql query = searchQueries.experimentPage(viewType, filter, orderBy, maxResults + 1, offset);
         return read("searching experiments", connection -> {
             List<Experiment> found = new ArrayList<>();
-            try (PreparedStatement statement = query.prepare(connection);
-                    ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    found.add(experiment(resultSet, List.of()));
-                }
-            }
-            boolean more = found.size() > maxResults;
-            List<Experiment> page = more ? found.subList(0, maxResults) : found;
-            Map<Long, List<Tag>> tags = experimentTags(connection,
-                    page.stream().map(experiment -> Long.parseLong(experiment.experimentId())).toList());
-            List<Experiment> items = page.stream().map(experiment -> withTags(experiment,
-                    tags.getOrDefault(Long.parseLong(experiment.experimentId()), List.of()))).toList();
-            return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
+            Sql.forEachRow(connection, query, resultSet -> found.add(experiment(resultSet, List.of())));
+            return Sql.offsetPage(found, maxResults, offset, page -> {
+                Map<Long, List<Tag>> tags = experimentTags(connection,
+                        page.stream().map(experiment -> Long.parseLong(experiment.experimentId())).toList());
+                return page.stream().map(experiment -> withTags(experiment,
+                        tags.getOrDefault(Long.parseLong(experiment.experimentId()), List.of()))).toList();
+            });
         });
     }
 

@@ -2,6 +2,8 @@ package dev.slipway.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.search.PageToken;
+import dev.slipway.core.tracking.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -89,6 +91,23 @@ final class Sql {
                 handler.accept(resultSet);
             }
         }
+    }
+
+    /** Completes the rows of a page with what they need from other tables. */
+    @FunctionalInterface
+    interface PageCompleter<R, T> {
+        List<T> complete(List<R> rows) throws SQLException;
+    }
+
+    /**
+     * The page of an offset search whose query asked for {@code maxResults + 1} rows: the extra row only tells that
+     * more exist, and then the page carries the token of the next offset.
+     */
+    static <R, T> Page<T> offsetPage(List<R> fetched, int maxResults, long offset, PageCompleter<R, T> completer)
+            throws SQLException {
+        boolean more = fetched.size() > maxResults;
+        List<T> items = completer.complete(more ? fetched.subList(0, maxResults) : fetched);
+        return new Page<>(items, more ? Optional.of(PageToken.encode(offset + maxResults)) : Optional.empty());
     }
 
     /** The values in consecutive pieces small enough for one {@link #bindList} each. */
