@@ -29,6 +29,8 @@ final class JsonErrorHandler extends ErrorHandler {
         String body = v2 ? "{\"error\":\"" + reason + "\"}"
                 : "{\"error_code\":\"" + errorCode + "\",\"message\":\"" + reason + "\"}";
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // as in the tracking server: Jetty drops the connection after a request it rejected, so say so
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
