@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.data.CheckoutChange;
+import dev.slipway.data.CloudStatus;
+import dev.slipway.data.ConfigFiles;
+import dev.slipway.data.ConfigLevel;
 import dev.slipway.data.DataDiff;
 import dev.slipway.data.DvcConfig;
 import dev.slipway.data.GitHistory;
@@ -86,9 +89,20 @@ final class DataCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            int exitCode = run(out);
-            out.flush();
-            return exitCode;
+            Interruption interruption = Interruption.watch(environment.stopSignal(), Thread.currentThread(),
+                    spec.qualifiedName(), spec.commandLine().getErr());
+            try {
+                int exitCode = run(out);
+                out.flush();
+                return exitCode;
+            } catch (Exception | Error e) {
+                if (interruption.requested()) {
+                    throw new Interruption.InterruptedCommandException(e);
+                }
+                throw e;
+            } finally {
+                interruption.finish();
+            }
         }
 
         /** @return the exit code */
@@ -103,7 +117,7 @@ final class DataCommand {
             Path root = findRoot(environment.workingDirectory()).orElseThrow(() -> SlipwayException.notFound(
                     "'%s' is not inside a DVC repository (no '.dvc' folder in it or above it); run 'slipway data init'"
                             + " in the repository's top folder first", environment.workingDirectory()));
-            return Repository.open(root);
+            return Repository.open(root, environment.variables());
         }
 
         /**
@@ -284,12 +298,23 @@ final class DataCommand {
         @Option(names = {"-q", "--quiet"}, description = "Print nothing; exit 1 when something changed, else 0.")
         boolean quiet;
 
+        @Option(names = {"-c", "--cloud"}, description = "Compare the local cache with a remote instead: objects "
+                + "new (only in the cache), deleted (only on the remote) or missing (in neither).")
+        boolean cloud;
+
+        @Option(names = {"-r", "--remote"}, paramLabel = "NAME", description = "The remote for --cloud (default: "
+                + "core.remote); implies --cloud.")
+        Optional<String> remote = Optional.empty();
+
         Status(Environment environment) {
             super(environment);
         }
 
         @Override
         int run(PrintWriter out) {
+            if (cloud || remote.isPresent()) {
+                return runCloud(out);
+            }
             List<OutputStatus> changes;
             try (Repository repository = openRepository()) {
                 changes = repository.status(pointerFiles(targets));
@@ -321,6 +346,30 @@ final class DataCommand {
                 out.println("\tchanged outs:");
                 outputs.forEach((output, word) -> out.println("\t\t" + padded(word + ":") + output));
             });
+            return 0;
+        }
+
+        private int runCloud(PrintWriter out) {
+            List<CloudStatus.Entry> entries;
+            String remoteName;
+            try (Repository repository = openRepository(); Remote opened = repository.openRemote(remote)) {
+                remoteName = opened.name();
+                entries = CloudStatus.compare(repository, opened, pointerFiles(targets));
+            }
+            if (json) {
+                ObjectNode result = TrackingCommand.json().createObjectNode();
+                entries.forEach(entry -> result.put(entry.name(), entry.state().dvcWord()));
+                TrackingCommand.printJson(out, result);
+                return 0;
+            }
+            if (quiet) {
+                return entries.isEmpty() ? 0 : 1;
+            }
+            if (entries.isEmpty()) {
+                out.println("Cache and remote '" + remoteName + "' are in sync.");
+                return 0;
+            }
+            entries.forEach(entry -> out.println("\t" + padded(entry.state().dvcWord() + ":") + entry.name()));
             return 0;
         }
 
@@ -703,12 +752,16 @@ final class DataCommand {
         }
     }
 
-    @Command(name = "diff", description = "Show tracked files and folders that differ between the workspace and "
-            + "what its .dvc files record (HEAD's, once committed), as dvc diff does. Comparing two revisions is not "
-            + "supported yet.")
+    @Command(name = "diff", description = "Show tracked files and folders that differ between two versions, as "
+            + "dvc diff does: no revision compares HEAD with the workspace, one compares that revision with the "
+            + "workspace, two compare A with B (both from Git).")
     static final class Diff extends DataSubcommand {
-        @Parameters(arity = "0..2", paramLabel = "REV", description = "Only HEAD (or nothing) for now.")
+        @Parameters(arity = "0..2", paramLabel = "REV", description = "Git revisions: A (default HEAD), then B "
+                + "(default: the workspace).")
         List<String> revisions = List.of();
+
+        @Option(names = "--md", description = "Print a Markdown table.")
+        boolean markdown;
 
         Diff(Environment environment) {
             super(environment);
@@ -716,30 +769,38 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            if (revisions.size() > 1 || revisions.stream().anyMatch(revision -> !revision.equals("HEAD"))) {
-                throw new ParameterException(spec.commandLine(), "diff compares the workspace with HEAD only for "
-                        + "now; comparing revisions " + String.join(", ", revisions) + " is not supported yet");
-            }
             DataDiff diff;
             try (Repository repository = openRepository()) {
-                diff = repository.diff();
+                diff = repository.diff(revisions);
             }
             Map<String, List<DataDiff.Entry>> states = new LinkedHashMap<>();
             states.put("added", diff.added());
             states.put("deleted", diff.deleted());
             states.put("modified", diff.modified());
+            states.put("not in cache", diff.notInCache());
             if (json) {
                 ObjectNode node = TrackingCommand.json().createObjectNode();
                 states.forEach((state, entries) -> {
                     ArrayNode list = node.putArray(state);
-                    entries.forEach(entry -> list.addObject().put("path", entry.path()));
+                    for (DataDiff.Entry entry : entries) {
+                        ObjectNode item = list.addObject().put("path", entry.path());
+                        if (state.equals("modified")) {
+                            item.putObject("hash").put("old", hashText(entry.oldHash()))
+                                    .put("new", hashText(entry.newHash()));
+                        } else {
+                            item.put("hash", hashText(entry.newHash().or(entry::oldHash)));
+                        }
+                    }
                 });
                 node.putArray("renamed");
-                node.putArray("not in cache");
                 TrackingCommand.printJson(out, node);
                 return 0;
             }
-            if (diff.isEmpty()) {
+            if (markdown) {
+                printMarkdown(out, states);
+                return 0;
+            }
+            if (diff.isEmpty() && diff.notInCache().isEmpty()) {
                 return 0;
             }
             List<String> summary = new ArrayList<>();
@@ -757,6 +818,26 @@ final class DataCommand {
             });
             out.println("files summary: " + String.join(", ", summary));
             return 0;
+        }
+
+        /** DVC's {@code --md}: a pipe table of status and path, columns padded to their widest cell. */
+        private static void printMarkdown(PrintWriter out, Map<String, List<DataDiff.Entry>> states) {
+            List<String[]> rows = new ArrayList<>();
+            states.forEach((state, entries) -> entries.forEach(entry -> rows.add(new String[] {state, entry.path()})));
+            int statusWidth = "Status".length();
+            int pathWidth = "Path".length();
+            for (String[] row : rows) {
+                statusWidth = Math.max(statusWidth, row[0].length());
+                pathWidth = Math.max(pathWidth, row[1].length());
+            }
+            String format = "| %-" + statusWidth + "s | %-" + pathWidth + "s |";
+            out.println(String.format(format, "Status", "Path"));
+            out.println("|" + "-".repeat(statusWidth + 2) + "|" + "-".repeat(pathWidth + 2) + "|");
+            rows.forEach(row -> out.println(String.format(format, row[0], row[1])));
+        }
+
+        private static String hashText(Optional<HashInfo> hash) {
+            return hash.map(HashInfo::value).orElse(null);
         }
     }
 
@@ -805,7 +886,50 @@ final class DataCommand {
     static final class RemoteCommand {
         private RemoteCommand() {}
 
-        @Command(name = "add", description = "Add a remote to .dvc/config (or .dvc/config.local with --local).")
+        /** DVC's {@code --system}, {@code --global}, {@code --project} and {@code --local}: one config level. */
+        static final class LevelOptions {
+            @Option(names = "--system", description = "The system config (/etc/xdg/dvc/config, or "
+                    + "$DVC_SYSTEM_CONFIG_DIR/config).")
+            boolean system;
+
+            @Option(names = "--global", description = "The user's config (~/.config/dvc/config, or "
+                    + "$XDG_CONFIG_HOME/dvc/config, or $DVC_GLOBAL_CONFIG_DIR/config).")
+            boolean global;
+
+            @Option(names = "--project", description = "The repository's .dvc/config.")
+            boolean project;
+
+            @Option(names = "--local", description = "The repository's .dvc/config.local (not committed), e.g. for "
+                    + "secrets.")
+            boolean local;
+
+            Optional<ConfigLevel> level() {
+                return system ? Optional.of(ConfigLevel.SYSTEM)
+                        : global ? Optional.of(ConfigLevel.GLOBAL)
+                        : project ? Optional.of(ConfigLevel.REPO)
+                        : local ? Optional.of(ConfigLevel.LOCAL)
+                        : Optional.empty();
+            }
+        }
+
+        /**
+         * The config files: the repository's levels too when the working directory is in one; only the user
+         * levels otherwise, which is enough for {@code --system} and {@code --global}.
+         */
+        static ConfigFiles configFiles(DataSubcommand command, boolean userLevelOnly) {
+            ConfigFiles userLevels = ConfigFiles.userLevels(command.environment.variables());
+            Optional<Path> root = findRoot(command.environment.workingDirectory());
+            if (root.isEmpty() && userLevelOnly) {
+                return userLevels;
+            }
+            Path repository = root.orElseThrow(() -> SlipwayException.notFound(
+                    "'%s' is not inside a DVC repository (no '.dvc' folder in it or above it); only --global and "
+                            + "--system work outside one", command.environment.workingDirectory()));
+            return userLevels.withRepository(repository.resolve(DVC_FOLDER));
+        }
+
+        @Command(name = "add", description = "Add a remote to .dvc/config (or the level given: --local, --global, "
+                + "--system).")
         static final class AddRemote extends DataSubcommand {
             @Parameters(index = "0", paramLabel = "NAME", description = "The remote's name.")
             String name;
@@ -820,8 +944,8 @@ final class DataCommand {
             @Option(names = {"-f", "--force"}, description = "Replace the URL of an existing remote of that name.")
             boolean force;
 
-            @Option(names = "--local", description = "Write to .dvc/config.local (not committed), e.g. for secrets.")
-            boolean local;
+            @picocli.CommandLine.ArgGroup(exclusive = true)
+            LevelOptions levelOptions = new LevelOptions();
 
             AddRemote(Environment environment) {
                 super(environment);
@@ -829,12 +953,9 @@ final class DataCommand {
 
             @Override
             int run(PrintWriter out) {
-                Path root;
-                try (Repository repository = openRepository()) {
-                    root = repository.root();
-                }
-                DvcConfig.addRemote(root.resolve(DVC_FOLDER).resolve(local ? "config.local" : "config"), name, url,
-                        makeDefault, force);
+                ConfigLevel level = levelOptions.level().orElse(ConfigLevel.REPO);
+                ConfigFiles files = configFiles(this, level == ConfigLevel.SYSTEM || level == ConfigLevel.GLOBAL);
+                DvcConfig.addRemote(files.file(level), name, url, makeDefault, force);
                 if (json) {
                     ObjectNode node = TrackingCommand.json().createObjectNode();
                     node.put("name", name).put("url", url).put("default", makeDefault);
@@ -846,18 +967,23 @@ final class DataCommand {
             }
         }
 
-        @Command(name = "list", description = "List the remotes: name and URL, one a line.")
+        @Command(name = "list", description = "List the remotes of every config level merged (or of the level "
+                + "given): name and URL, one a line.")
         static final class ListRemotes extends DataSubcommand {
+            @picocli.CommandLine.ArgGroup(exclusive = true)
+            LevelOptions levelOptions = new LevelOptions();
+
             ListRemotes(Environment environment) {
                 super(environment);
             }
 
             @Override
             int run(PrintWriter out) {
-                DvcConfig config;
-                try (Repository repository = openRepository()) {
-                    config = repository.config();
-                }
+                Optional<ConfigLevel> level = levelOptions.level();
+                boolean userLevel = level.filter(chosen -> chosen == ConfigLevel.SYSTEM
+                        || chosen == ConfigLevel.GLOBAL).isPresent();
+                ConfigFiles files = configFiles(this, userLevel);
+                DvcConfig config = level.map(files::load).orElseGet(files::merged);
                 Optional<String> defaultRemote = config.defaultRemote();
                 if (json) {
                     ArrayNode remotes = TrackingCommand.json().createArrayNode();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code slipway}: the command line and the composition root. Exit codes: 0 on success, 1 when a command
- * fails, 2 for usage errors. Errors are one line on stderr; {@code --debug} adds the stack trace.
+ * fails, 2 for usage errors, 130 when Ctrl-C stops a data command. Errors are one line on stderr; {@code --debug} adds the stack trace.
  */
 @Command(name = "slipway", versionProvider = VersionProvider.class,
         description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring, "
@@ -71,6 +71,10 @@ public final class Main implements Runnable {
     }
 
     private static int handleFailure(Exception failure, CommandLine command, ParseResult parseResult) {
+        if (failure instanceof Interruption.InterruptedCommandException) {
+            // the stop action prints the message once the command has unwound
+            return Interruption.EXIT_INTERRUPTED;
+        }
         PrintWriter err = command.getErr();
         err.printf("%s: error: %s%n", command.getCommandSpec().qualifiedName(), describe(failure));
         if (debugRequested(parseResult)) {

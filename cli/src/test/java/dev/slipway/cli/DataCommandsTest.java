@@ -394,8 +394,8 @@ class DataCommandsTest {
         assertThat(node.get("added").get(0).get("path").asText()).isEqualTo("data/new");
         assertThat(node.get("modified")).hasSize(2);
         CliRun revisions = run("data", "diff", "HEAD~1", "HEAD");
-        assertThat(revisions.exitCode()).isEqualTo(2);
-        assertThat(revisions.err()).contains("not supported yet");
+        assertThat(revisions.exitCode()).as("the .git folder here is no Git repository").isEqualTo(1);
+        assertThat(revisions.err()).contains("is not inside a Git repository");
     }
 
     @Test

@@ -174,6 +174,7 @@ public record DvcConfig(Map<String, Map<String, String>> sections) {
         }
         String written = String.join("\n", lines) + "\n";
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             Path temporary = file.resolveSibling("." + java.util.UUID.randomUUID() + ".tmp");
             Files.writeString(temporary, written, UTF_8);
             Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -67,10 +67,7 @@ public final class GitHistory {
         List<CommittedOutput> found = new ArrayList<>();
         Map<ObjectId, List<DvcOutput>> parsedBlobs = new HashMap<>();
         try (org.eclipse.jgit.lib.Repository git = openGit(); RevWalk walk = new RevWalk(git)) {
-            Path workTree = git.getWorkTree().toPath().toAbsolutePath().normalize();
-            Path realRoot = root.toRealPath();
-            String prefix = workTree.toRealPath().relativize(realRoot).toString().replace('\\', '/');
-            String base = prefix.isEmpty() ? "" : prefix + "/";
+            String base = prefixOf(git);
             walk.sort(RevSort.COMMIT_TIME_DESC);
             boolean any = false;
             for (Ref ref : git.getRefDatabase().getRefs()) {
@@ -88,39 +85,92 @@ public final class GitHistory {
                 return List.of();
             }
             for (RevCommit commit : walk) {
-                Instant time = Instant.ofEpochSecond(commit.getCommitTime());
-                try (TreeWalk tree = new TreeWalk(git)) {
-                    tree.addTree(commit.getTree());
-                    tree.setRecursive(true);
-                    while (tree.next()) {
-                        String path = tree.getPathString();
-                        if (!path.startsWith(base)) {
-                            continue;
-                        }
-                        String name = tree.getNameString();
-                        boolean pointer = name.endsWith(DVC_SUFFIX);
-                        boolean lock = name.equals(LOCK_FILE);
-                        if (!pointer && !lock) {
-                            continue;
-                        }
-                        String relative = path.substring(base.length());
-                        if (relative.startsWith(".dvc/")) {
-                            continue;
-                        }
-                        String folder = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/') + 1) : "";
-                        ObjectId blob = tree.getObjectId(0);
-                        List<DvcOutput> outs = parsedBlobs.computeIfAbsent(blob, id -> parse(git, id, relative, lock));
-                        for (DvcOutput out : outs) {
-                            found.add(new CommittedOutput(commit.getName(), time, normalize(folder + out.path()), out));
-                        }
-                    }
-                }
+                collect(git, commit, base, parsedBlobs, found);
             }
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot read the Git history of '%s': %s", root, e.getMessage()), e);
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * The outputs the pointer files ({@code *.dvc}, {@code dvc.lock}) of one revision record, sorted by path.
+     * A revision with no commit yet ({@code HEAD} of a fresh repository) records none.
+     *
+     * @param revision anything {@code git rev-parse} accepts: a branch, tag, commit (abbreviated), {@code HEAD~1}
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if the folder is not inside a Git repository;
+     *     INVALID_PARAMETER_VALUE naming the revision if Git does not know it
+     */
+    public List<CommittedOutput> outputsAt(String revision) {
+        requireNonNull(revision, "revision is null");
+        try (org.eclipse.jgit.lib.Repository git = openGit(); RevWalk walk = new RevWalk(git)) {
+            ObjectId id;
+            try {
+                id = git.resolve(revision + "^{commit}");
+            } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
+                    | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                throw SlipwayException.invalidParameter("'%s' is not a valid Git revision: %s", revision, e.getMessage());
+            }
+            if (id == null) {
+                if (revision.equals(Constants.HEAD) && git.resolve(Constants.HEAD) == null) {
+                    return List.of();
+                }
+                throw SlipwayException.invalidParameter(
+                        "Unknown Git revision '%s' in the repository of '%s'", revision, root);
+            }
+            RevCommit commit = walk.parseCommit(id);
+            List<CommittedOutput> found = new ArrayList<>();
+            collect(git, commit, prefixOf(git), new HashMap<>(), found);
+            found.sort(java.util.Comparator.comparing(CommittedOutput::path));
+            return List.copyOf(found);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read revision '%s' of '%s': %s", revision, root, e.getMessage()), e);
+        }
+    }
+
+    /** Whether the folder is inside a Git repository. */
+    public boolean isInGitRepository() {
+        return new FileRepositoryBuilder().readEnvironment().findGitDir(root.toFile()).getGitDir() != null;
+    }
+
+    /** The repository root's path below the Git work tree, with a final {@code /}; empty when they are the same. */
+    private String prefixOf(org.eclipse.jgit.lib.Repository git) throws IOException {
+        Path workTree = git.getWorkTree().toPath().toAbsolutePath().normalize();
+        String prefix = workTree.toRealPath().relativize(root.toRealPath()).toString().replace('\\', '/');
+        return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
+    private static void collect(org.eclipse.jgit.lib.Repository git, RevCommit commit, String base,
+            Map<ObjectId, List<DvcOutput>> parsedBlobs, List<CommittedOutput> found) throws IOException {
+        Instant time = Instant.ofEpochSecond(commit.getCommitTime());
+        try (TreeWalk tree = new TreeWalk(git)) {
+            tree.addTree(commit.getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                String path = tree.getPathString();
+                if (!path.startsWith(base)) {
+                    continue;
+                }
+                String name = tree.getNameString();
+                boolean pointer = name.endsWith(DVC_SUFFIX);
+                boolean lock = name.equals(LOCK_FILE);
+                if (!pointer && !lock) {
+                    continue;
+                }
+                String relative = path.substring(base.length());
+                if (relative.startsWith(".dvc/")) {
+                    continue;
+                }
+                String folder = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/') + 1) : "";
+                ObjectId blob = tree.getObjectId(0);
+                List<DvcOutput> outs = parsedBlobs.computeIfAbsent(blob, id -> parse(git, id, relative, lock));
+                for (DvcOutput out : outs) {
+                    found.add(new CommittedOutput(commit.getName(), time, normalize(folder + out.path()), out));
+                }
+            }
+        }
     }
 
     /** The objects every commit's outputs reference (a folder by its {@code .dir}). */

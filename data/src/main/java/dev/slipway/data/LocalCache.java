@@ -133,9 +133,11 @@ public final class LocalCache {
                 publish(temporary, target);
             }
             return md5;
+        } catch (SlipwayException e) {
+            throw DiskFull.whileStoring(source, root, e).orElse(e);
         } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot store '%s' in the cache at '%s': %s", source, root, e.getMessage()), e);
+            throw DiskFull.whileStoring(source, root, e).orElseGet(() -> new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot store '%s' in the cache at '%s': %s", source, root, e.getMessage()), e));
         } finally {
             deleteQuietly(temporary);
         }
@@ -170,6 +172,8 @@ public final class LocalCache {
                         expected.value(), actual));
             }
             publish(temporary, target);
+        } catch (SlipwayException e) {
+            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot store object '%s' in the cache at '%s': %s", expected.value(), target,
@@ -352,6 +356,24 @@ public final class LocalCache {
         }
         Path path = requirePresent(hash);
         String actual = hasher.hashFile(path, hash.name()).hash().value();
+        if (!actual.equals(hash.value())) {
+            throw corrupted(hash, path, actual);
+        }
+    }
+
+    /**
+     * Checks that the file object {@code hash} still hashes to its name, reading every byte (the state
+     * cache is not consulted, so this is safe to call from several threads at once).
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if it is missing, INVALID_STATE naming the object
+     *     and both hashes if it is corrupted
+     */
+    public void verifyContent(HashInfo hash) {
+        if (hash.isDirectory()) {
+            throw new IllegalArgumentException("not a file object: " + hash);
+        }
+        Path path = requirePresent(hash);
+        String actual = hasher.fileHasher().hash(path, hash.name());
         if (!actual.equals(hash.value())) {
             throw corrupted(hash, path, actual);
         }

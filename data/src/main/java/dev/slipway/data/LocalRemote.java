@@ -163,6 +163,9 @@ public final class LocalRemote implements Remote {
     }
 
     private SlipwayException failure(String action, IOException e) {
+        if (DiskFull.causedBy(e)) {
+            return DiskFull.onRemote(action, name, url, root, e);
+        }
         return new SlipwayException(ErrorCode.INTERNAL_ERROR,
                 String.format("Cannot %s on remote '%s' (%s): %s", action, name, url, e.getMessage()), e);
     }

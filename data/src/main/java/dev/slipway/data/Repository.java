@@ -43,12 +43,27 @@ public final class Repository implements AutoCloseable {
     private final LocalCache cache;
     private final WorkspaceHasher hasher;
     private final StateCache state;
+    private final ConfigFiles configFiles;
 
     /**
+     * A repository reading only its own config files ({@code .dvc/config} and {@code .dvc/config.local}).
+     *
      * @param root the repository folder (holding {@code .dvc/})
      * @param state closed with this repository
      */
     public Repository(Path root, DvcConfig config, LocalCache cache, WorkspaceHasher hasher, StateCache state) {
+        this(root, config, cache, hasher, state,
+                ConfigFiles.repositoryOnly(root.toAbsolutePath().normalize().resolve(".dvc")));
+    }
+
+    /**
+     * @param root the repository folder (holding {@code .dvc/})
+     * @param state closed with this repository
+     * @param configFiles the config files {@link #config()} merges
+     */
+    public Repository(Path root, DvcConfig config, LocalCache cache, WorkspaceHasher hasher, StateCache state,
+            ConfigFiles configFiles) {
+        this.configFiles = requireNonNull(configFiles, "configFiles is null");
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.config = requireNonNull(config, "config is null");
         this.cache = requireNonNull(cache, "cache is null");
@@ -96,18 +111,34 @@ public final class Repository implements AutoCloseable {
      * {@code .dvc/cache}) and the state cache at {@code .dvc/tmp/slipway/state.db}, and hashes on as
      * many threads as there are processors.
      *
+     * Reads the repository's own config files only; {@link #open(Path, Map)} adds the system and global ones.
+     *
      * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if {@code root} has no {@code .dvc/}
      */
     public static Repository open(Path root) {
+        return open(root, ConfigFiles::repositoryOnly);
+    }
+
+    /**
+     * As {@link #open(Path)}, merging the system and global config files that {@code environment} (the process's
+     * variables, as DVC reads them) points to ({@link ConfigFiles#of}) under the repository's own.
+     */
+    public static Repository open(Path root, Map<String, String> environment) {
+        requireNonNull(environment, "environment is null");
+        return open(root, dvcFolder -> ConfigFiles.of(dvcFolder, environment));
+    }
+
+    private static Repository open(Path root, java.util.function.Function<Path, ConfigFiles> configFilesOf) {
         Path dvc = root.toAbsolutePath().resolve(".dvc");
         if (!Files.isDirectory(dvc)) {
             throw SlipwayException.notFound("'%s' is not a DVC repository (no '.dvc' folder); run init first", root);
         }
-        DvcConfig config = DvcConfig.load(dvc.resolve("config"));
+        ConfigFiles configFiles = configFilesOf.apply(dvc);
+        DvcConfig config = configFiles.merged();
         Path cacheDir = config.get("cache", "dir").map(dvc::resolve).orElse(dvc.resolve("cache"));
         StateCache state = SqliteStateCache.open(dvc.resolve("tmp/slipway/state.db"));
         WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state, Runtime.getRuntime().availableProcessors());
-        return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state);
+        return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state, configFiles);
     }
 
     public Path root() {
@@ -241,7 +272,7 @@ public final class Repository implements AutoCloseable {
             }
             outs.add(save(path, output.path(), Optional.of(output), progress));
         }
-        writeAtomically(absolute, new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts()).toBytes());
+        writeAtomically(absolute, file.withOuts(outs).toBytes());
     }
 
     /**
@@ -295,68 +326,83 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * {@code dvc diff} without revisions: the workspace against what the pointer files in the workspace
-     * record (HEAD's, once they are committed). Files inside a tracked folder are compared one by one when
-     * its {@code .dir} is in the cache; the folder itself is listed as modified when any of them changed.
+     * {@code dvc diff} without revisions, outside Git: the workspace against what the pointer files in the workspace
+     * record. Files inside a tracked folder are compared one by one when its {@code .dir} is in the cache; the
+     * folder itself is listed as modified when any of them changed.
      */
     public DataDiff diff() {
-        List<DataDiff.Entry> added = new ArrayList<>();
-        List<DataDiff.Entry> deleted = new ArrayList<>();
-        List<DataDiff.Entry> modified = new ArrayList<>();
+        return DataDiff.between(recordedSnapshot(), workspaceSnapshot(), this::inCache);
+    }
+
+    /**
+     * {@code dvc diff [A [B]]}: no revision compares {@code HEAD}'s pointer files with the workspace (the
+     * workspace's own pointer files when the repository is not in Git), one revision compares it with the
+     * workspace, two compare A with B, both read from Git. A folder's files are listed when its {@code .dir} is
+     * in the cache (or it is in the workspace).
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for an unknown revision or more than two;
+     *     RESOURCE_DOES_NOT_EXIST if a revision is given and the repository is not in Git
+     */
+    public DataDiff diff(List<String> revisions) {
+        if (revisions.size() > 2) {
+            throw SlipwayException.invalidParameter("diff takes at most two revisions, got %d", revisions.size());
+        }
+        GitHistory history = new GitHistory(root);
+        if (revisions.isEmpty() && !history.isInGitRepository()) {
+            return diff();
+        }
+        DataSnapshot older = committedSnapshot(history.outputsAt(revisions.isEmpty() ? "HEAD" : revisions.get(0)));
+        if (revisions.size() == 2) {
+            return DataDiff.between(older, committedSnapshot(history.outputsAt(revisions.get(1))), hash -> true);
+        }
+        return DataDiff.between(older, workspaceSnapshot(), this::inCache);
+    }
+
+    /** The outputs the workspace's pointer files record. */
+    public DataSnapshot recordedSnapshot() {
+        Map<String, DataSnapshot.Output> outputs = new java.util.TreeMap<>();
         for (TrackedOutput tracked : trackedOutputs(Optional.empty())) {
-            Optional<HashInfo> recorded = tracked.output().hash();
+            outputs.put(relativeName(tracked.path()), DataSnapshot.recorded(tracked.output(), cache));
+        }
+        return new DataSnapshot(outputs);
+    }
+
+    /** The outputs of one commit ({@link GitHistory#outputsAt}). */
+    public DataSnapshot committedSnapshot(List<GitHistory.CommittedOutput> committed) {
+        Map<String, DataSnapshot.Output> outputs = new java.util.TreeMap<>();
+        for (GitHistory.CommittedOutput output : committed) {
+            outputs.put(output.path(), DataSnapshot.recorded(output.output(), cache));
+        }
+        return new DataSnapshot(outputs);
+    }
+
+    /**
+     * The workspace's data: every output of the workspace's pointer files that exists, hashed as it is now with
+     * its recorded rule (a folder with its files).
+     */
+    public DataSnapshot workspaceSnapshot() {
+        Map<String, DataSnapshot.Output> outputs = new java.util.TreeMap<>();
+        for (TrackedOutput tracked : trackedOutputs(Optional.empty())) {
             Path path = tracked.path();
-            String name = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
-            boolean folder = recorded.map(HashInfo::isDirectory).orElse(Files.isDirectory(path));
             if (!Files.exists(path)) {
-                if (recorded.isPresent()) {
-                    if (folder && cache.contains(recorded.get())) {
-                        for (DirectoryListing.Entry entry : cache.readListing(recorded.get()).entries()) {
-                            deleted.add(new DataDiff.Entry(name + "/" + entry.relpath(),
-                                    Optional.of(new HashInfo(recorded.get().name(), entry.md5())), Optional.empty()));
-                        }
-                    }
-                    deleted.add(new DataDiff.Entry(folder ? name + "/" : name, recorded, Optional.empty()));
-                }
                 continue;
             }
-            HashName rule = recorded.map(HashInfo::name).orElse(HashName.MD5);
+            HashName rule = tracked.output().hash().map(HashInfo::name).orElse(HashName.MD5);
             if (Files.isDirectory(path)) {
                 WorkspaceHasher.HashedDirectory current =
                         hasher.hashDirectory(path, rule, DvcIgnore.load(root, path), hasher.fileHasher()::hash);
-                if (recorded.filter(current.hash()::equals).isPresent()) {
-                    continue;
-                }
-                if (recorded.isPresent() && recorded.get().isDirectory() && cache.contains(recorded.get())) {
-                    Map<String, String> before = new java.util.TreeMap<>();
-                    cache.readListing(recorded.get()).entries().forEach(entry -> before.put(entry.relpath(), entry.md5()));
-                    for (DirectoryListing.Entry entry : current.listing().entries()) {
-                        String old = before.remove(entry.relpath());
-                        Optional<HashInfo> now = Optional.of(new HashInfo(rule, entry.md5()));
-                        if (old == null) {
-                            added.add(new DataDiff.Entry(name + "/" + entry.relpath(), Optional.empty(), now));
-                        } else if (!old.equals(entry.md5())) {
-                            modified.add(new DataDiff.Entry(name + "/" + entry.relpath(),
-                                    Optional.of(new HashInfo(rule, old)), now));
-                        }
-                    }
-                    before.forEach((relpath, md5) -> deleted.add(new DataDiff.Entry(name + "/" + relpath,
-                            Optional.of(new HashInfo(rule, md5)), Optional.empty())));
-                }
-                (recorded.isPresent() ? modified : added)
-                        .add(new DataDiff.Entry(name + "/", recorded, Optional.of(current.hash())));
+                outputs.put(relativeName(path), new DataSnapshot.Output(Optional.of(current.hash()), true,
+                        Optional.of(DataSnapshot.filesOf(current.listing()))));
             } else {
-                HashInfo current = hasher.hashFile(path, rule).hash();
-                if (recorded.filter(current::equals).isEmpty()) {
-                    (recorded.isPresent() ? modified : added).add(new DataDiff.Entry(name, recorded, Optional.of(current)));
-                }
+                outputs.put(relativeName(path), new DataSnapshot.Output(
+                        Optional.of(hasher.hashFile(path, rule).hash()), false, Optional.empty()));
             }
         }
-        Comparator<DataDiff.Entry> byPath = Comparator.comparing(DataDiff.Entry::path);
-        added.sort(byPath);
-        deleted.sort(byPath);
-        modified.sort(byPath);
-        return new DataDiff(added, deleted, modified);
+        return new DataSnapshot(outputs);
+    }
+
+    private String relativeName(Path path) {
+        return root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
     }
 
     /** Every {@code *.dvc} pointer file in the workspace (not below {@code .dvc/} or {@code .git/}), sorted. */
@@ -371,10 +417,17 @@ public final class Repository implements AutoCloseable {
                 .orElse(false);
     }
 
-    /** The settings of {@code .dvc/config} with {@code .dvc/config.local} on top, read now. */
+    /**
+     * The merged settings of every config level (system, global, {@code .dvc/config}, {@code .dvc/config.local}),
+     * later ones overriding earlier ones, read now.
+     */
     public DvcConfig config() {
-        Path dvc = root.resolve(".dvc");
-        return DvcConfig.load(dvc.resolve("config")).overriddenBy(DvcConfig.load(dvc.resolve("config.local")));
+        return configFiles.merged();
+    }
+
+    /** Where this repository's config files of each level are. */
+    public ConfigFiles configFiles() {
+        return configFiles;
     }
 
     /**
@@ -436,7 +489,8 @@ public final class Repository implements AutoCloseable {
 
     /**
      * {@code gc --workspace}: removes from the cache every object (DVC 3 and legacy) that no pointer
-     * file in the workspace references, {@code .dir} objects before files.
+     * file in the workspace references, {@code .dir} objects before files, and the temporary files an
+     * interrupted process left there ({@link StaleTemporaryFiles}).
      *
      * @param dryRun list what would be removed, remove nothing
      * @return the objects removed (or that would be)
@@ -457,6 +511,7 @@ public final class Repository implements AutoCloseable {
         List<HashInfo> unused = unused(cache.objects(), kept);
         if (!dryRun) {
             unused.forEach(cache::remove);
+            new StaleTemporaryFiles(java.time.Clock.systemUTC(), StaleTemporaryFiles.DEFAULT_AGE).remove(cache.root());
         }
         return unused;
     }
@@ -706,7 +761,7 @@ public final class Repository implements AutoCloseable {
         if (!replaced) {
             outs.add(output);
         }
-        return new DvcFile(file.keysBeforeOuts(), outs, file.keysAfterOuts());
+        return file.withOuts(outs);
     }
 
     private Path insideRepository(Path path) {

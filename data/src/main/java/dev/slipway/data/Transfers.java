@@ -84,8 +84,8 @@ public final class Transfers {
      * lacks; each {@code .dir} goes only after all its files arrived.
      *
      * @throws SlipwayException INVALID_STATE listing the objects that could not be pushed (missing from
-     *     or corrupted in the local cache, or failed to upload) after pushing all others; the remote's
-     *     own error if it is unreachable or refuses the credentials
+     *     or corrupted in the local cache, each file verified before it is sent, or failed to upload)
+     *     after pushing all others; the remote's own error if it is unreachable or refuses the credentials
      */
     public Result push(Collection<HashInfo> roots) {
         List<String> failures = new ArrayList<>();
@@ -132,7 +132,11 @@ public final class Transfers {
         AtomicLong done = new AtomicLong();
         progress.update(0, total);
         List<String> uploadFailures = new ArrayList<>(
-                run(fileUploads, failed, done, total, hash -> remote.upload(cache.objectPath(hash), hash)));
+                run(fileUploads, failed, done, total, hash -> {
+                    // a corrupted cache object must not become a corrupted remote object under a real name
+                    cache.verifyContent(hash);
+                    remote.upload(cache.objectPath(hash), hash);
+                }));
         List<HashInfo> completeDirectories = new ArrayList<>();
         for (HashInfo directory : directoryUploads) {
             if (filesOfDirectory.get(directory).stream().noneMatch(failed::contains)) {
@@ -218,7 +222,7 @@ public final class Transfers {
     /**
      * Runs {@code action} on every hash on {@code jobs} threads, adding the size of each object that
      * moved to {@code done}; returns one message per failure and records the failed hashes.
-     * Errors that concern the whole remote (unreachable, refused) stop the run and are rethrown.
+     * Errors that concern the whole remote (unreachable, refused) or a full disk stop the run and are rethrown.
      */
     private List<String> run(List<HashInfo> hashes, Set<HashInfo> failed, AtomicLong done, long total,
             Consumer<HashInfo> action) {
@@ -245,7 +249,7 @@ public final class Transfers {
                     } catch (SlipwayException e) {
                         failed.add(hash);
                         if (e.errorCode() == ErrorCode.TEMPORARILY_UNAVAILABLE
-                                || e.errorCode() == ErrorCode.PERMISSION_DENIED) {
+                                || e.errorCode() == ErrorCode.PERMISSION_DENIED || DiskFull.causedBy(e)) {
                             throw e;
                         }
                         failures.add(hash.value() + ": " + e.getMessage());
@@ -266,7 +270,7 @@ public final class Transfers {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
                     "Transfer with remote '%s' (%s) failed: %s", remote.name(), remote.url(), e.getCause()), e.getCause());
         } finally {
-            executor.shutdownNow();
+            WorkerPools.stopAndAwait(executor);
         }
         return List.copyOf(failures);
     }

@@ -247,7 +247,7 @@ public final class WorkspaceHasher {
                     progress.update(done, total);
                 }
             } finally {
-                pool.shutdownNow();
+                WorkerPools.stopAndAwait(pool);
             }
         }
         state.record(computed, rule);

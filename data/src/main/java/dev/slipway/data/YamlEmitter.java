@@ -38,17 +38,30 @@ final class YamlEmitter {
     }
 
     static void listItem(StringBuilder out, int indent, Object item) {
-        out.append(" ".repeat(indent)).append("- ");
+        listItem(out, indent, item, Map.of());
+    }
+
+    /**
+     * A list item; when it is a mapping, {@code commentsBefore} gives the comment lines to write before each of its
+     * keys (and, under {@code "-"}, before the item), written verbatim.
+     */
+    static void listItem(StringBuilder out, int indent, Object item, Map<String, String> commentsBefore) {
+        out.append(commentsBefore.getOrDefault("-", ""));
         if (item instanceof Map<?, ?> map && !map.isEmpty()) {
             boolean first = true;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                out.append(commentsBefore.getOrDefault(key, ""));
+                if (first) {
+                    out.append(" ".repeat(indent)).append("- ");
+                }
                 StringBuilder child = new StringBuilder();
-                entry(child, indent + 2, String.valueOf(entry.getKey()), entry.getValue());
+                entry(child, indent + 2, key, entry.getValue());
                 out.append(first ? child.substring(indent + 2) : child);
                 first = false;
             }
         } else {
-            out.append(inline(item)).append('\n');
+            out.append(" ".repeat(indent)).append("- ").append(inline(item)).append('\n');
         }
     }
 
@@ -73,7 +86,43 @@ final class YamlEmitter {
 
     /** A string scalar, plain when it reads back as the same string, single-quoted otherwise. */
     static String scalar(String text) {
+        if (hasControlCharacters(text)) {
+            return doubleQuoted(text);
+        }
         return needsQuotes(text) ? "'" + text.replace("'", "''") + "'" : text;
+    }
+
+    private static boolean hasControlCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\uFEFF') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A double-quoted scalar: a single-quoted one would fold its line breaks into spaces when read back. */
+    private static String doubleQuoted(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\r' -> quoted.append("\\r");
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || c == '\uFEFF') {
+                        quoted.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
     }
 
     private static boolean needsQuotes(String text) {

@@ -65,6 +65,33 @@ abstract class AbstractRemoteTransfersTest {
     }
 
     @Test
+    void cloudStatusListsObjectsNewDeletedAndMissingByWorkspacePath() {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            List<CloudStatus.Entry> before = CloudStatus.compare(repository, remote, List.of());
+            assertThat(before).hasSize(Fixtures.TREE_FILES + 2)
+                    .allSatisfy(entry -> assertThat(entry.state()).isEqualTo(CloudStatus.State.NEW));
+            assertThat(before).extracting(CloudStatus.Entry::name).contains("data", "data/lf.txt", "model.bin");
+
+            repository.push(remote, List.of(Path.of("model.bin")), 4, Transfers.Progress.none());
+            assertThat(CloudStatus.compare(repository, remote, List.of())).hasSize(Fixtures.TREE_FILES + 1)
+                    .extracting(CloudStatus.Entry::name).doesNotContain("model.bin");
+
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            assertThat(CloudStatus.compare(repository, remote, List.of())).as("in sync").isEmpty();
+
+            repository.cache().remove(MODEL_HASH);
+            repository.cache().remove(LF_TXT);
+            remote.delete(LF_TXT);
+            assertThat(CloudStatus.compare(repository, remote, List.of()))
+                    .extracting(CloudStatus.Entry::name, CloudStatus.Entry::state)
+                    .containsExactlyInAnyOrder(tuple("data/lf.txt", CloudStatus.State.MISSING),
+                            tuple("model.bin", CloudStatus.State.DELETED));
+            assertThat(CloudStatus.compare(repository, remote, List.of(root.resolve("data.dvc"))))
+                    .extracting(CloudStatus.Entry::name).containsExactly("data/lf.txt");
+        }
+    }
+
+    @Test
     void secondPushTransfersNothing() {
         try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
             repository.push(remote, List.of(), 4, Transfers.Progress.none());
@@ -83,6 +110,24 @@ abstract class AbstractRemoteTransfersTest {
 
             assertThat(pushed.transferred()).isEqualTo(1);
             assertThat(remote.list()).containsExactly(MODEL_HASH);
+        }
+    }
+
+    @Test
+    void pushRefusesACorruptedCacheObjectAndTheFolderListingThatNamesIt() throws Exception {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            Path object = repository.cache().objectPath(LF_TXT);
+            object.toFile().setWritable(true);
+            Files.writeString(object, "line one\nline tw0\n");
+
+            assertThatThrownBy(() -> repository.push(remote, List.of(), 4, Transfers.Progress.none()))
+                    .isInstanceOf(SlipwayException.class)
+                    .hasMessageContaining(LF_TXT.value()).hasMessageContaining("corrupted")
+                    .hasMessageContaining("not pushed because some of its files were not");
+
+            assertThat(remote.list()).as("neither the corrupted object nor its folder's listing")
+                    .doesNotContain(LF_TXT, new HashInfo(HashName.MD5, Fixtures.TREE_DIR_HASH))
+                    .contains(MODEL_HASH).hasSize(Fixtures.TREE_FILES);
         }
     }
 

@@ -182,4 +182,89 @@ class DvcFileTest {
         assertThat(DvcFile.parse(file.toYaml(), "two.dvc")).isEqualTo(file);
         assertThat(file.toYaml()).containsSubsequence("path: b", "path: a");
     }
+
+    @Test
+    void keepsCommentsAndUnknownKeysWhenAnOutputGetsANewHash() {
+        String original = """
+                # Training data, refreshed weekly.
+                # Owner: data team
+                desc: raw training images
+                outs:
+                # the images folder
+                - md5: bb773407cec47399d8af89b3e79958e3.dir
+                  size: 54
+                  nfiles: 5
+                  hash: md5
+                  path: data
+
+                  # where it came from
+                  desc: scraped images
+                  meta:
+                    source: crawler
+                    tags:
+                    - raw
+                    - v1
+                  remote: archive
+                meta:
+                  team: vision
+                  reviewed: true
+                # end of file
+                """;
+        DvcFile file = DvcFile.parse(original, "data.dvc");
+
+        assertThat(file.toYaml()).as("unchanged file round-trips byte for byte").isEqualTo(original);
+
+        DvcOutput updated = file.outs().get(0).withHash(HashInfo.md5("0123456789abcdef0123456789abcdef.dir"), 60,
+                Optional.of(6), false);
+        assertThat(file.withOuts(List.of(updated)).toYaml())
+                .isEqualTo(original.replace("bb773407cec47399d8af89b3e79958e3", "0123456789abcdef0123456789abcdef")
+                        .replace("size: 54", "size: 60").replace("nfiles: 5", "nfiles: 6"));
+    }
+
+    @Test
+    void commentsBeforeAnOutputsLaterKeysStayWithThoseKeys() {
+        String original = """
+                outs:
+                - md5: acbd18db4cc2f85cedef654fccc4a4d8
+                  size: 3
+                  hash: md5
+                  # the path is relative to this file
+                  path: foo
+                # second output
+                - md5: 37b51d194a7513e45b56f6524f2d51f2
+                  size: 3
+                  hash: md5
+                  path: bar
+                """;
+
+        assertThat(DvcFile.parse(original, "two.dvc").toYaml()).isEqualTo(original);
+    }
+
+    @Test
+    void fileWithoutCommentsHasNone() {
+        DvcFile file = DvcFile.parse("outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n"
+                + "  path: foo\n", "foo.dvc");
+
+        assertThat(file.comments()).isEqualTo(DvcFile.Comments.none());
+    }
+
+    @Test
+    void multiLineTextReadsBackUnchanged() {
+        DvcFile file = DvcFile.parse("""
+                desc: |
+                  first line
+                  second line\ttabbed "quoted"
+                outs:
+                - md5: acbd18db4cc2f85cedef654fccc4a4d8
+                  size: 3
+                  hash: md5
+                  path: foo
+                """, "foo.dvc");
+
+        String written = file.toYaml();
+
+        assertThat(written).startsWith("desc: \"first line\\nsecond line\\ttabbed \\\"quoted\\\"\\n\"\n");
+        assertThat(DvcFile.parse(written, "foo.dvc").keysBeforeOuts())
+                .containsEntry("desc", "first line\nsecond line\ttabbed \"quoted\"\n");
+    }
 }

@@ -363,4 +363,28 @@ class RepositoryTest {
                     "outs:\n- md5: 1611e70e50223eb21e24d2a60ed87175\n  size: 10\n  hash: md5\n  path: crlf.txt\n");
         }
     }
+
+    @Test
+    void commitAndReAddKeepCommentsAndUnknownKeysOfThePointerFile() throws Exception {
+        Fixtures.write(root.resolve("foo"), "foo");
+        try (Repository repository = Repository.init(root, true)) {
+            repository.add(Path.of("foo"));
+            String header = "# Labels, hand-checked.\ndesc: labels\n";
+            String annotations = "  # who to ask\n  meta:\n    owner: ana\n";
+            String tracked = Files.readString(root.resolve("foo.dvc"));
+            Files.writeString(root.resolve("foo.dvc"), header + tracked + annotations);
+
+            Fixtures.write(root.resolve("foo"), "bar");
+            repository.commit(Path.of("foo.dvc"));
+            String committed = Files.readString(root.resolve("foo.dvc"));
+            Fixtures.write(root.resolve("foo"), "baz");
+            repository.add(Path.of("foo"));
+            String added = Files.readString(root.resolve("foo.dvc"));
+
+            assertThat(committed).isEqualTo(header + "outs:\n- md5: 37b51d194a7513e45b56f6524f2d51f2\n  size: 3\n"
+                    + "  hash: md5\n  path: foo\n" + annotations);
+            assertThat(added).isEqualTo(committed.replace("37b51d194a7513e45b56f6524f2d51f2",
+                    "73feffa4b7f6bb68e44cf984c85f6e88"));
+        }
+    }
 }

@@ -1,0 +1,89 @@
+package dev.slipway.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ctrl-C (or SIGTERM) while a data command runs. On the stop signal it interrupts the command's thread and
+ * waits, for a bounded time, until the command has unwound: thread pools stopped, temporary files removed,
+ * no pointer file written for the step in progress. Then it prints one line and lets the JVM exit (130
+ * after SIGINT). Objects are always written under a temporary name and renamed, so whatever the command
+ * finished stays valid.
+ *
+ * <p>Thread-safe: {@link #finish} runs on the command's thread, the stop action on the JVM's shutdown thread.
+ */
+final class Interruption {
+    /** The exit code of a process stopped by SIGINT, as shells report it (128 + 2). */
+    static final int EXIT_INTERRUPTED = 130;
+    /** Enough for worker threads to finish the object each is writing (they get 20 s) and the command to return. */
+    private static final Duration UNWIND_TIME = Duration.ofSeconds(30);
+
+    private final Thread commandThread;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private final CountDownLatch unwound = new CountDownLatch(1);
+
+    private Interruption(Thread commandThread) {
+        this.commandThread = requireNonNull(commandThread, "commandThread is null");
+    }
+
+    /**
+     * Watches {@code signal} while the command runs on {@code commandThread}; call {@link #finish} when it
+     * returns or fails.
+     *
+     * @param commandName how the message names the command, e.g. {@code slipway data add}
+     * @param err where the message goes
+     */
+    static Interruption watch(StopSignal signal, Thread commandThread, String commandName, PrintWriter err) {
+        requireNonNull(commandName, "commandName is null");
+        requireNonNull(err, "err is null");
+        Interruption interruption = new Interruption(commandThread);
+        signal.onStop(() -> interruption.stop(commandName, err));
+        return interruption;
+    }
+
+    /** Whether the stop signal arrived before the command finished. */
+    boolean requested() {
+        return requested.get();
+    }
+
+    /** The command returned or failed: a later stop signal (the JVM's normal exit) does nothing. */
+    void finish() {
+        finished.set(true);
+        unwound.countDown();
+    }
+
+    private void stop(String commandName, PrintWriter err) {
+        if (finished.get()) {
+            return;
+        }
+        requested.set(true);
+        commandThread.interrupt();
+        boolean clean;
+        try {
+            clean = unwound.await(UNWIND_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        }
+        err.println(commandName + ": interrupted. " + (clean
+                ? "Finished steps are kept; the step in progress left no pointer file and no partial object. "
+                : "The step in progress did not stop in time; 'slipway data gc -w' removes leftover temporary files. ")
+                + "Run the command again to complete it.");
+        err.flush();
+    }
+
+    /** A command that failed because it was interrupted: Main exits with {@link #EXIT_INTERRUPTED}, silently. */
+    static final class InterruptedCommandException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InterruptedCommandException(Throwable cause) {
+            super("interrupted", cause);
+        }
+    }
+}
