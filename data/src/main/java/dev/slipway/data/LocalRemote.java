@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +31,8 @@ public final class LocalRemote implements Remote {
     private final String name;
     private final String url;
     private final Path root;
+    /** Object folders known to exist, so each is created or checked once. */
+    private final Set<Path> folders = ConcurrentHashMap.newKeySet();
 
     /**
      * @param root the folder the URL names, already resolved
@@ -103,7 +108,11 @@ public final class LocalRemote implements Remote {
         Path target = objectPath(hash);
         Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
+            Path folder = target.getParent();
+            if (!folders.contains(folder)) {
+                Files.createDirectories(folder);
+                folders.add(folder);
+            }
             Files.copy(source, temporary);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -121,6 +130,22 @@ public final class LocalRemote implements Remote {
         }
         try {
             Files.copy(source, target);
+        } catch (IOException e) {
+            throw failure("download '" + hash.value() + "'", e);
+        }
+    }
+
+    @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public InputStream open(HashInfo hash) {
+        try {
+            return Files.newInputStream(objectPath(hash));
+        } catch (NoSuchFileException e) {
+            throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
         } catch (IOException e) {
             throw failure("download '" + hash.value() + "'", e);
         }

@@ -212,7 +212,11 @@ public final class Transfers {
     }
 
     private void download(HashInfo hash) {
-        cache.receive(hash, target -> remote.download(hash, target));
+        if (remote.streams()) {
+            cache.receiveStream(hash, () -> remote.open(hash));
+        } else {
+            cache.receive(hash, target -> remote.download(hash, target));
+        }
     }
 
     /**
