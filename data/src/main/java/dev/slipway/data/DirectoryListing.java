@@ -32,11 +32,15 @@ public record DirectoryListing(List<Entry> entries) {
         public Entry {
             requireNonNull(relpath, "relpath is null");
             requireNonNull(md5, "md5 is null");
-            if (relpath.isEmpty() || relpath.startsWith("/") || List.of(relpath.split("/", -1)).contains("..")) {
+            if (relpath.isEmpty() || relpath.startsWith("/") || hasParentStep(relpath)) {
                 throw SlipwayException.invalidParameter(
                         "Invalid relpath '%s' in a directory listing: expected a '/'-separated path inside the folder", relpath);
             }
         }
+    }
+
+    private static boolean hasParentStep(String relpath) {
+        return relpath.equals("..") || relpath.startsWith("../") || relpath.endsWith("/..") || relpath.contains("/../");
     }
 
     public DirectoryListing {

@@ -26,7 +26,38 @@ public final class FileHasher {
     static final int CHUNK_SIZE = 1 << 20;
     private static final int TEXT_PROBE_SIZE = 512;
 
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[CHUNK_SIZE]);
+
     private final LongAdder bytesRead = new LongAdder();
+
+    /** The calling thread's read buffer of {@link #CHUNK_SIZE} bytes, reused by every read on that thread. */
+    static byte[] buffer() {
+        return BUFFERS.get();
+    }
+
+    /**
+     * Reads the whole of {@code file} into {@code buffer} when it fits.
+     *
+     * @return the number of bytes read, or -1 when the file is longer than the buffer (then the buffer's
+     *     content is undefined and the file must be streamed)
+     * @throws SlipwayException as {@link #hash}
+     */
+    int readWhole(Path file, byte[] buffer) {
+        try (InputStream in = Files.newInputStream(file)) {
+            int length = in.readNBytes(buffer, 0, buffer.length);
+            if (length == buffer.length && in.read() >= 0) {
+                return -1;
+            }
+            bytesRead.add(length);
+            return length;
+        } catch (NoSuchFileException e) {
+            throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
+                    String.format("File '%s' vanished while it was being hashed", file), e);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read '%s' to hash it: %s", file, e.getMessage()), e);
+        }
+    }
 
     /**
      * Hashes {@code file} with {@code rule}.
@@ -57,7 +88,7 @@ public final class FileHasher {
 
     private String digest(Path file, HashName rule, OutputStream copy) {
         MessageDigest digest = Md5.newDigest();
-        byte[] chunk = new byte[CHUNK_SIZE];
+        byte[] chunk = buffer();
         try (InputStream in = Files.newInputStream(file)) {
             while (true) {
                 int length = in.readNBytes(chunk, 0, CHUNK_SIZE);

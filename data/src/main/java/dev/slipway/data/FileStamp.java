@@ -47,7 +47,49 @@ public record FileStamp(Path path, long inode, long mtimeNanos, long size) {
         }
     }
 
+    /**
+     * The stamp of {@code file} from attributes already read (by a folder walk, say), reading nothing
+     * more when they carry the inode, as on Linux and macOS; a symbolic link is stamped by its target.
+     *
+     * @throws SlipwayException as {@link #of(Path)}
+     */
+    public static FileStamp of(Path file, BasicFileAttributes attributes) {
+        if (attributes.isSymbolicLink()) {
+            return of(file);
+        }
+        long inode = inodeFromKey(attributes.fileKey());
+        if (inode < 0) {
+            return of(file);
+        }
+        return new FileStamp(file.toAbsolutePath(), inode, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                attributes.size());
+    }
+
+    /**
+     * The inode in a Unix file key, whose text is {@code (dev=<hex>,ino=<decimal>)} in OpenJDK; -1 when the
+     * key has another shape.
+     */
+    static long inodeFromKey(Object key) {
+        if (key == null) {
+            return -1;
+        }
+        String text = key.toString();
+        int start = text.indexOf(",ino=");
+        if (start < 0 || !text.endsWith(")")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text, start + 5, text.length() - 1, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static long inodeOf(Path file, BasicFileAttributes attributes) throws IOException {
+        long fromKey = inodeFromKey(attributes.fileKey());
+        if (fromKey >= 0) {
+            return fromKey;
+        }
         try {
             Object inode = Files.getAttribute(file, "unix:ino");
             return ((Number) inode).longValue();

@@ -3,7 +3,6 @@ package dev.slipway.data;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
-import java.util.regex.Pattern;
 
 /**
  * A content hash as DVC records it: 32 lowercase hex digits, with a {@code .dir} suffix for a
@@ -11,15 +10,29 @@ import java.util.regex.Pattern;
  */
 public record HashInfo(HashName name, String value) {
     public static final String DIR_SUFFIX = ".dir";
-    private static final Pattern VALUE = Pattern.compile("[0-9a-f]{32}(\\.dir)?");
 
     public HashInfo {
         requireNonNull(name, "name is null");
         requireNonNull(value, "value is null");
-        if (!VALUE.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw SlipwayException.invalidParameter(
                     "Invalid md5 '%s': expected 32 lowercase hex digits, optionally followed by '.dir'", value);
         }
+    }
+
+    /** 32 lowercase hex digits, optionally followed by {@code .dir} (checked by hand: this runs once per file). */
+    private static boolean isValid(String value) {
+        int length = value.length();
+        if (length != 32 && !(length == 36 && value.endsWith(DIR_SUFFIX))) {
+            return false;
+        }
+        for (int i = 0; i < 32; i++) {
+            char c = value.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A DVC 3 hash ({@code hash: md5}). */

@@ -7,16 +7,21 @@ import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,8 +38,17 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCache {
     private static final Set<PosixFilePermission> READ_ONLY = PosixFilePermissions.fromString("r--r--r--");
 
+    private static final FileAttribute<Set<PosixFilePermission>> READ_ONLY_ATTRIBUTE =
+            PosixFilePermissions.asFileAttribute(READ_ONLY);
+
     private final Path root;
     private final WorkspaceHasher hasher;
+    /** Folders this process created or found, so each is checked once. */
+    private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+    /** Objects this process wrote or received after hashing their bytes: present, and known to be intact. */
+    private final Set<HashInfo> verified = ConcurrentHashMap.newKeySet();
+    /** Whether a reflink has failed here: then later checkouts skip straight to the next link type. */
+    private volatile boolean reflinkFailed;
 
     /**
      * @param root the cache folder, usually {@code <repo>/.dvc/cache}
@@ -49,6 +63,15 @@ public final class LocalCache {
         return root;
     }
 
+    /**
+     * Forgets what this instance learnt about the cache (folders that exist, objects it wrote or verified), so
+     * that changes made since by others are seen; {@link Repository} calls it as each operation starts.
+     */
+    public void forget() {
+        folders.clear();
+        verified.clear();
+    }
+
     /** Where the object named {@code hash} lives, whether or not it exists. */
     public Path objectPath(HashInfo hash) {
         String value = hash.value();
@@ -60,7 +83,44 @@ public final class LocalCache {
     }
 
     public boolean contains(HashInfo hash) {
-        return Files.isRegularFile(objectPath(hash));
+        return verified.contains(hash) || Files.isRegularFile(objectPath(hash));
+    }
+
+    /**
+     * Whether every one of {@code objects} is in the cache. Many objects are checked by reading the names in
+     * their prefix folders (one directory read per folder) rather than one {@code stat} each.
+     */
+    public boolean containsAll(java.util.Collection<HashInfo> objects) {
+        if (objects.size() < 512) {
+            return objects.stream().allMatch(this::contains);
+        }
+        java.util.Map<Path, Set<String>> names = new java.util.HashMap<>();
+        for (HashInfo object : objects) {
+            if (verified.contains(object)) {
+                continue;
+            }
+            Path path = objectPath(object);
+            Set<String> present = names.computeIfAbsent(path.getParent(), LocalCache::namesIn);
+            if (!present.contains(path.getFileName().toString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> namesIn(Path folder) {
+        Set<String> names = new java.util.HashSet<>();
+        try (var entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return names;
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot list the cache folder '%s': %s", folder, e.getMessage()), e);
+        }
+        return names;
     }
 
     /**
@@ -75,16 +135,16 @@ public final class LocalCache {
         if (expected.isDirectory()) {
             throw new IllegalArgumentException("a file cannot be stored as a directory object: " + expected);
         }
-        Path target = objectPath(expected);
-        if (Files.isRegularFile(target)) {
+        if (contains(expected)) {
             return;
         }
+        Path target = objectPath(expected);
         Path temporary = temporaryBeside(target);
         try {
-            Files.createDirectories(target.getParent());
+            ensureFolder(target.getParent());
             MessageDigest digest = Md5.newDigest();
             try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(temporary)) {
-                byte[] buffer = new byte[FileHasher.CHUNK_SIZE];
+                byte[] buffer = FileHasher.buffer();
                 for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                     digest.update(buffer, 0, read);
                     out.write(buffer, 0, read);
@@ -99,6 +159,7 @@ public final class LocalCache {
                 }
             }
             publish(temporary, target);
+            verified.add(expected);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot store '%s' in the cache at '%s': %s", source, target, e.getMessage()), e);
@@ -119,19 +180,33 @@ public final class LocalCache {
         if (rule != HashName.MD5) {
             throw new IllegalArgumentException("only DVC 3 objects are added to the cache, not " + rule);
         }
+        FileHasher fileHasher = hasher.fileHasher();
+        byte[] buffer = FileHasher.buffer();
+        int length = fileHasher.readWhole(source, buffer);
+        if (length >= 0) {
+            // a small file: hashed in memory, written straight beside its final name unless already stored
+            HashInfo hash = HashInfo.md5(Md5.of(buffer, 0, length));
+            if (!contains(hash)) {
+                writeObject(hash, buffer, length, source);
+            }
+            return hash.value();
+        }
         Path staging = root.resolve("files").resolve("md5");
         Path temporary = staging.resolve("." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(staging);
+            ensureFolder(staging);
             String md5;
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                md5 = hasher.fileHasher().hashAndCopy(source, out);
+            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                md5 = fileHasher.hashAndCopy(source, out);
             }
-            Path target = objectPath(HashInfo.md5(md5));
-            if (!Files.isRegularFile(target)) {
-                Files.createDirectories(target.getParent());
+            HashInfo hash = HashInfo.md5(md5);
+            Path target = objectPath(hash);
+            if (!contains(hash)) {
+                ensureFolder(target.getParent());
                 publish(temporary, target);
             }
+            verified.add(hash);
             return md5;
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(source, root, e).orElse(e);
@@ -140,6 +215,52 @@ public final class LocalCache {
                     String.format("Cannot store '%s' in the cache at '%s': %s", source, root, e.getMessage()), e));
         } finally {
             deleteQuietly(temporary);
+        }
+    }
+
+    /** Writes {@code length} bytes of {@code bytes} as the object {@code hash}: a read-only temporary file, renamed. */
+    private void writeObject(HashInfo hash, byte[] bytes, int length, Path source) {
+        Path target = objectPath(hash);
+        Path temporary = temporaryBeside(target);
+        boolean published = false;
+        try {
+            ensureFolder(target.getParent());
+            try (FileChannel out = createReadOnly(temporary)) {
+                ByteBuffer content = ByteBuffer.wrap(bytes, 0, length);
+                while (content.hasRemaining()) {
+                    out.write(content);
+                }
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
+            verified.add(hash);
+        } catch (IOException e) {
+            throw DiskFull.whileStoring(source, root, e).orElseGet(() -> new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot store '%s' in the cache at '%s': %s", source, target, e.getMessage()), e));
+        } finally {
+            if (!published) {
+                deleteQuietly(temporary);
+            }
+        }
+    }
+
+    /** Creates {@code file} (which must not exist) for writing, with mode 0444 from the start where POSIX modes exist. */
+    private static FileChannel createReadOnly(Path file) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(file, options, READ_ONLY_ATTRIBUTE);
+        } catch (UnsupportedOperationException e) {
+            FileChannel channel = FileChannel.open(file, options);
+            file.toFile().setReadOnly();
+            return channel;
+        }
+    }
+
+    /** Creates {@code folder} and its parents unless this process already did or saw it. */
+    private void ensureFolder(Path folder) throws IOException {
+        if (!folders.contains(folder)) {
+            Files.createDirectories(folder);
+            folders.add(folder);
         }
     }
 
@@ -161,26 +282,86 @@ public final class LocalCache {
         Path target = objectPath(expected);
         Path temporary = temporaryBeside(target);
         try {
-            Files.createDirectories(target.getParent());
+            ensureFolder(target.getParent());
             source.writeTo(temporary);
             String actual = expected.isDirectory()
                     ? Md5.of(Files.readAllBytes(temporary)) + HashInfo.DIR_SUFFIX
                     : hasher.fileHasher().hash(temporary, expected.name());
             if (!actual.equals(expected.value())) {
-                throw new SlipwayException(ErrorCode.INVALID_STATE, String.format(
-                        "Object '%s' arrived corrupted: its content hashes to %s; it was not put in the cache",
-                        expected.value(), actual));
+                throw arrivedCorrupted(expected, actual);
             }
             publish(temporary, target);
+            verified.add(expected);
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
         } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot store object '%s' in the cache at '%s': %s", expected.value(), target,
-                            e.getMessage()), e);
+            throw cannotReceive(expected, target, e);
         } finally {
             deleteQuietly(temporary);
         }
+    }
+
+    /** Opens a stream of an object's bytes (from a remote, for instance). */
+    @FunctionalInterface
+    public interface StreamSource {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * As {@link #receive(HashInfo, ObjectSource)} for a source read as a stream: the bytes are hashed as they
+     * are written, so they are read once. Objects named with the legacy rule go through
+     * {@link #receive(HashInfo, ObjectSource)}.
+     */
+    public void receiveStream(HashInfo expected, StreamSource source) {
+        if (expected.name() != HashName.MD5) {
+            receive(expected, temporary -> {
+                try (InputStream in = source.open()) {
+                    Files.copy(in, temporary);
+                } catch (IOException e) {
+                    throw cannotReceive(expected, temporary, e);
+                }
+            });
+            return;
+        }
+        Path target = objectPath(expected);
+        Path temporary = temporaryBeside(target);
+        try {
+            ensureFolder(target.getParent());
+            MessageDigest digest = Md5.newDigest();
+            byte[] buffer = FileHasher.buffer();
+            try (InputStream in = source.open(); FileChannel out = createReadOnly(temporary)) {
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    digest.update(buffer, 0, read);
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                }
+            }
+            String actual = Md5.hex(digest) + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
+            if (!actual.equals(expected.value())) {
+                throw arrivedCorrupted(expected, actual);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            verified.add(expected);
+        } catch (SlipwayException e) {
+            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
+        } catch (IOException e) {
+            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElseGet(() -> cannotReceive(expected, target, e));
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static SlipwayException arrivedCorrupted(HashInfo expected, String actual) {
+        return new SlipwayException(ErrorCode.INVALID_STATE, String.format(
+                "Object '%s' arrived corrupted: its content hashes to %s; it was not put in the cache",
+                expected.value(), actual));
+    }
+
+    private static SlipwayException cannotReceive(HashInfo expected, Path target, IOException e) {
+        return new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
+                "Cannot store object '%s' in the cache at '%s': %s", expected.value(), target, e.getMessage()), e);
     }
 
     /** Every object in the cache, in both layouts ({@code .tmp} leftovers and other files excluded). */
@@ -261,6 +442,7 @@ public final class LocalCache {
 
     /** Removes the object {@code hash} from the cache; absent is not an error. */
     public void remove(HashInfo hash) {
+        verified.remove(hash);
         try {
             Files.deleteIfExists(objectPath(hash));
         } catch (IOException e) {
@@ -298,14 +480,15 @@ public final class LocalCache {
     public HashInfo storeListing(DirectoryListing listing, HashName rule) {
         HashInfo hash = new HashInfo(rule, listing.hash());
         Path target = objectPath(hash);
-        if (Files.isRegularFile(target)) {
+        if (contains(hash)) {
             return hash;
         }
         Path temporary = temporaryBeside(target);
         try {
-            Files.createDirectories(target.getParent());
+            ensureFolder(target.getParent());
             Files.write(temporary, listing.toBytes());
             publish(temporary, target);
+            verified.add(hash);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot write the directory object '%s': %s", target, e.getMessage()), e);
@@ -348,16 +531,50 @@ public final class LocalCache {
      *     the object and both hashes if it is corrupted
      */
     public void verify(HashInfo hash) {
-        if (hash.isDirectory()) {
-            for (DirectoryListing.Entry entry : readListing(hash).entries()) {
-                verify(new HashInfo(hash.name(), entry.md5()));
-            }
+        verify(hash, false);
+    }
+
+    /**
+     * As {@link #verify(HashInfo)}, except that with {@code trustOwnWrites} the objects this instance wrote or
+     * received since {@link #forget()} (hashing their bytes as it did) are not read again.
+     */
+    void verify(HashInfo hash, boolean trustOwnWrites) {
+        if (trustOwnWrites && verified.contains(hash)) {
             return;
         }
-        Path path = requirePresent(hash);
-        String actual = hasher.hashFile(path, hash.name()).hash().value();
-        if (!actual.equals(hash.value())) {
-            throw corrupted(hash, path, actual);
+        if (hash.isDirectory()) {
+            List<HashInfo> listed = new java.util.ArrayList<>();
+            for (DirectoryListing.Entry entry : readListing(hash).entries()) {
+                HashInfo object = new HashInfo(hash.name(), entry.md5());
+                if (!trustOwnWrites || !verified.contains(object)) {
+                    listed.add(object);
+                }
+            }
+            verifyFiles(listed);
+            return;
+        }
+        verifyFiles(List.of(hash));
+    }
+
+    /** Verifies file objects in one batch: the state cache answers for those it knows, the rest are read in parallel. */
+    private void verifyFiles(List<HashInfo> objects) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        HashName rule = objects.get(0).name();
+        java.util.Map<HashInfo, FileStamp> stamps = new java.util.LinkedHashMap<>();
+        for (HashInfo object : objects) {
+            if (object.name() != rule) {
+                throw new IllegalArgumentException("objects of one batch share a hash rule: " + objects);
+            }
+            stamps.put(object, FileStamp.of(requirePresent(object)));
+        }
+        java.util.Map<FileStamp, String> actual = hasher.hashAll(List.copyOf(stamps.values()), rule);
+        for (java.util.Map.Entry<HashInfo, FileStamp> entry : stamps.entrySet()) {
+            String md5 = actual.get(entry.getValue());
+            if (!md5.equals(entry.getKey().value())) {
+                throw corrupted(entry.getKey(), entry.getValue().path(), md5);
+            }
         }
     }
 
@@ -397,35 +614,83 @@ public final class LocalCache {
         if (!hash.isDirectory()) {
             return link(objectPath(hash), target, order);
         }
-        LinkType used = LinkType.COPY;
         try {
             Files.createDirectories(target);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot create folder '%s': %s", target, e.getMessage()), e);
         }
+        java.util.Map<Path, HashInfo> placements = new java.util.LinkedHashMap<>();
         for (DirectoryListing.Entry entry : readListing(hash).entries()) {
             Path file = target.resolve(entry.relpath());
             if (!file.normalize().startsWith(target.normalize())) {
                 throw new SlipwayException(ErrorCode.INVALID_STATE, String.format(
                         "Directory object '%s' lists '%s', which is outside the folder", hash.value(), entry.relpath()));
             }
-            used = link(objectPath(new HashInfo(hash.name(), entry.md5())), file, order);
+            placements.put(file, new HashInfo(hash.name(), entry.md5()));
         }
-        return used;
+        return linkAll(placements, order);
+    }
+
+    /**
+     * Places each object at its path (already verified) with {@link #link}, on as many threads as there are
+     * cores.
+     *
+     * @return the link type used for the last file placed (COPY when there is none)
+     */
+    LinkType linkAll(java.util.Map<Path, HashInfo> placements, List<LinkType> order) {
+        if (placements.size() <= 1) {
+            LinkType used = LinkType.COPY;
+            for (java.util.Map.Entry<Path, HashInfo> placement : placements.entrySet()) {
+                used = link(objectPath(placement.getValue()), placement.getKey(), order);
+            }
+            return used;
+        }
+        int threads = Math.min(placements.size(), Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+                runnable -> {
+                    Thread thread = new Thread(runnable, "slipway-checkout");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            List<java.util.concurrent.Future<LinkType>> results = new java.util.ArrayList<>(placements.size());
+            for (java.util.Map.Entry<Path, HashInfo> placement : placements.entrySet()) {
+                results.add(pool.submit(() -> link(objectPath(placement.getValue()), placement.getKey(), order)));
+            }
+            LinkType used = LinkType.COPY;
+            for (java.util.concurrent.Future<LinkType> result : results) {
+                used = result.get();
+            }
+            return used;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, "Interrupted while checking out files", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SlipwayException slipway) {
+                throw slipway;
+            }
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, "Checkout failed: " + e.getCause(), e.getCause());
+        } finally {
+            WorkerPools.stopAndAwait(pool);
+        }
     }
 
     /** Places {@code object} at {@code target} with the first link type of {@code order} that works. */
     LinkType link(Path object, Path target, List<LinkType> order) {
         IOException last = null;
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
+            ensureFolder(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot create the folder of '%s': %s", target, e.getMessage()), e);
         }
         for (LinkType type : order) {
+            if (type == LinkType.REFLINK && reflinkFailed) {
+                continue;
+            }
             Path temporary = temporaryBeside(target.toAbsolutePath());
+            boolean placed = false;
             try {
                 boolean made = switch (type) {
                     case REFLINK -> reflink(object, temporary);
@@ -438,27 +703,48 @@ public final class LocalCache {
                         yield true;
                     }
                     case COPY -> {
-                        Files.copy(object, temporary);
+                        copyWritable(object, temporary);
                         yield true;
                     }
                 };
                 if (!made) {
+                    if (type == LinkType.REFLINK) {
+                        reflinkFailed = true;
+                    }
                     continue;
                 }
-                if (type == LinkType.REFLINK || type == LinkType.COPY) {
+                if (type == LinkType.REFLINK) {
                     makeWritable(temporary);
                 }
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                placed = true;
                 return type;
             } catch (IOException | UnsupportedOperationException e) {
                 last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             } finally {
-                deleteQuietly(temporary);
+                if (!placed) {
+                    deleteQuietly(temporary);
+                }
             }
         }
         throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
                 "Cannot place '%s' with any of the link types %s%s", target, order,
                 last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    /** Copies {@code object} to the new file {@code target} in the kernel, the copy writable by its owner (0644 under the usual umask). */
+    private static void copyWritable(Path object, Path target) throws IOException {
+        try (FileChannel in = FileChannel.open(object, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long position = 0; position < size; ) {
+                long moved = in.transferTo(position, size - position, out);
+                if (moved <= 0 && in.size() <= position) {
+                    break;
+                }
+                position += moved;
+            }
+        }
     }
 
     /** A copy-on-write clone through {@code cp}, which knows each platform's clone call. */
@@ -488,6 +774,11 @@ public final class LocalCache {
             throw SlipwayException.notFound("Object '%s' is not in the cache (expected at '%s')", hash.value(), path);
         }
         return path;
+    }
+
+    /** The error for the object {@code hash} of this cache whose bytes hash to {@code actual}. */
+    SlipwayException corruptedObject(HashInfo hash, String actual) {
+        return corrupted(hash, objectPath(hash), actual);
     }
 
     private static SlipwayException corrupted(HashInfo hash, Path path, String actual) {

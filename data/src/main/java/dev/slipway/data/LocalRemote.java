@@ -5,18 +5,25 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +35,8 @@ public final class LocalRemote implements Remote {
     private final String name;
     private final String url;
     private final Path root;
+    /** Object folders known to exist, so each is created or checked once. */
+    private final Set<Path> folders = ConcurrentHashMap.newKeySet();
 
     /**
      * @param root the folder the URL names, already resolved
@@ -103,13 +112,53 @@ public final class LocalRemote implements Remote {
         Path target = objectPath(hash);
         Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
+            ensureFolder(target.getParent());
             Files.copy(source, temporary);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw failure("upload '" + hash.value() + "'", e);
         } finally {
             deleteQuietly(temporary);
+        }
+    }
+
+    @Override
+    public String uploadIfIntact(Path source, HashInfo hash) {
+        if (hash.name() != HashName.MD5) {
+            throw new IllegalArgumentException("only DVC 3 objects are checked while they are sent: " + hash);
+        }
+        Path target = objectPath(hash);
+        Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
+        try {
+            ensureFolder(target.getParent());
+            MessageDigest digest = Md5.newDigest();
+            byte[] buffer = FileHasher.buffer();
+            try (InputStream in = Files.newInputStream(source);
+                    FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    digest.update(buffer, 0, read);
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                }
+            }
+            String actual = Md5.hex(digest);
+            if (actual.equals(hash.hex())) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return actual;
+        } catch (IOException e) {
+            throw failure("upload '" + hash.value() + "'", e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private void ensureFolder(Path folder) throws IOException {
+        if (!folders.contains(folder)) {
+            Files.createDirectories(folder);
+            folders.add(folder);
         }
     }
 
@@ -121,6 +170,22 @@ public final class LocalRemote implements Remote {
         }
         try {
             Files.copy(source, target);
+        } catch (IOException e) {
+            throw failure("download '" + hash.value() + "'", e);
+        }
+    }
+
+    @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public InputStream open(HashInfo hash) {
+        try {
+            return Files.newInputStream(objectPath(hash));
+        } catch (NoSuchFileException e) {
+            throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
         } catch (IOException e) {
             throw failure("download '" + hash.value() + "'", e);
         }

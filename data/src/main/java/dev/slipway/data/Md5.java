@@ -20,6 +20,12 @@ final class Md5 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    static String of(byte[] bytes, int offset, int length) {
+        MessageDigest digest = newDigest();
+        digest.update(bytes, offset, length);
+        return hex(digest);
+    }
+
     static String of(byte[] bytes) {
         MessageDigest digest = newDigest();
         digest.update(bytes);

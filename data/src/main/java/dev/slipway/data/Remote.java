@@ -1,5 +1,6 @@
 package dev.slipway.data;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
@@ -47,6 +48,30 @@ public interface Remote extends AutoCloseable {
      * @throws dev.slipway.core.SlipwayException RESOURCE_DOES_NOT_EXIST if the remote lacks it
      */
     void download(HashInfo hash, Path target);
+
+    /** Whether {@link #open} reads objects as streams; when it does, downloads are hashed as they arrive. */
+    default boolean streams() {
+        return false;
+    }
+
+    /**
+     * Opens the object {@code hash} for reading, for a remote whose {@link #streams()} is true.
+     *
+     * @throws dev.slipway.core.SlipwayException RESOURCE_DOES_NOT_EXIST if the remote lacks it
+     */
+    default InputStream open(HashInfo hash) {
+        throw new UnsupportedOperationException("remote '" + name() + "' does not stream objects");
+    }
+
+    /**
+     * Stores the file {@code source} as the DVC 3 object {@code hash} only if its bytes hash to that name,
+     * reading them once, for a remote whose {@link #streams()} is true; nothing is stored otherwise.
+     *
+     * @return the md5 of the bytes read (without {@code .dir})
+     */
+    default String uploadIfIntact(Path source, HashInfo hash) {
+        throw new UnsupportedOperationException("remote '" + name() + "' does not stream objects");
+    }
 
     /** Every object the remote holds, in both layouts (for {@code gc --cloud}). */
     Collection<HashInfo> list();

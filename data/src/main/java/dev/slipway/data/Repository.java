@@ -168,6 +168,7 @@ public final class Repository implements AutoCloseable {
      * each file (files the state cache knows count at once); called on this thread.
      */
     public Path add(Path target, Transfers.Progress progress) {
+        cache.forget();
         Path absolute = insideRepository(target);
         if (!Files.exists(absolute)) {
             throw SlipwayException.notFound("Cannot add '%s': it does not exist", target);
@@ -191,6 +192,7 @@ public final class Repository implements AutoCloseable {
      * @return the outputs that differ; empty when everything is up to date
      */
     public List<OutputStatus> status(List<Path> dvcFiles) {
+        cache.forget();
         List<OutputStatus> changes = new ArrayList<>();
         for (Path dvcFile : dvcFiles.isEmpty() ? findDvcFiles() : dvcFiles) {
             Path absolute = insideRepository(dvcFile);
@@ -214,6 +216,13 @@ public final class Repository implements AutoCloseable {
      *     changed), RESOURCE_DOES_NOT_EXIST if one is missing from the cache
      */
     public List<CheckoutChange> checkout(List<Path> dvcFiles) {
+        return checkout(dvcFiles, true);
+    }
+
+    private List<CheckoutChange> checkout(List<Path> dvcFiles, boolean forget) {
+        if (forget) {
+            cache.forget();
+        }
         List<LinkType> order = config.cacheTypes();
         List<CheckoutChange> changes = new ArrayList<>();
         for (Path dvcFile : dvcFiles.isEmpty() ? findDvcFiles() : dvcFiles) {
@@ -230,7 +239,7 @@ public final class Repository implements AutoCloseable {
                     changed = checkoutDirectory(hash.get(), path, order);
                 } else if (!Files.isRegularFile(path)
                         || !hasher.hashFile(path, hash.get().name()).hash().equals(hash.get())) {
-                    cache.verify(hash.get());
+                    cache.verify(hash.get(), true);
                     removeDirectoryIfAny(path);
                     LinkType used = cache.link(cache.objectPath(hash.get()), path, order);
                     if (output.executable() && (used == LinkType.COPY || used == LinkType.REFLINK)) {
@@ -262,6 +271,7 @@ public final class Repository implements AutoCloseable {
 
     /** As {@link #commit(Path)}, telling {@code progress} the bytes hashed so far of each output in turn. */
     public void commit(Path dvcFile, Transfers.Progress progress) {
+        cache.forget();
         Path absolute = insideRepository(dvcFile);
         DvcFile file = readDvcFile(absolute);
         List<DvcOutput> outs = new ArrayList<>();
@@ -460,6 +470,7 @@ public final class Repository implements AutoCloseable {
      * @see Transfers#push
      */
     public Transfers.Result push(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        cache.forget();
         return new Transfers(cache, remote, jobs, progress).push(referencedObjects(targets));
     }
 
@@ -470,6 +481,7 @@ public final class Repository implements AutoCloseable {
      * @see Transfers#fetch
      */
     public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        cache.forget();
         return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
     }
 
@@ -484,7 +496,8 @@ public final class Repository implements AutoCloseable {
     /** {@link #fetch} then {@link #checkout} of the same targets. */
     public Pulled pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
         Transfers.Result result = fetch(remote, targets, jobs, progress);
-        return new Pulled(result, checkout(pointerFiles(targets)));
+        // the objects fetched were hashed as they arrived: the checkout need not read them again
+        return new Pulled(result, checkout(pointerFiles(targets), false));
     }
 
     /**
@@ -645,8 +658,7 @@ public final class Repository implements AutoCloseable {
         }
         HashInfo recorded = output.hash().get();
         HashInfo actual = Files.isDirectory(path)
-                ? hasher.hashDirectory(path, recorded.name(), DvcIgnore.load(root, path),
-                        hasher.fileHasher()::hash).hash()
+                ? hasher.summarizeDirectory(path, recorded.name(), DvcIgnore.load(root, path)).hash()
                 : hasher.hashFile(path, recorded.name()).hash();
         if (!actual.equals(recorded)) {
             return Optional.of(OutputStatus.Change.MODIFIED);
@@ -662,8 +674,11 @@ public final class Repository implements AutoCloseable {
             return true;
         }
         try {
-            return cache.readListing(hash).entries().stream()
-                    .allMatch(entry -> cache.contains(new HashInfo(hash.name(), entry.md5())));
+            List<HashInfo> objects = new ArrayList<>();
+            for (DirectoryListing.Entry entry : cache.readListing(hash).entries()) {
+                objects.add(new HashInfo(hash.name(), entry.md5()));
+            }
+            return cache.containsAll(objects);
         } catch (SlipwayException e) {
             return false;
         }
@@ -674,16 +689,16 @@ public final class Repository implements AutoCloseable {
         Map<String, String> present = new HashMap<>();
         if (Files.isDirectory(directory)) {
             DvcIgnore ignore = DvcIgnore.load(root, directory);
-            WorkspaceHasher.HashedDirectory current =
-                    hasher.hashDirectory(directory, hash.name(), ignore, hasher.fileHasher()::hash);
-            if (current.hash().equals(hash)) {
+            if (hasher.summarizeDirectory(directory, hash.name(), ignore).hash().equals(hash)) {
                 return false;
             }
+            WorkspaceHasher.HashedDirectory current =
+                    hasher.hashDirectory(directory, hash.name(), ignore, hasher.fileHasher()::hash);
             for (DirectoryListing.Entry entry : current.listing().entries()) {
                 present.put(entry.relpath(), entry.md5());
             }
         }
-        cache.verify(hash);
+        cache.verify(hash, true);
         DirectoryListing wanted = cache.readListing(hash);
         boolean changed = false;
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
@@ -691,15 +706,19 @@ public final class Repository implements AutoCloseable {
             changed = true;
         }
         Set<String> wantedPaths = new HashSet<>();
+        Map<Path, HashInfo> placements = new java.util.LinkedHashMap<>();
         for (DirectoryListing.Entry entry : wanted.entries()) {
             wantedPaths.add(entry.relpath());
             if (!entry.md5().equals(present.get(entry.relpath()))) {
                 Path file = directory.resolve(entry.relpath());
-                removeDirectoryIfAny(file);
-                cache.link(cache.objectPath(new HashInfo(hash.name(), entry.md5())), file, order);
+                if (!present.isEmpty()) {
+                    removeDirectoryIfAny(file);
+                }
+                placements.put(file, new HashInfo(hash.name(), entry.md5()));
                 changed = true;
             }
         }
+        cache.linkAll(placements, order);
         for (String relpath : present.keySet()) {
             if (!wantedPaths.contains(relpath)) {
                 delete(directory.resolve(relpath));
@@ -796,7 +815,12 @@ public final class Repository implements AutoCloseable {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                    return !dir.equals(root) && (name.equals(".dvc") || name.equals(".git"))
+                    if (dir.equals(root)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    // a tracked folder holds no pointer files (DVC refuses overlapping outputs): not walked
+                    return name.equals(".dvc") || name.equals(".git")
+                            || Files.isRegularFile(dir.resolveSibling(name + DVC_SUFFIX))
                             ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 

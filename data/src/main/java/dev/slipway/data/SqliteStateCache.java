@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link StateCache} in a local SQLite file (by default {@code .dvc/tmp/slipway/state.db}, which
@@ -48,10 +49,14 @@ public final class SqliteStateCache implements StateCache {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("PRAGMA synchronous=NORMAL"); // a cache: losing the last writes only costs re-hashing
                 statement.execute("CREATE TABLE IF NOT EXISTS file_state ("
                         + "path TEXT NOT NULL, hash_name TEXT NOT NULL, inode INTEGER NOT NULL, "
                         + "mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, md5 TEXT NOT NULL, "
                         + "PRIMARY KEY (path, hash_name))");
+                statement.execute("CREATE TABLE IF NOT EXISTS tree_state ("
+                        + "path TEXT NOT NULL, hash_name TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+                        + "md5 TEXT NOT NULL, PRIMARY KEY (path, hash_name))");
             }
             return new SqliteStateCache(file, connection);
         } catch (SQLException | IOException e) {
@@ -130,6 +135,35 @@ public final class SqliteStateCache implements StateCache {
             } catch (SQLException ignored) {
                 // the connection is unusable anyway; the next call reports it
             }
+        }
+    }
+
+    @Override
+    public Optional<String> lookupTree(Path folder, String fingerprint, HashName rule) {
+        String sql = "SELECT md5 FROM tree_state WHERE path = ? AND hash_name = ? AND fingerprint = ?";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, folder.toAbsolutePath().toString());
+            query.setString(2, rule.dvcName());
+            query.setString(3, fingerprint);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+    }
+
+    @Override
+    public void recordTree(Path folder, String fingerprint, HashName rule, String md5) {
+        String sql = "INSERT OR REPLACE INTO tree_state (path, hash_name, fingerprint, md5) VALUES (?, ?, ?, ?)";
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, folder.toAbsolutePath().toString());
+            insert.setString(2, rule.dvcName());
+            insert.setString(3, fingerprint);
+            insert.setString(4, md5);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("write", e);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.slipway.data;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Remembers the md5 of files whose {@link FileStamp} has not changed, so they need not be read
@@ -19,6 +21,17 @@ public interface StateCache extends AutoCloseable {
 
     /** Records (or replaces) the md5 of each stamp, computed with {@code rule}. */
     void record(Map<FileStamp, String> hashes, HashName rule);
+
+    /**
+     * The {@code .dir} md5 (without suffix) recorded for {@code folder} when the stamps of all its files
+     * had the digest {@code fingerprint} (see {@link WorkspaceHasher}); empty when none matches.
+     */
+    default Optional<String> lookupTree(Path folder, String fingerprint, HashName rule) {
+        return Optional.empty();
+    }
+
+    /** Records (or replaces) the {@code .dir} md5 of {@code folder} for the stamps digest {@code fingerprint}. */
+    default void recordTree(Path folder, String fingerprint, HashName rule, String md5) {}
 
     @Override
     void close();

@@ -134,8 +134,15 @@ public final class Transfers {
         List<String> uploadFailures = new ArrayList<>(
                 run(fileUploads, failed, done, total, hash -> {
                     // a corrupted cache object must not become a corrupted remote object under a real name
-                    cache.verifyContent(hash);
-                    remote.upload(cache.objectPath(hash), hash);
+                    if (remote.streams() && hash.name() == HashName.MD5) {
+                        String actual = remote.uploadIfIntact(cache.objectPath(hash), hash);
+                        if (!actual.equals(hash.hex())) {
+                            throw cache.corruptedObject(hash, actual);
+                        }
+                    } else {
+                        cache.verifyContent(hash);
+                        remote.upload(cache.objectPath(hash), hash);
+                    }
                 }));
         List<HashInfo> completeDirectories = new ArrayList<>();
         for (HashInfo directory : directoryUploads) {
@@ -216,7 +223,11 @@ public final class Transfers {
     }
 
     private void download(HashInfo hash) {
-        cache.receive(hash, target -> remote.download(hash, target));
+        if (remote.streams()) {
+            cache.receiveStream(hash, () -> remote.open(hash));
+        } else {
+            cache.receive(hash, target -> remote.download(hash, target));
+        }
     }
 
     /**

@@ -5,22 +5,26 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RecursiveAction;
 
 /**
  * Hashes workspace files and folders as DVC 3 does, reading each changed file once, in parallel on a
@@ -125,23 +129,68 @@ public final class WorkspaceHasher {
      */
     public HashedDirectory hashDirectory(Path directory, HashName rule, DvcIgnore ignore, FileDigester digester,
             Transfers.Progress progress) {
-        Map<FileStamp, String> relpaths = new HashMap<>();
-        List<FileStamp> stamps = new ArrayList<>();
-        for (Path file : listFiles(directory, ignore)) {
-            FileStamp stamp = FileStamp.of(file);
-            stamps.add(stamp);
-            relpaths.put(stamp, relpath(directory, file));
+        List<Listed> files = listFiles(directory, ignore);
+        List<FileStamp> stamps = new ArrayList<>(files.size());
+        for (Listed file : files) {
+            stamps.add(file.stamp());
         }
         Map<FileStamp, String> hashes = hashAll(stamps, rule, digester, progress);
-        List<DirectoryListing.Entry> entries = new ArrayList<>(stamps.size());
+        List<DirectoryListing.Entry> entries = new ArrayList<>(files.size());
         long size = 0;
-        for (FileStamp stamp : stamps) {
-            entries.add(new DirectoryListing.Entry(relpaths.get(stamp), hashes.get(stamp)));
-            size += stamp.size();
+        for (Listed file : files) {
+            entries.add(new DirectoryListing.Entry(file.relpath(), hashes.get(file.stamp())));
+            size += file.stamp().size();
         }
         DirectoryListing listing = new DirectoryListing(entries);
-        return new HashedDirectory(new HashInfo(rule, listing.hash()), listing, size);
+        HashInfo hash = new HashInfo(rule, listing.hash());
+        state.recordTree(directory, fingerprint(files), rule, hash.value());
+        return new HashedDirectory(hash, listing, size);
     }
+
+    /** A folder's {@code .dir} hash, total size and file count, without its listing. */
+    public record DirectorySummary(HashInfo hash, long size, int fileCount) {
+        public DirectorySummary {
+            requireNonNull(hash, "hash is null");
+        }
+    }
+
+    /**
+     * The {@code .dir} hash of a folder as {@link #hashDirectory} computes it, answered from the state cache
+     * without looking up any file when the stamps of all its files (and their names) are those it last
+     * recorded for the folder: a walk of the folder is all an unchanged tree costs.
+     */
+    public DirectorySummary summarizeDirectory(Path directory, HashName rule, DvcIgnore ignore) {
+        List<Listed> files = listFiles(directory, ignore);
+        long size = 0;
+        for (Listed file : files) {
+            size += file.stamp().size();
+        }
+        Optional<String> known = state.lookupTree(directory, fingerprint(files), rule);
+        if (known.isPresent()) {
+            return new DirectorySummary(new HashInfo(rule, known.get()), size, files.size());
+        }
+        HashedDirectory hashed = hashDirectory(directory, rule, ignore, fileHasher::hash);
+        return new DirectorySummary(hashed.hash(), hashed.size(), hashed.fileCount());
+    }
+
+    /** A digest of the names and stamps of a folder's files: it changes when any file is added, removed or touched. */
+    private static String fingerprint(List<Listed> files) {
+        List<Listed> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparing(Listed::relpath));
+        MessageDigest digest = Md5.newDigest();
+        StringBuilder line = new StringBuilder(128);
+        for (Listed file : sorted) {
+            FileStamp stamp = file.stamp();
+            line.setLength(0);
+            line.append(file.relpath()).append('\0').append(stamp.inode()).append(',').append(stamp.mtimeNanos())
+                    .append(',').append(stamp.size()).append('\n');
+            digest.update(line.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return Md5.hex(digest);
+    }
+
+    /** A file found in a folder: its path relative to the folder ({@code /}-separated) and its stamp. */
+    record Listed(String relpath, FileStamp stamp) {}
 
     FileHasher fileHasher() {
         return fileHasher;
@@ -160,58 +209,78 @@ public final class WorkspaceHasher {
         return joined.toString();
     }
 
-    /** The files DVC would track under {@code directory}, absolute. */
-    static List<Path> listFiles(Path directory, DvcIgnore ignore) {
+    /**
+     * The files DVC would track under {@code directory}, stamped with the attributes the listing read (one
+     * {@code lstat} per entry; a symbolic link to a file is stamped by its target). Sub-folders are listed in
+     * parallel on the common fork-join pool.
+     */
+    static List<Listed> listFiles(Path directory, DvcIgnore ignore) {
         Path root = directory.toAbsolutePath();
         if (!Files.isDirectory(root)) {
             throw SlipwayException.notFound("Folder '%s' does not exist", directory);
         }
-        List<Path> files = new ArrayList<>();
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(root) && (IGNORED_NAMES.contains(dir.getFileName().toString())
-                            || ignore.isIgnored(dir, true))) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
+        List<Listed> files = new ArrayList<>();
+        new FolderListing(root, "", ignore, files).invoke();
+        return files;
+    }
 
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    String name = file.getFileName().toString();
+    /** Lists one folder into {@code found}, forking a task per sub-folder and joining them in name order. */
+    private static final class FolderListing extends RecursiveAction {
+        private final Path folder;
+        private final String prefix;
+        private final DvcIgnore ignore;
+        private final List<Listed> found;
+
+        FolderListing(Path folder, String prefix, DvcIgnore ignore, List<Listed> found) {
+            this.folder = folder;
+            this.prefix = prefix;
+            this.ignore = ignore;
+            this.found = found;
+        }
+
+        @Override
+        protected void compute() {
+            List<FolderListing> children = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    BasicFileAttributes attrs;
+                    try {
+                        attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
+                                String.format("File '%s' vanished while its folder was being listed", entry), e);
+                    }
+                    if (attrs.isDirectory()) {
+                        if (!IGNORED_NAMES.contains(name) && !ignore.isIgnored(entry, true)) {
+                            children.add(new FolderListing(entry, prefix + name + "/", ignore, new ArrayList<>()));
+                        }
+                        continue;
+                    }
                     if (name.equals(".dvcignore")) {
                         throw SlipwayException.invalidParameter(
-                                "'%s' is inside a tracked folder: DVC does not allow a .dvcignore there", file);
+                                "'%s' is inside a tracked folder: DVC does not allow a .dvcignore there", entry);
                     }
-                    if (IGNORED_NAMES.contains(name) || (attrs.isSymbolicLink() && Files.isDirectory(file))
-                            || ignore.isIgnored(file, false)) {
-                        return FileVisitResult.CONTINUE;
+                    if (IGNORED_NAMES.contains(name) || (attrs.isSymbolicLink() && Files.isDirectory(entry))
+                            || ignore.isIgnored(entry, false)) {
+                        continue;
                     }
                     if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
-                        files.add(file);
+                        found.add(new Listed(prefix + name, FileStamp.of(entry, attrs)));
                     }
-                    return FileVisitResult.CONTINUE;
                 }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
-                                String.format("File '%s' vanished while its folder was being listed", file), e);
-                    }
-                    if (e instanceof FileSystemLoopException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-            });
-        } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot list folder '%s': %s", directory, e.getMessage()), e);
+            } catch (NoSuchFileException e) {
+                throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
+                        String.format("Folder '%s' vanished while it was being listed", folder), e);
+            } catch (IOException e) {
+                throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                        String.format("Cannot list folder '%s': %s", folder, e.getMessage()), e);
+            }
+            invokeAll(children);
+            for (FolderListing child : children) {
+                found.addAll(child.found);
+            }
         }
-        return files;
     }
 
     /** Md5 of every stamp: state-cache hits first, the misses read on the pool, then recorded. */
