@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *   <li>{@code data push} then {@code data pull} of 10 files of 100 MB to a folder remote against {@code cp -r} of
  *       the same folder.</li>
  * </ol>
- * Every command runs as {@code java -jar slipway.jar} under {@code /usr/bin/time -v} (wall, CPU and peak RSS of the
+ * Every command runs as {@code ./slipway} (the launcher users run: {@code java} with the class-data-sharing archive
+ * it keeps beside the jar, {@code -Xmx} from {@code --heap}) under {@code /usr/bin/time -v} (wall, CPU and peak RSS of the
  * whole process, JVM start included; the JVM start alone, {@code --version}, is measured and printed beside). The
  * files are written once under {@code bench/target/data} from a fast PRNG and kept between runs; the page cache
  * holds them (both sides read warm files); each round starts after {@code sync}, but the timed commands' own writes
@@ -79,7 +80,7 @@ public final class DataBench {
             starts.add(bench.slipway(bench.work, "--version").wall());
         }
         double start = median(starts);
-        System.out.printf(Locale.ROOT, "JVM start (java -jar slipway.jar --version): median %.2f s %s; %d cores%n",
+        System.out.printf(Locale.ROOT, "JVM start (./slipway --version): median %.2f s %s; %d cores%n",
                 start, seconds(starts), cores);
         results.put("jvm_start_seconds", round2(start));
         if (only.contains("add")) {
@@ -237,8 +238,9 @@ public final class DataBench {
     }
 
     private Measured slipway(Path directory, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + heap, "-jar", jar.toString()));
+        // through the ./slipway launcher, as users run it (it adds the class-data-sharing archive), with this heap
+        Path launcher = jar.toAbsolutePath().getParent().getParent().getParent().resolve("slipway");
+        List<String> command = new ArrayList<>(List.of("env", "SLIPWAY_JAVA_OPTS=-Xmx" + heap, launcher.toString()));
         command.addAll(List.of(arguments));
         return run(directory, command);
     }

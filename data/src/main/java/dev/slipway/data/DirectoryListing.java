@@ -3,8 +3,9 @@ package dev.slipway.data;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public record DirectoryListing(List<Entry> entries) {
     /** Python's {@code str} ordering: by code point. */
     public static final Comparator<String> CODE_POINT_ORDER = DirectoryListing::compareCodePoints;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** One file: its path relative to the tracked folder ({@code /}-separated) and its md5. */
     public record Entry(String relpath, String md5) {
@@ -92,30 +93,54 @@ public record DirectoryListing(List<Entry> entries) {
      * @throws SlipwayException INVALID_STATE naming {@code source} if the bytes are not such a list
      */
     public static DirectoryListing parse(byte[] bytes, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
+        List<Entry> entries = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (JsonParser parser = JSON.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw corrupt(source, "expected a JSON list");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw corrupt(source, "not valid JSON: the list does not end");
+                }
+                int index = entries.size();
+                String relpath = null;
+                String md5 = null;
+                int keys = 0;
+                if (token != JsonToken.START_OBJECT) {
+                    throw badEntry(source, index);
+                }
+                for (JsonToken field = parser.nextToken(); field != JsonToken.END_OBJECT; field = parser.nextToken()) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    keys++;
+                    if (value == JsonToken.VALUE_STRING && "relpath".equals(name)) {
+                        relpath = parser.getText();
+                    } else if (value == JsonToken.VALUE_STRING && "md5".equals(name)) {
+                        md5 = parser.getText();
+                    } else {
+                        throw badEntry(source, index);
+                    }
+                }
+                if (keys != 2 || relpath == null || md5 == null) {
+                    throw badEntry(source, index);
+                }
+                if (!seen.add(relpath)) {
+                    throw corrupt(source, "relpath '" + relpath + "' appears twice");
+                }
+                entries.add(new Entry(relpath, md5));
+            }
+            if (parser.nextToken() != null) {
+                throw corrupt(source, "not valid JSON: text after the list");
+            }
         } catch (IOException e) {
             throw corrupt(source, "not valid JSON: " + e.getMessage());
         }
-        if (root == null || !root.isArray()) {
-            throw corrupt(source, "expected a JSON list");
-        }
-        List<Entry> entries = new ArrayList<>(root.size());
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode node = root.get(i);
-            if (!node.isObject() || node.size() != 2 || !node.path("relpath").isTextual()
-                    || !node.path("md5").isTextual()) {
-                throw corrupt(source, "entry " + i + " must hold exactly 'md5' and 'relpath' strings");
-            }
-            String relpath = node.get("relpath").asText();
-            if (!seen.add(relpath)) {
-                throw corrupt(source, "relpath '" + relpath + "' appears twice");
-            }
-            entries.add(new Entry(relpath, node.get("md5").asText()));
-        }
         return new DirectoryListing(entries);
+    }
+
+    private static SlipwayException badEntry(String source, int index) {
+        return corrupt(source, "entry " + index + " must hold exactly 'md5' and 'relpath' strings");
     }
 
     private static SlipwayException corrupt(String source, String reason) {

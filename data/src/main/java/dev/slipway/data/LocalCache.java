@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -94,14 +95,55 @@ public final class LocalCache {
         if (objects.size() < 512) {
             return objects.stream().allMatch(this::contains);
         }
-        java.util.Map<Path, Set<String>> names = new java.util.HashMap<>();
+        java.util.Map<HashName, List<String>> byRule = new java.util.EnumMap<>(HashName.class);
         for (HashInfo object : objects) {
-            if (verified.contains(object)) {
-                continue;
+            byRule.computeIfAbsent(object.name(), rule -> new java.util.ArrayList<>()).add(object.value());
+        }
+        return byRule.entrySet().stream().allMatch(group -> containsAll(group.getKey(), group.getValue()));
+    }
+
+    /**
+     * A digest of the modification times of the cache's 256 prefix folders for {@code rule}'s layout: it stays
+     * the same exactly while no object of that layout is added, removed or renamed (a folder's time changes
+     * with its entries), so a presence check made under one value still holds under the same value.
+     */
+    public String presenceStamp(HashName rule) {
+        Path base = switch (rule) {
+            case MD5 -> root.resolve("files").resolve("md5");
+            case MD5_DOS2UNIX -> root;
+        };
+        MessageDigest digest = Md5.newDigest();
+        java.nio.ByteBuffer times = java.nio.ByteBuffer.allocate(256 * Long.BYTES);
+        for (int prefix = 0; prefix < 256; prefix++) {
+            long modified;
+            try {
+                modified = Files.readAttributes(base.resolve(String.format("%02x", prefix)), BasicFileAttributes.class)
+                        .lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                modified = -1; // absent (or unreadable, which the check itself then reports)
             }
-            Path path = objectPath(object);
-            Set<String> present = names.computeIfAbsent(path.getParent(), LocalCache::namesIn);
-            if (!present.contains(path.getFileName().toString())) {
+            times.putLong(modified);
+        }
+        digest.update(times.array());
+        return Md5.hex(digest);
+    }
+
+    /**
+     * As {@link #containsAll(java.util.Collection)} for objects given by rule and value (32 hex digits, optionally
+     * {@code .dir}), each prefix folder read once.
+     */
+    public boolean containsAll(HashName rule, java.util.Collection<String> values) {
+        Path base = switch (rule) {
+            case MD5 -> root.resolve("files").resolve("md5");
+            case MD5_DOS2UNIX -> root;
+        };
+        java.util.Map<String, Set<String>> names = new java.util.HashMap<>();
+        for (String value : values) {
+            if (value.length() < 3) {
+                return false;
+            }
+            Set<String> present = names.computeIfAbsent(value.substring(0, 2), prefix -> namesIn(base.resolve(prefix)));
+            if (!present.contains(value.substring(2)) && !verified.contains(new HashInfo(rule, value))) {
                 return false;
             }
         }

@@ -674,11 +674,21 @@ public final class Repository implements AutoCloseable {
             return true;
         }
         try {
-            List<HashInfo> objects = new ArrayList<>();
-            for (DirectoryListing.Entry entry : cache.readListing(hash).entries()) {
-                objects.add(new HashInfo(hash.name(), entry.md5()));
+            // taken before the check: anything removed after it changes the stamp, so a match next time is safe
+            String presence = cache.presenceStamp(hash.name());
+            String key = "present " + cache.root() + " " + hash.value();
+            if (state.recall(key).filter(presence::equals).isPresent()) {
+                return true;
             }
-            return cache.containsAll(objects);
+            List<String> objects = new ArrayList<>();
+            for (DirectoryListing.Entry entry : cache.readListing(hash).entries()) {
+                objects.add(entry.md5());
+            }
+            boolean all = cache.containsAll(hash.name(), objects);
+            if (all) {
+                state.remember(key, presence);
+            }
+            return all;
         } catch (SlipwayException e) {
             return false;
         }

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A {@link StateCache} in a local SQLite file (by default {@code .dvc/tmp/slipway/state.db}, which
@@ -30,36 +34,48 @@ public final class SqliteStateCache implements StateCache {
     private static final int BATCH = 500;
 
     private final Path file;
-    private final Connection connection;
+    private final Path trees;
+    private Connection connection;
 
-    private SqliteStateCache(Path file, Connection connection) {
+    private SqliteStateCache(Path file) {
         this.file = file;
-        this.connection = connection;
+        this.trees = file.resolveSibling("trees");
     }
 
     /**
-     * Opens (creating if needed) the state database at {@code file}.
+     * Prepares the state database at {@code file} (created on first use; an unchanged folder's status is
+     * answered from its small tree file beside it without opening the database at all).
      *
-     * @throws SlipwayException INTERNAL_ERROR naming the file if it cannot be opened
+     * @throws SlipwayException INTERNAL_ERROR naming the file if its folder cannot be created
      */
     public static SqliteStateCache open(Path file) {
         requireNonNull(file, "file is null");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement statement = connection.createStatement()) {
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot open the state cache '%s': %s", file, e.getMessage()), e);
+        }
+        return new SqliteStateCache(file.toAbsolutePath());
+    }
+
+    private Connection connection() {
+        if (connection != null) {
+            return connection;
+        }
+        try {
+            Connection opened = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement statement = opened.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 statement.execute("PRAGMA synchronous=NORMAL"); // a cache: losing the last writes only costs re-hashing
                 statement.execute("CREATE TABLE IF NOT EXISTS file_state ("
                         + "path TEXT NOT NULL, hash_name TEXT NOT NULL, inode INTEGER NOT NULL, "
                         + "mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, md5 TEXT NOT NULL, "
                         + "PRIMARY KEY (path, hash_name))");
-                statement.execute("CREATE TABLE IF NOT EXISTS tree_state ("
-                        + "path TEXT NOT NULL, hash_name TEXT NOT NULL, fingerprint TEXT NOT NULL, "
-                        + "md5 TEXT NOT NULL, PRIMARY KEY (path, hash_name))");
             }
-            return new SqliteStateCache(file, connection);
-        } catch (SQLException | IOException e) {
+            connection = opened;
+            return opened;
+        } catch (SQLException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot open the state cache '%s': %s", file, e.getMessage()), e);
         }
@@ -78,7 +94,7 @@ public final class SqliteStateCache implements StateCache {
                 List<String> batch = paths.subList(from, Math.min(paths.size(), from + BATCH));
                 String sql = "SELECT path, inode, mtime_ns, size, md5 FROM file_state WHERE hash_name = ? AND path IN ("
                         + "?,".repeat(batch.size() - 1) + "?)";
-                try (PreparedStatement query = connection.prepareStatement(sql)) {
+                try (PreparedStatement query = connection().prepareStatement(sql)) {
                     query.setString(1, rule.dvcName());
                     for (int i = 0; i < batch.size(); i++) {
                         query.setString(i + 2, batch.get(i));
@@ -107,8 +123,8 @@ public final class SqliteStateCache implements StateCache {
         }
         String sql = "INSERT OR REPLACE INTO file_state (path, hash_name, inode, mtime_ns, size, md5) VALUES (?, ?, ?, ?, ?, ?)";
         try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            connection().setAutoCommit(false);
+            try (PreparedStatement insert = connection().prepareStatement(sql)) {
                 for (Map.Entry<FileStamp, String> entry : hashes.entrySet()) {
                     FileStamp stamp = entry.getKey();
                     insert.setString(1, stamp.path().toString());
@@ -138,37 +154,73 @@ public final class SqliteStateCache implements StateCache {
         }
     }
 
+    /**
+     * Tree state lives in one small file per folder ({@code trees/<md5 of path and rule>}: fingerprint, space,
+     * md5), so that the status of an unchanged folder needs no database.
+     */
     @Override
     public Optional<String> lookupTree(Path folder, String fingerprint, HashName rule) {
-        String sql = "SELECT md5 FROM tree_state WHERE path = ? AND hash_name = ? AND fingerprint = ?";
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, folder.toAbsolutePath().toString());
-            query.setString(2, rule.dvcName());
-            query.setString(3, fingerprint);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        return recall(treeKey(folder, rule)).flatMap(value -> {
+            String[] fields = value.split(" ");
+            return fields.length == 2 && fields[0].equals(fingerprint) ? Optional.of(fields[1]) : Optional.empty();
+        });
     }
 
     @Override
     public void recordTree(Path folder, String fingerprint, HashName rule, String md5) {
-        String sql = "INSERT OR REPLACE INTO tree_state (path, hash_name, fingerprint, md5) VALUES (?, ?, ?, ?)";
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            insert.setString(1, folder.toAbsolutePath().toString());
-            insert.setString(2, rule.dvcName());
-            insert.setString(3, fingerprint);
-            insert.setString(4, md5);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("write", e);
+        remember(treeKey(folder, rule), fingerprint + " " + md5);
+    }
+
+    private static String treeKey(Path folder, HashName rule) {
+        return folder.toAbsolutePath() + "\0" + rule.dvcName();
+    }
+
+    /**
+     * Tree state and other memos live in one small file each ({@code trees/<md5 of the key>}), so that the
+     * status of an unchanged folder needs no database.
+     */
+    @Override
+    public Optional<String> recall(String key) {
+        Path entry = memoFile(key);
+        try {
+            return Optional.of(Files.readString(entry, StandardCharsets.UTF_8).trim());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot read the state cache '%s': %s", entry, e.getMessage()), e);
         }
     }
 
     @Override
+    public void remember(String key, String value) {
+        Path entry = memoFile(key);
+        Path temporary = entry.resolveSibling("." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectories(trees);
+            Files.writeString(temporary, value + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, entry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot write the state cache '%s': %s", entry, e.getMessage()), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // nothing left to clean once the move succeeded
+            }
+        }
+    }
+
+    private Path memoFile(String key) {
+        return trees.resolve(Md5.of(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
     public void close() {
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close();
         } catch (SQLException e) {

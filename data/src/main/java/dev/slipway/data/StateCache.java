@@ -33,6 +33,14 @@ public interface StateCache extends AutoCloseable {
     /** Records (or replaces) the {@code .dir} md5 of {@code folder} for the stamps digest {@code fingerprint}. */
     default void recordTree(Path folder, String fingerprint, HashName rule, String md5) {}
 
+    /** The value last {@link #remember remembered} under {@code key}, if any. */
+    default Optional<String> recall(String key) {
+        return Optional.empty();
+    }
+
+    /** Remembers {@code value} under {@code key} (replacing an earlier one); only an optimisation, like the rest. */
+    default void remember(String key, String value) {}
+
     @Override
     void close();
 

@@ -5,16 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,20 +170,41 @@ public final class WorkspaceHasher {
         return new DirectorySummary(hashed.hash(), hashed.size(), hashed.fileCount());
     }
 
-    /** A digest of the names and stamps of a folder's files: it changes when any file is added, removed or touched. */
-    private static String fingerprint(List<Listed> files) {
-        List<Listed> sorted = new ArrayList<>(files);
-        sorted.sort(Comparator.comparing(Listed::relpath));
-        MessageDigest digest = Md5.newDigest();
-        StringBuilder line = new StringBuilder(128);
-        for (Listed file : sorted) {
+    /**
+     * A digest of the names and stamps of a folder's files: it changes when any file is added, removed or
+     * touched. Order-independent (each file's 128-bit mix is summed), so the listing needs no sorting; not
+     * cryptographic, which change detection does not need.
+     */
+    static String fingerprint(List<Listed> files) {
+        long low = 0;
+        long high = 0;
+        for (Listed file : files) {
             FileStamp stamp = file.stamp();
-            line.setLength(0);
-            line.append(file.relpath()).append('\0').append(stamp.inode()).append(',').append(stamp.mtimeNanos())
-                    .append(',').append(stamp.size()).append('\n');
-            digest.update(line.toString().getBytes(StandardCharsets.UTF_8));
+            long a = 0x9E3779B97F4A7C15L;
+            long b = 0xC2B2AE3D27D4EB4FL;
+            String relpath = file.relpath();
+            for (int i = 0; i < relpath.length(); i++) {
+                char c = relpath.charAt(i);
+                a = (a ^ c) * 0x100000001B3L;
+                b = (b ^ c) * 0x9FB21C651E98DF25L;
+            }
+            a = mix(a ^ mix(stamp.inode() + 0x632BE59BD9B4E019L) ^ mix(stamp.mtimeNanos()) * 31 ^ mix(stamp.size()) * 17);
+            b = mix(b + mix(stamp.inode()) * 29 + mix(stamp.mtimeNanos() ^ 0x85EBCA77C2B2AE63L) + mix(stamp.size() + 7));
+            low += a;
+            high += b;
         }
-        return Md5.hex(digest);
+        return String.format("%016x%016x-%d", high, low, files.size());
+    }
+
+    /** MurmurHash3's 64-bit finaliser. */
+    private static long mix(long value) {
+        long h = value;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     /** A file found in a folder: its path relative to the folder ({@code /}-separated) and its stamp. */

@@ -145,6 +145,43 @@ class RepositoryTest {
     }
 
     @Test
+    void statusAfterAnUnchangedStatusStillSeesEditsRenamesAndObjectsLeavingTheCache() throws Exception {
+        Fixtures.writeTree(root.resolve("data"));
+        try (Repository repository = Repository.init(root, true)) {
+            repository.add(Path.of("data"));
+            HashInfo folder = DvcFile.parse(Files.readString(root.resolve("data.dvc")), "data.dvc")
+                    .outs().get(0).hash().orElseThrow();
+            assertThat(repository.status(List.of())).isEmpty(); // remembers the tree and that its objects are there
+            assertThat(repository.status(List.of())).isEmpty();
+
+            // same size and modification time, other bytes: only the inode tells, as with DVC's state
+            Path file = root.resolve("data/sub/x");
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+            String before = Files.readString(file);
+            Path replacement = root.resolve("data/sub/x.new");
+            Files.writeString(replacement, "z".repeat(before.length()));
+            Files.setLastModifiedTime(replacement, time);
+            Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(repository.status(List.of())).extracting(OutputStatus::change)
+                    .containsExactly(OutputStatus.Change.MODIFIED);
+
+            Files.writeString(file, before); // back to the recorded bytes, with a new modification time
+            assertThat(repository.status(List.of())).isEmpty();
+
+            Files.move(file, root.resolve("data/sub/y-renamed")); // same stamp, other name
+            assertThat(repository.status(List.of())).extracting(OutputStatus::change)
+                    .containsExactly(OutputStatus.Change.MODIFIED);
+            Files.move(root.resolve("data/sub/y-renamed"), file);
+            assertThat(repository.status(List.of())).isEmpty();
+
+            String someFile = repository.cache().readListing(folder).entries().get(0).md5();
+            Files.delete(repository.cache().objectPath(HashInfo.md5(someFile)));
+            assertThat(repository.status(List.of())).extracting(OutputStatus::change)
+                    .containsExactly(OutputStatus.Change.NOT_IN_CACHE);
+        }
+    }
+
+    @Test
     void checkoutRestoresDeletedAndEditedFilesAndRemovesStrayOnes() throws Exception {
         Fixtures.writeTree(root.resolve("data"));
         try (Repository repository = Repository.init(root)) {
