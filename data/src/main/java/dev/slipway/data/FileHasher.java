@@ -5,11 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -27,35 +28,61 @@ public final class FileHasher {
     private static final int TEXT_PROBE_SIZE = 512;
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[CHUNK_SIZE]);
+    private static final ThreadLocal<ByteBuffer> DIRECT_BUFFERS = ThreadLocal.withInitial(() ->
+            ByteBuffer.allocateDirect(CHUNK_SIZE + UncachedFile.ALIGNMENT).alignedSlice(UncachedFile.ALIGNMENT)
+                    .limit(CHUNK_SIZE).slice());
 
     private final LongAdder bytesRead = new LongAdder();
 
-    /** The calling thread's read buffer of {@link #CHUNK_SIZE} bytes, reused by every read on that thread. */
+    /** The calling thread's heap buffer of {@link #CHUNK_SIZE} bytes, reused by every read on that thread. */
     static byte[] buffer() {
         return BUFFERS.get();
     }
 
     /**
-     * Reads the whole of {@code file} into {@code buffer} when it fits.
+     * The calling thread's direct buffer of {@link #CHUNK_SIZE} bytes, aligned for {@link UncachedFile}, cleared.
+     * Reading a file into it costs one copy (into a heap array, Java adds a second).
+     */
+    static ByteBuffer directBuffer() {
+        return DIRECT_BUFFERS.get().clear();
+    }
+
+    /** Reads from {@code in} until {@code buffer} is full or the input ends; returns the bytes read. */
+    static int readFully(ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        int total = 0;
+        while (buffer.hasRemaining()) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                break;
+            }
+            total += read;
+        }
+        return total;
+    }
+
+    /**
+     * Reads the whole of {@code file} into the thread's {@link #directBuffer()} when it fits.
      *
-     * @return the number of bytes read, or -1 when the file is longer than the buffer (then the buffer's
-     *     content is undefined and the file must be streamed)
+     * @return the buffer, flipped (its remaining bytes are the file's), or {@code null} when the file is longer
+     *     than the buffer and must be streamed
      * @throws SlipwayException as {@link #hash}
      */
-    int readWhole(Path file, byte[] buffer) {
-        try (InputStream in = Files.newInputStream(file)) {
-            int length = in.readNBytes(buffer, 0, buffer.length);
-            if (length == buffer.length && in.read() >= 0) {
-                return -1;
+    ByteBuffer readWhole(Path file) {
+        ByteBuffer buffer = directBuffer();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (in.size() > CHUNK_SIZE) {
+                return null;
+            }
+            int length = readFully(in, buffer);
+            if (!buffer.hasRemaining() && in.read(ByteBuffer.allocate(1)) >= 0) {
+                return null; // grew past the buffer while it was read
             }
             bytesRead.add(length);
-            return length;
+            return buffer.flip();
         } catch (NoSuchFileException e) {
-            throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
-                    String.format("File '%s' vanished while it was being hashed", file), e);
+            throw vanished(file, e);
         } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot read '%s' to hash it: %s", file, e.getMessage()), e);
+            throw unreadable(file, e);
         }
     }
 
@@ -69,7 +96,7 @@ public final class FileHasher {
     public String hash(Path file, HashName rule) {
         requireNonNull(file, "file is null");
         requireNonNull(rule, "rule is null");
-        return digest(file, rule, OutputStream.nullOutputStream());
+        return digest(file, rule, null);
     }
 
     /**
@@ -77,47 +104,78 @@ public final class FileHasher {
      * adding a file to the cache reads it only once.
      *
      * @return the lowercase hex MD5 of the bytes copied
-     * @throws SlipwayException as {@link #hash}, and INTERNAL_ERROR naming the file if {@code copy}
-     *     fails
+     * @throws SlipwayException as {@link #hash}; a failure to write the copy is thrown as the IOException
      */
-    public String hashAndCopy(Path file, OutputStream copy) {
+    String hashAndCopy(Path file, UncachedFile copy) throws IOException {
         requireNonNull(file, "file is null");
         requireNonNull(copy, "copy is null");
-        return digest(file, HashName.MD5, copy);
+        try {
+            return digest(file, HashName.MD5, copy);
+        } catch (CopyFailure e) {
+            throw e.getCause();
+        }
     }
 
-    private String digest(Path file, HashName rule, OutputStream copy) {
+    private String digest(Path file, HashName rule, UncachedFile copy) {
         MessageDigest digest = Md5.newDigest();
-        byte[] chunk = buffer();
-        try (InputStream in = Files.newInputStream(file)) {
+        ByteBuffer chunk = directBuffer();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             while (true) {
-                int length = in.readNBytes(chunk, 0, CHUNK_SIZE);
+                chunk.clear();
+                int length = readFully(in, chunk);
                 if (length == 0) {
                     break;
                 }
                 bytesRead.add(length);
-                try {
-                    copy.write(chunk, 0, length);
-                } catch (IOException e) {
-                    throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                            String.format("Cannot write the copy of '%s': %s", file, e.getMessage()), e);
-                }
+                chunk.flip();
                 switch (rule) {
-                    case MD5 -> digest.update(chunk, 0, length);
-                    case MD5_DOS2UNIX -> updateDos2Unix(digest, chunk, length);
+                    case MD5 -> digest.update(chunk);
+                    case MD5_DOS2UNIX -> {
+                        byte[] heap = buffer();
+                        chunk.get(heap, 0, length);
+                        updateDos2Unix(digest, heap, length);
+                    }
+                }
+                if (copy != null) {
+                    chunk.rewind();
+                    try {
+                        copy.write(chunk);
+                    } catch (IOException e) {
+                        throw new CopyFailure(e);
+                    }
                 }
                 if (length < CHUNK_SIZE) {
                     break;
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
-                    String.format("File '%s' vanished while it was being hashed", file), e);
+            throw vanished(file, e);
         } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot read '%s' to hash it: %s", file, e.getMessage()), e);
+            throw unreadable(file, e);
         }
         return Md5.hex(digest);
+    }
+
+    private static SlipwayException vanished(Path file, IOException e) {
+        return new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST,
+                String.format("File '%s' vanished while it was being hashed", file), e);
+    }
+
+    private static SlipwayException unreadable(Path file, IOException e) {
+        return new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                String.format("Cannot read '%s' to hash it: %s", file, e.getMessage()), e);
+    }
+
+    /** A failure to write the copy in {@link #hashAndCopy}, told apart from a failure to read the source. */
+    static final class CopyFailure extends RuntimeException {
+        CopyFailure(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
     }
 
     /** Total bytes read from files by this hasher since it was created. */

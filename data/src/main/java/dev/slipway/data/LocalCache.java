@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,13 +224,14 @@ public final class LocalCache {
             throw new IllegalArgumentException("only DVC 3 objects are added to the cache, not " + rule);
         }
         FileHasher fileHasher = hasher.fileHasher();
-        byte[] buffer = FileHasher.buffer();
-        int length = fileHasher.readWhole(source, buffer);
-        if (length >= 0) {
+        ByteBuffer whole = fileHasher.readWhole(source);
+        if (whole != null) {
             // a small file: hashed in memory, written straight beside its final name unless already stored
-            HashInfo hash = HashInfo.md5(Md5.of(buffer, 0, length));
+            MessageDigest digest = Md5.newDigest();
+            digest.update(whole);
+            HashInfo hash = HashInfo.md5(Md5.hex(digest));
             if (!contains(hash)) {
-                writeObject(hash, buffer, length, source);
+                writeObject(hash, whole.rewind(), source);
             }
             return hash.value();
         }
@@ -238,8 +240,8 @@ public final class LocalCache {
         try {
             ensureFolder(staging);
             String md5;
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            // the workspace keeps its own copy: the cache's need not sit in the page cache too
+            try (UncachedFile out = UncachedFile.create(temporary, true)) {
                 md5 = fileHasher.hashAndCopy(source, out);
             }
             HashInfo hash = HashInfo.md5(md5);
@@ -261,14 +263,13 @@ public final class LocalCache {
     }
 
     /** Writes {@code length} bytes of {@code bytes} as the object {@code hash}: a read-only temporary file, renamed. */
-    private void writeObject(HashInfo hash, byte[] bytes, int length, Path source) {
+    private void writeObject(HashInfo hash, ByteBuffer content, Path source) {
         Path target = objectPath(hash);
         Path temporary = temporaryBeside(target);
         boolean published = false;
         try {
             ensureFolder(target.getParent());
             try (FileChannel out = createReadOnly(temporary)) {
-                ByteBuffer content = ByteBuffer.wrap(bytes, 0, length);
                 while (content.hasRemaining()) {
                     out.write(content);
                 }
@@ -346,7 +347,7 @@ public final class LocalCache {
     /** Opens a stream of an object's bytes (from a remote, for instance). */
     @FunctionalInterface
     public interface StreamSource {
-        InputStream open() throws IOException;
+        ReadableByteChannel open() throws IOException;
     }
 
     /**
@@ -357,7 +358,7 @@ public final class LocalCache {
     public void receiveStream(HashInfo expected, StreamSource source) {
         if (expected.name() != HashName.MD5) {
             receive(expected, temporary -> {
-                try (InputStream in = source.open()) {
+                try (InputStream in = java.nio.channels.Channels.newInputStream(source.open())) {
                     Files.copy(in, temporary);
                 } catch (IOException e) {
                     throw cannotReceive(expected, temporary, e);
@@ -370,14 +371,16 @@ public final class LocalCache {
         try {
             ensureFolder(target.getParent());
             MessageDigest digest = Md5.newDigest();
-            byte[] buffer = FileHasher.buffer();
-            try (InputStream in = source.open(); FileChannel out = createReadOnly(temporary)) {
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    digest.update(buffer, 0, read);
-                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+            ByteBuffer chunk = FileHasher.directBuffer();
+            try (ReadableByteChannel in = source.open(); FileChannel out = createReadOnly(temporary)) {
+                while (FileHasher.readFully(in, chunk) > 0) {
+                    chunk.flip();
+                    digest.update(chunk);
+                    chunk.rewind();
                     while (chunk.hasRemaining()) {
                         out.write(chunk);
                     }
+                    chunk.clear();
                 }
             }
             String actual = Md5.hex(digest) + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");

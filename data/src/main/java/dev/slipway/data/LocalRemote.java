@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -132,15 +132,16 @@ public final class LocalRemote implements Remote {
         try {
             ensureFolder(target.getParent());
             MessageDigest digest = Md5.newDigest();
-            byte[] buffer = FileHasher.buffer();
-            try (InputStream in = Files.newInputStream(source);
-                    FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    digest.update(buffer, 0, read);
-                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                    while (chunk.hasRemaining()) {
-                        out.write(chunk);
-                    }
+            ByteBuffer chunk = FileHasher.directBuffer();
+            // nobody reads the remote's copy soon: written around the page cache where the file system allows
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                    UncachedFile out = UncachedFile.create(temporary, true)) {
+                while (FileHasher.readFully(in, chunk) > 0) {
+                    chunk.flip();
+                    digest.update(chunk);
+                    chunk.rewind();
+                    out.write(chunk);
+                    chunk.clear();
                 }
             }
             String actual = Md5.hex(digest);
@@ -181,9 +182,9 @@ public final class LocalRemote implements Remote {
     }
 
     @Override
-    public InputStream open(HashInfo hash) {
+    public ReadableByteChannel open(HashInfo hash) {
         try {
-            return Files.newInputStream(objectPath(hash));
+            return FileChannel.open(objectPath(hash), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
         } catch (IOException e) {

@@ -6,13 +6,13 @@ package dev.slipway.data;
  * surrogate pairs beyond the BMP), DEL is escaped, {@code /} is not. Jackson and Gson differ on each
  * of these points, and a {@code .dir} object's md5 depends on every byte.
  */
-final class PythonJson {
+public final class PythonJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private PythonJson() {}
 
     /** Appends {@code value} as a quoted JSON string to {@code out}. */
-    static void appendString(StringBuilder out, String value) {
+    public static void appendString(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -1,6 +1,6 @@
 package dev.slipway.data;
 
-import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
@@ -59,7 +59,7 @@ public interface Remote extends AutoCloseable {
      *
      * @throws dev.slipway.core.SlipwayException RESOURCE_DOES_NOT_EXIST if the remote lacks it
      */
-    default InputStream open(HashInfo hash) {
+    default ReadableByteChannel open(HashInfo hash) {
         throw new UnsupportedOperationException("remote '" + name() + "' does not stream objects");
     }
 

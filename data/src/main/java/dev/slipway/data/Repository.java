@@ -137,7 +137,8 @@ public final class Repository implements AutoCloseable {
         DvcConfig config = configFiles.merged();
         Path cacheDir = config.get("cache", "dir").map(dvc::resolve).orElse(dvc.resolve("cache"));
         StateCache state = SqliteStateCache.open(dvc.resolve("tmp/slipway/state.db"));
-        WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state, Runtime.getRuntime().availableProcessors());
+        // two files per core: while one thread waits for a cache write that bypasses the page cache, another hashes
+        WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state, 2 * Runtime.getRuntime().availableProcessors());
         return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state, configFiles);
     }
 
@@ -605,6 +606,45 @@ public final class Repository implements AutoCloseable {
     @Override
     public void close() {
         state.close();
+    }
+
+    /**
+     * The current DVC 3 entry of a workspace file or folder (hash, size, file count, executable bit) under the name
+     * {@code relativePath}, without storing anything; the state cache answers for unchanged files.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if {@code path} does not exist
+     */
+    public DvcOutput describe(Path path, String relativePath) {
+        if (!Files.exists(path)) {
+            throw SlipwayException.notFound("'%s' does not exist", path);
+        }
+        if (Files.isDirectory(path)) {
+            WorkspaceHasher.DirectorySummary summary =
+                    hasher.summarizeDirectory(path, HashName.MD5, DvcIgnore.load(root, path));
+            return DvcOutput.directory(relativePath, summary.hash(), summary.size(), summary.fileCount());
+        }
+        WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, HashName.MD5);
+        return DvcOutput.file(relativePath, hashed.hash(), hashed.size(), hashed.executable());
+    }
+
+    /**
+     * Stores a pipeline stage's output in the cache as {@link #add} stores its target, without a pointer file; with
+     * {@code ignoreInGit} (and not under {@code core.no_scm}) adds {@code /<name>} to the {@code .gitignore} beside it.
+     *
+     * @return its entry under the name {@code relativePath}
+     */
+    public DvcOutput saveOutput(Path path, String relativePath, boolean ignoreInGit) {
+        cache.forget();
+        DvcOutput output = save(path.toAbsolutePath().normalize(), relativePath, Optional.empty(), Transfers.Progress.none());
+        if (ignoreInGit && !noScm()) {
+            ignoreInGit(path.toAbsolutePath().normalize());
+        }
+        return output;
+    }
+
+    /** Whether the object (for a {@code .dir}, also every file it lists) is in the cache. */
+    public boolean isInCache(HashInfo hash) {
+        return inCache(hash);
     }
 
     /** Hashes {@code path}, stores it in the cache and returns its output entry. */

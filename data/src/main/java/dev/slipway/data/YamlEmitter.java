@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * parent key's column, non-ASCII written raw, and scalars that would read back as something other
  * than a string single-quoted.
  */
-final class YamlEmitter {
+public final class YamlEmitter {
     private static final Pattern NON_STRING = Pattern.compile(
             "(?i)(~|null|true|false|yes|no|on|off|y|n)"
                     + "|[-+]?[0-9][0-9_]*"
@@ -22,7 +22,8 @@ final class YamlEmitter {
 
     private YamlEmitter() {}
 
-    static void entry(StringBuilder out, int indent, String key, Object value) {
+    /** Appends {@code key: value} at {@code indent}; maps and lists nest in block style. */
+    public static void entry(StringBuilder out, int indent, String key, Object value) {
         out.append(" ".repeat(indent)).append(scalar(key)).append(':');
         if (value instanceof Map<?, ?> map && !map.isEmpty()) {
             out.append('\n');
@@ -37,7 +38,7 @@ final class YamlEmitter {
         }
     }
 
-    static void listItem(StringBuilder out, int indent, Object item) {
+    public static void listItem(StringBuilder out, int indent, Object item) {
         listItem(out, indent, item, Map.of());
     }
 
@@ -85,7 +86,7 @@ final class YamlEmitter {
     }
 
     /** A string scalar, plain when it reads back as the same string, single-quoted otherwise. */
-    static String scalar(String text) {
+    public static String scalar(String text) {
         if (hasControlCharacters(text)) {
             return doubleQuoted(text);
         }
