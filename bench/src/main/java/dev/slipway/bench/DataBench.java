@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *   <li>{@code data add} of 100,000 files of 4 KB in one folder tree (time, peak RSS), then {@code data status} of
  *       the unchanged tree with the state cache warm;</li>
  *   <li>{@code data push} then {@code data pull} of 10 files of 100 MB to a folder remote against {@code cp -r} of
- *       the same folder.</li>
+ *       the same folder, once as the commands' own time (their writes may still be in the page cache) and once until
+ *       the data is on disk (each followed by {@code sync}).</li>
  * </ol>
  * Every command runs as {@code ./slipway} (the launcher users run: {@code java} with the class-data-sharing archive
  * it keeps beside the jar, {@code -Xmx} from {@code --heap}) under {@code /usr/bin/time -v} (wall, CPU and peak RSS of the
@@ -188,17 +189,25 @@ public final class DataBench {
         List<Double> cpRates = new ArrayList<>();
         List<Double> pushRates = new ArrayList<>();
         List<Double> pullRates = new ArrayList<>();
+        List<Double> cpSyncRates = new ArrayList<>();
+        List<Double> pushSyncRates = new ArrayList<>();
+        List<Double> pullSyncRates = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             freshRepository(repo, "files");
             delete(remote);
             delete(copy);
             slipway(repo, "data", "add", "files", "--no-progress");
             slipway(repo, "data", "remote", "add", "-d", "bench", remote.toString());
+            run(repo, List.of("sync"));
             Measured cp = run(repo, List.of("cp", "-r", "files", copy.toString()));
+            Measured cpSync = run(repo, List.of("sync"));
             Measured push = slipway(repo, "data", "push", "--no-progress");
+            Measured pushSync = run(repo, List.of("sync"));
             Files.move(files, aside);
             delete(repo.resolve(".dvc/cache"));
+            run(repo, List.of("sync"));
             Measured pull = slipway(repo, "data", "pull", "--no-progress");
+            Measured pullSync = run(repo, List.of("sync"));
             if (!Files.isRegularFile(files.resolve(fileName(9))) || Files.size(files.resolve(fileName(9))) != fileSize) {
                 throw new IllegalStateException("pull did not restore " + files.resolve(fileName(9)));
             }
@@ -208,6 +217,9 @@ public final class DataBench {
             cpRates.add(bytes / cp.wall() / MB);
             pushRates.add(bytes / push.wall() / MB);
             pullRates.add(bytes / pull.wall() / MB);
+            cpSyncRates.add(bytes / (cp.wall() + cpSync.wall()) / MB);
+            pushSyncRates.add(bytes / (push.wall() + pushSync.wall()) / MB);
+            pullSyncRates.add(bytes / (pull.wall() + pullSync.wall()) / MB);
         }
         double cp = median(cpRates);
         double push = median(pushRates);
@@ -216,6 +228,18 @@ public final class DataBench {
                         + "ratio %.2f; pull (fetch + checkout, empty cache and workspace) median %,.0f MB/s %s, ratio "
                         + "%.2f; cp -r median %,.0f MB/s %s; target >= 0.5%n", fileSize, bytes / MB, push,
                 rates(pushRates), push / cp, pull, rates(pullRates), pull / cp, cp, rates(cpRates));
+        double cpSync = median(cpSyncRates);
+        double pushSync = median(pushSyncRates);
+        double pullSync = median(pullSyncRates);
+        System.out.printf(Locale.ROOT, "the same until the data is on disk (each command followed by sync): push median "
+                        + "%,.0f MB/s %s, ratio %.2f; pull median %,.0f MB/s %s, ratio %.2f; cp -r + sync median %,.0f MB/s "
+                        + "%s%n", pushSync, rates(pushSyncRates), pushSync / cpSync, pullSync, rates(pullSyncRates),
+                pullSync / cpSync, cpSync, rates(cpSyncRates));
+        results.put("transfer.durable_push_mb_per_second", Math.round(pushSync));
+        results.put("transfer.durable_pull_mb_per_second", Math.round(pullSync));
+        results.put("transfer.durable_cp_mb_per_second", Math.round(cpSync));
+        results.put("transfer.durable_push_ratio", round2(pushSync / cpSync));
+        results.put("transfer.durable_pull_ratio", round2(pullSync / cpSync));
         results.put("transfer.push_mb_per_second", Math.round(push));
         results.put("transfer.pull_mb_per_second", Math.round(pull));
         results.put("transfer.cp_mb_per_second", Math.round(cp));
