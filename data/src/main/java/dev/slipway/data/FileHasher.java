@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,6 +59,40 @@ public final class FileHasher {
             total += read;
         }
         return total;
+    }
+
+    /** Where {@link #copyHashing} writes each chunk (all of its remaining bytes). */
+    @FunctionalInterface
+    interface ChunkWriter {
+        void write(ByteBuffer chunk) throws IOException;
+
+        /** Writes each chunk fully to {@code channel}. */
+        static ChunkWriter to(WritableByteChannel channel) {
+            return chunk -> {
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+            };
+        }
+    }
+
+    /**
+     * Copies everything {@code in} holds to {@code out} in whole {@link #CHUNK_SIZE} chunks of the thread's
+     * {@link #directBuffer()} (the last may be shorter), digesting the bytes on the way.
+     *
+     * @return the lowercase hex MD5 of the bytes copied
+     */
+    static String copyHashing(ReadableByteChannel in, ChunkWriter out) throws IOException {
+        MessageDigest digest = Md5.newDigest();
+        ByteBuffer chunk = directBuffer();
+        while (readFully(in, chunk) > 0) {
+            chunk.flip();
+            digest.update(chunk);
+            chunk.rewind();
+            out.write(chunk);
+            chunk.clear();
+        }
+        return Md5.hex(digest);
     }
 
     /**

@@ -185,16 +185,12 @@ public final class LocalCache {
         Path temporary = temporaryBeside(target);
         try {
             ensureFolder(target.getParent());
-            MessageDigest digest = Md5.newDigest();
-            try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(temporary)) {
-                byte[] buffer = FileHasher.buffer();
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    digest.update(buffer, 0, read);
-                    out.write(buffer, 0, read);
-                }
+            String actual;
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                    FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                actual = FileHasher.copyHashing(in, FileHasher.ChunkWriter.to(out));
             }
             if (expected.name() == HashName.MD5) {
-                String actual = Md5.hex(digest);
                 if (!actual.equals(expected.value())) {
                     throw new SlipwayException(ErrorCode.RESOURCE_CONFLICT, String.format(
                             "'%s' changed while it was being added (md5 %s, then %s); run the command again",
@@ -370,20 +366,11 @@ public final class LocalCache {
         Path temporary = temporaryBeside(target);
         try {
             ensureFolder(target.getParent());
-            MessageDigest digest = Md5.newDigest();
-            ByteBuffer chunk = FileHasher.directBuffer();
+            String md5;
             try (ReadableByteChannel in = source.open(); FileChannel out = createReadOnly(temporary)) {
-                while (FileHasher.readFully(in, chunk) > 0) {
-                    chunk.flip();
-                    digest.update(chunk);
-                    chunk.rewind();
-                    while (chunk.hasRemaining()) {
-                        out.write(chunk);
-                    }
-                    chunk.clear();
-                }
+                md5 = FileHasher.copyHashing(in, FileHasher.ChunkWriter.to(out));
             }
-            String actual = Md5.hex(digest) + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
+            String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -131,20 +129,12 @@ public final class LocalRemote implements Remote {
         Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
         try {
             ensureFolder(target.getParent());
-            MessageDigest digest = Md5.newDigest();
-            ByteBuffer chunk = FileHasher.directBuffer();
+            String actual;
             // nobody reads the remote's copy soon: written around the page cache where the file system allows
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                     UncachedFile out = UncachedFile.create(temporary, true)) {
-                while (FileHasher.readFully(in, chunk) > 0) {
-                    chunk.flip();
-                    digest.update(chunk);
-                    chunk.rewind();
-                    out.write(chunk);
-                    chunk.clear();
-                }
+                actual = FileHasher.copyHashing(in, out::write);
             }
-            String actual = Md5.hex(digest);
             if (actual.equals(hash.hex())) {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }

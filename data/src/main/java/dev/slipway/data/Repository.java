@@ -609,21 +609,21 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * The current DVC 3 entry of a workspace file or folder (hash, size, file count, executable bit) under the name
-     * {@code relativePath}, without storing anything; the state cache answers for unchanged files.
+     * The current entry of a workspace file or folder (hash with {@code rule}, size, file count, executable bit) under
+     * the name {@code relativePath}, without storing anything; the state cache answers for unchanged files.
      *
      * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if {@code path} does not exist
      */
-    public DvcOutput describe(Path path, String relativePath) {
+    public DvcOutput describe(Path path, String relativePath, HashName rule) {
         if (!Files.exists(path)) {
             throw SlipwayException.notFound("'%s' does not exist", path);
         }
         if (Files.isDirectory(path)) {
             WorkspaceHasher.DirectorySummary summary =
-                    hasher.summarizeDirectory(path, HashName.MD5, DvcIgnore.load(root, path));
+                    hasher.summarizeDirectory(path, rule, DvcIgnore.load(root, path));
             return DvcOutput.directory(relativePath, summary.hash(), summary.size(), summary.fileCount());
         }
-        WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, HashName.MD5);
+        WorkspaceHasher.HashedFile hashed = hasher.hashFile(path, rule);
         return DvcOutput.file(relativePath, hashed.hash(), hashed.size(), hashed.executable());
     }
 
