@@ -163,4 +163,28 @@ final class PythonValues {
         }
         return value;
     }
+
+    /** Integral numbers as Long (BigInteger beyond), floats as Double, maps and lists copied: equal values compare equal. */
+    static Object normalize(Object value) {
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof java.math.BigInteger big) {
+            return big.bitLength() < 64 ? (Object) big.longValue() : big;
+        }
+        if (value instanceof Float || value instanceof ReprFloat) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((key, child) -> copy.put(String.valueOf(key), normalize(child)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>();
+            list.forEach(child -> copy.add(normalize(child)));
+            return copy;
+        }
+        return value;
+    }
 }
