@@ -67,6 +67,10 @@ final class EvaluateCommand extends ModelCommand {
             description = "Write a Markdown summary (for a pull-request comment) to this file.")
     Optional<Path> report = Optional.empty();
 
+    @Option(names = "--metrics-file", paramLabel = "FILE", description = {"Also write the candidate's metrics to "
+            + "this JSON file, flat ({\"roc_auc\": 0.83, \"accuracy\": 0.77, ...}), for a pipeline's metrics."})
+    Optional<Path> metricsFile = Optional.empty();
+
     @Option(names = "--promote", paramLabel = "ALIAS",
             description = "When the candidate passes, point this alias (such as champion) at it; the candidate must "
                     + "be a registered version.")
@@ -122,6 +126,11 @@ final class EvaluateCommand extends ModelCommand {
         if (report.isPresent()) {
             Path reportFile = environment.workingDirectory().resolve(report.get()).normalize();
             writeReport(reportFile, markdown(candidate, comparison, dataFile));
+        }
+        if (metricsFile.isPresent()) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            candidate.metrics().forEach((key, value) -> metrics.put(key.key(), value));
+            MetricsFile.write(environment.resolve(metricsFile.get().toString()), metrics);
         }
         Optional<String> runId = noLog ? Optional.empty()
                 : Optional.of(logRun(connection().client(), candidate, baseline, comparison, dataFile));

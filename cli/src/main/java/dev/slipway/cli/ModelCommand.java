@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Spec;
  * every model command speaks the same REST API whichever way the data is reached.
  */
 abstract class ModelCommand implements Callable<Integer> {
+    /** A URI such as {@code s3://...} or {@code file:/...}: a scheme of two characters or more, so not a drive. */
+    private static final Pattern URI_WITH_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:.*", Pattern.DOTALL);
+
     @Mixin
     TrackingOptions trackingOptions;
 
@@ -92,8 +96,9 @@ abstract class ModelCommand implements Callable<Integer> {
      * and reads its MLmodel; the caller closes the result, which deletes any download.
      */
     ModelFiles modelFiles(String modelUri) throws IOException {
-        ModelResolver resolver = resolver(modelUri);
-        ModelResolver.ResolvedModel resolved = resolver.resolve(modelUri);
+        String located = inWorkingDirectory(modelUri);
+        ModelResolver resolver = resolver(located);
+        ModelResolver.ResolvedModel resolved = resolver.resolve(located);
         Path download = Files.createTempDirectory("slipway-model-");
         try {
             Path folder = resolver.localFolder(resolved, download);
@@ -108,6 +113,18 @@ abstract class ModelCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * The model URI with a relative folder resolved against the environment's working directory, as data files are,
+     * rather than the process's (they differ when the commands run in-process, as a pipeline's tests run them).
+     */
+    String inWorkingDirectory(String modelUri) {
+        if (ModelUri.parse(modelUri) instanceof ModelUri.Location location
+                && !URI_WITH_SCHEME.matcher(location.text()).matches()) {
+            return environment.resolve(location.text()).toString();
+        }
+        return modelUri;
     }
 
     /** A model's files on this machine; closing deletes them if they were downloaded. */

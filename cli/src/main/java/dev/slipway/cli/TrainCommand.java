@@ -99,6 +99,10 @@ final class TrainCommand extends ModelCommand {
             description = "Also keep the model folder here (must not exist or be empty).")
     Optional<Path> output = Optional.empty();
 
+    @Option(names = "--metrics-file", paramLabel = "FILE", description = {"Also write the validation metrics to "
+            + "this JSON file, flat ({\"val_roc_auc\": 0.83, ...}), for a pipeline's metrics."})
+    Optional<Path> metricsFile = Optional.empty();
+
     @Option(names = "--no-progress", description = "Do not print training progress.")
     boolean noProgress;
 
@@ -164,6 +168,9 @@ final class TrainCommand extends ModelCommand {
             ModelLogging.logModel(client, client.getRun(runId), result.model(), MODEL_ARTIFACT_PATH);
             Optional<ModelVersion> version = register.map(name -> ModelLogging.register(client, name,
                     client.getRun(runId), MODEL_ARTIFACT_PATH));
+            if (metricsFile.isPresent()) {
+                MetricsFile.write(environment.resolve(metricsFile.get().toString()), result.metrics());
+            }
             client.endRun(runId, RunStatus.FINISHED, environment.clock().millis());
             print(out, run, result, version, keep);
             return 0;
