@@ -2,7 +2,9 @@ package dev.slipway.pipeline.report;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.util.Map;
  * dropped from metrics and kept whole (as an immutable {@link List}) in params.
  */
 public final class FlatValues {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Python's {@code json} writes NaN and Infinity for such floats; read them too. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private FlatValues() {}

@@ -115,6 +115,21 @@ public final class GitRevisions implements AutoCloseable {
         }
     }
 
+    /**
+     * The short names of the refs under a prefix ({@code refs/heads/} for branches, {@code refs/tags/} for tags),
+     * sorted.
+     */
+    public List<String> refNames(String prefix) {
+        requireNonNull(prefix, "prefix is null");
+        try {
+            return git.getRefDatabase().getRefsByPrefix(prefix).stream()
+                    .map(ref -> ref.getName().substring(prefix.length())).sorted().toList();
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    String.format("Cannot list the Git refs of '%s': %s", root, e.getMessage()), e);
+        }
+    }
+
     @Override
     public void close() {
         git.close();
@@ -156,6 +171,32 @@ public final class GitRevisions implements AutoCloseable {
             } catch (IOException e) {
                 throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                         String.format("Cannot read '%s' of revision '%s' from the cache: %s", path, name, e), e);
+            }
+        }
+
+        @Override
+        public List<String> filesUnder(String folder) {
+            requireNonNull(folder, "folder is null");
+            if (tree.isEmpty()) {
+                return List.of();
+            }
+            try (TreeWalk start = TreeWalk.forPath(git, prefix + folder, tree.get())) {
+                if (start == null || !start.isSubtree()) {
+                    return List.of();
+                }
+                List<String> files = new java.util.ArrayList<>();
+                try (TreeWalk walk = new TreeWalk(git)) {
+                    walk.addTree(start.getObjectId(0));
+                    walk.setRecursive(true);
+                    while (walk.next()) {
+                        files.add(folder + "/" + walk.getPathString());
+                    }
+                }
+                files.sort(null);
+                return List.copyOf(files);
+            } catch (IOException e) {
+                throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                        String.format("Cannot list '%s' at revision '%s': %s", folder, name, e.getMessage()), e);
             }
         }
 

@@ -93,7 +93,7 @@ public final class PipelineReports {
             List<MetricsShow.Version> shown = new ArrayList<>();
             for (VersionedFiles version : versions) {
                 List<MetricsShow.MetricsFile> files = new ArrayList<>();
-                for (String path : declared(version).metrics()) {
+                for (String path : metricsFiles(version)) {
                     files.add(metricsFile(version, path));
                 }
                 shown.add(new MetricsShow.Version(version.name(), files));
@@ -138,6 +138,25 @@ public final class PipelineReports {
             }
             return PlotsReport.collect(chosen, versions);
         });
+    }
+
+    /**
+     * {@code workspace}, then the branches and/or tags of the Git repository: the versions of
+     * {@code metrics show --all-branches/--all-tags}.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST when the repository is not inside Git
+     */
+    public List<String> workspaceAndRefs(boolean branches, boolean tags) {
+        List<String> names = new ArrayList<>(List.of(WorkspaceFiles.NAME));
+        try (GitRevisions git = GitRevisions.open(root, cache)) {
+            if (branches) {
+                names.addAll(git.refNames(org.eclipse.jgit.lib.Constants.R_HEADS));
+            }
+            if (tags) {
+                names.addAll(git.refNames(org.eclipse.jgit.lib.Constants.R_TAGS));
+            }
+        }
+        return List.copyOf(names);
     }
 
     private static List<String> diffPair(List<String> revisions) {
@@ -198,10 +217,24 @@ public final class PipelineReports {
 
     private Map<String, Map<String, Object>> metrics(VersionedFiles version) {
         Map<String, Map<String, Object>> found = new LinkedHashMap<>();
-        for (String path : declared(version).metrics()) {
+        for (String path : metricsFiles(version)) {
             version.read(path).ifPresent(bytes -> found.put(path, FlatValues.parse(source(version, path), bytes, false)));
         }
         return found;
+    }
+
+    /** The declared metrics files, a declared folder standing for every file below it (as DVC expands them). */
+    private static List<String> metricsFiles(VersionedFiles version) {
+        List<String> files = new ArrayList<>();
+        for (String path : declared(version).metrics()) {
+            List<String> below = version.filesUnder(path);
+            if (below.isEmpty()) {
+                files.add(path);
+            } else {
+                below.stream().filter(file -> !files.contains(file)).forEach(files::add);
+            }
+        }
+        return files;
     }
 
     private static MetricsShow.MetricsFile metricsFile(VersionedFiles version, String path) {

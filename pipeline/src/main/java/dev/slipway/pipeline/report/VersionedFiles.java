@@ -16,4 +16,10 @@ public interface VersionedFiles {
      * @throws dev.slipway.core.SlipwayException INTERNAL_ERROR when the file exists but cannot be read
      */
     Optional<byte[]> read(String path);
+
+    /**
+     * The files below a folder, recursively, as paths relative to the repository root, sorted; empty when this
+     * version has no such folder.
+     */
+    java.util.List<String> filesUnder(String folder);
 }

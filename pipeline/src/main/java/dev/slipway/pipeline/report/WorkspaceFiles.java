@@ -7,7 +7,9 @@ import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The files on disk, below the repository root. */
 public final class WorkspaceFiles implements VersionedFiles {
@@ -22,6 +24,20 @@ public final class WorkspaceFiles implements VersionedFiles {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public List<String> filesUnder(String folder) {
+        Path start = root.resolve(requireNonNull(folder, "folder is null")).normalize();
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
+            return files.filter(Files::isRegularFile).map(file -> root.relativize(file).toString().replace('\\', '/'))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format("Cannot list '%s': %s", folder, e), e);
+        }
     }
 
     @Override
