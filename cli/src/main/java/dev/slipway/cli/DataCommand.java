@@ -316,8 +316,10 @@ final class DataCommand {
                 return runCloud(out);
             }
             List<OutputStatus> changes;
+            List<dev.slipway.pipeline.StageStatus> stages;
             try (Repository repository = openRepository()) {
                 changes = repository.status(pointerFiles(targets));
+                stages = targets.isEmpty() ? PipelineCommand.stageStatus(repository, environment) : List.of();
             }
             // DVC's shape: {pointer file: [{"changed outs": {output: word}}]}
             Map<String, Map<String, String>> byPointerFile = new LinkedHashMap<>();
@@ -327,6 +329,7 @@ final class DataCommand {
             }
             if (json) {
                 ObjectNode result = TrackingCommand.json().createObjectNode();
+                PipelineCommand.addJson(result, stages);
                 byPointerFile.forEach((pointerFile, outputs) -> {
                     ObjectNode changedOuts = result.putArray(pointerFile).addObject().putObject("changed outs");
                     outputs.forEach(changedOuts::put);
@@ -335,12 +338,13 @@ final class DataCommand {
                 return 0;
             }
             if (quiet) {
-                return changes.isEmpty() ? 0 : 1;
+                return changes.isEmpty() && stages.isEmpty() ? 0 : 1;
             }
-            if (changes.isEmpty()) {
+            if (changes.isEmpty() && stages.isEmpty()) {
                 out.println("Data and pipelines are up to date.");
                 return 0;
             }
+            PipelineCommand.print(out, stages);
             byPointerFile.forEach((pointerFile, outputs) -> {
                 out.println(pointerFile + ":");
                 out.println("\tchanged outs:");

@@ -19,8 +19,10 @@ import picocli.CommandLine.Spec;
         description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring, "
                 + "model serving and DVC-compatible data versioning in one jar.",
         subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class, ModelsCommand.class,
-                TrainCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
-                DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class},
+                TrainCommand.class, ExampleCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
+                DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class,
+                ReportCommands.Params.class, ReportCommands.Metrics.class, ReportCommands.Plots.class,
+                PipelineCommand.Repro.class, PipelineCommand.Dag.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})

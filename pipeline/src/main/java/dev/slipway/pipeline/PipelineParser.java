@@ -283,11 +283,7 @@ final class PipelineParser {
             return PythonValues.str(node.value());
         }
         try {
-            Object resolved = Templates.resolve(text, context, true, flagStyle);
-            if (resolved instanceof Map<?, ?> || resolved instanceof List<?>) {
-                return String.valueOf(Templates.resolve(text + "\u0000", context, true, flagStyle)).replace("\u0000", "");
-            }
-            return resolved instanceof String string ? string : PythonValues.str(resolved);
+            return Templates.resolveText(text, context, true, flagStyle);
         } catch (Templates.TemplateException e) {
             throw error(node.line(), stage, "%s", e.getMessage());
         }

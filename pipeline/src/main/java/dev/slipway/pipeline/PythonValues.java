@@ -25,7 +25,7 @@ final class PythonValues {
         if (value == 0) {
             return (1 / value) < 0 ? "-0.0" : "0.0";
         }
-        BigDecimal decimal = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        BigDecimal decimal = shortest(Math.abs(value));
         String digits = decimal.unscaledValue().toString();
         int exponent = digits.length() - 1 - decimal.scale();
         String sign = value < 0 ? "-" : "";
@@ -36,6 +36,19 @@ final class PythonValues {
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         int magnitude = Math.abs(exponent);
         return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + magnitude;
+    }
+
+    /** The shortest decimal that reads back as {@code value}, as Python's repr picks it (Java 17's toString may not). */
+    private static BigDecimal shortest(double value) {
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal candidate = new BigDecimal(value).round(new java.math.MathContext(digits,
+                    java.math.RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == value) {
+                return candidate.stripTrailingZeros();
+            }
+        }
+        return new BigDecimal(value).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN))
+                .stripTrailingZeros();
     }
 
     /** Python's {@code str(value)} for scalars: {@code True}/{@code False}, {@code None}, float repr. */

@@ -64,15 +64,20 @@ final class Templates {
     }
 
     /**
-     * @param inCommand mappings expand to flags instead of being an error
+     * @param inCommand mappings expand to flags instead of being an error, and the result is always a string
      * @throws TemplateException for an unknown reference or a value that cannot be put in a string
      */
     static Object resolve(String text, Map<String, Object> context, boolean inCommand, FlagStyle style) {
         Matcher matcher = REFERENCE.matcher(text);
-        if (matcher.matches() && matcher.group(1) == null) {
+        if (!inCommand && matcher.matches() && matcher.group(1) == null) {
             return lookup(matcher.group(2), context);
         }
-        matcher.reset();
+        return resolveText(text, context, inCommand, style);
+    }
+
+    /** As {@link #resolve}, always giving a string (a command: a lone {@code ${dict}} becomes flags). */
+    static String resolveText(String text, Map<String, Object> context, boolean inCommand, FlagStyle style) {
+        Matcher matcher = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         int last = 0;
         while (matcher.find()) {

@@ -214,7 +214,10 @@ final class Toml {
             }
             if (number.matches("[-+]?[0-9]+")) {
                 long parsed = Long.parseLong(number.startsWith("+") ? number.substring(1) : number);
-                return parsed == (int) parsed ? Integer.valueOf((int) parsed) : Long.valueOf(parsed);
+                if (parsed == (int) parsed) {
+                    return Integer.valueOf((int) parsed);
+                }
+                return Long.valueOf(parsed);
             }
             if (number.matches("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
                 return Double.parseDouble(number);

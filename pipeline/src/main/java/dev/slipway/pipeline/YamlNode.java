@@ -23,6 +23,8 @@ record YamlNode(Object value, int line, Map<String, Integer> keyLines) {
     }
 
     private static final YAMLFactory FACTORY = new YAMLFactory();
+    private static final java.util.regex.Pattern BOOLEAN_12 =
+            java.util.regex.Pattern.compile("true|True|TRUE|false|False|FALSE");
 
     /**
      * Parses a YAML document; an empty document is a null scalar.
@@ -76,11 +78,11 @@ record YamlNode(Object value, int line, Map<String, Integer> keyLines) {
             case VALUE_NUMBER_FLOAT -> {
                 return new YamlNode(parser.getDoubleValue(), line);
             }
-            case VALUE_TRUE -> {
-                return new YamlNode(Boolean.TRUE, line);
-            }
-            case VALUE_FALSE -> {
-                return new YamlNode(Boolean.FALSE, line);
+            case VALUE_TRUE, VALUE_FALSE -> {
+                // YAML 1.2 (ruamel, DVC): only true/false are booleans; yes, no, on, off stay strings
+                String text = parser.getText();
+                return new YamlNode(BOOLEAN_12.matcher(text).matches() ? (Object) (token == JsonToken.VALUE_TRUE)
+                        : text, line);
             }
             case VALUE_NULL -> {
                 return new YamlNode(null, line);
