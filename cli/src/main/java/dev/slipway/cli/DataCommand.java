@@ -484,8 +484,8 @@ final class DataCommand {
         @Option(names = {"-r", "--remote"}, paramLabel = "NAME", description = "The remote (default: core.remote).")
         Optional<String> remote = Optional.empty();
 
-        @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: 4 per "
-                + "processor).")
+        @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: one per "
+                + "processor for a folder remote, 4 per processor for S3).")
         Optional<Integer> jobs = Optional.empty();
 
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")
@@ -495,11 +495,12 @@ final class DataCommand {
             super(environment);
         }
 
-        int jobs() {
+        /** The --jobs given, checked; empty means the remote's {@link Remote#defaultJobs()}. */
+        Optional<Integer> jobs() {
             if (jobs.isPresent() && jobs.get() < 1) {
                 throw new ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs.get());
             }
-            return jobs.orElse(Transfers.defaultJobs());
+            return jobs;
         }
 
         /** Runs {@code transfer} with a byte progress bar named {@code task}. */
@@ -555,11 +556,12 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            int jobs = jobs();
+            Optional<Integer> jobs = jobs();
             Transfers.Result result;
             List<Path> pushed;
             try (Repository repository = openRepository(); Remote target = repository.openRemote(remote)) {
-                result = withProgress("Pushing", progress -> repository.push(target, targetPaths(), jobs, progress));
+                result = withProgress("Pushing", progress -> repository.push(target, targetPaths(),
+                        jobs.orElse(target.defaultJobs()), progress));
                 pushed = targets.isEmpty()
                         ? repository.trackedOutputs(Optional.empty()).stream().map(Repository.TrackedOutput::path)
                                 .toList()
@@ -590,10 +592,11 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            int jobs = jobs();
+            Optional<Integer> jobs = jobs();
             Transfers.Result result;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(), jobs, progress));
+                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(),
+                        jobs.orElse(source.defaultJobs()), progress));
             }
             if (json) {
                 TrackingCommand.printJson(out, resultJson(result));
@@ -615,10 +618,11 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            int jobs = jobs();
+            Optional<Integer> jobs = jobs();
             Repository.Pulled pulled;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(), jobs, progress));
+                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(),
+                        jobs.orElse(source.defaultJobs()), progress));
             }
             Transfers.Result result = pulled.transfer();
             if (json) {

@@ -661,6 +661,8 @@ public final class Repository implements AutoCloseable {
                 cache.storeFile(path.resolve(entry.relpath()), HashInfo.md5(entry.md5()));
             }
             cache.storeListing(hashed.listing(), HashName.MD5);
+            // every object is in the cache now (just stored, or seen there): the next status need not look
+            state.remember(presenceKey(hashed.hash()), cache.presenceStamp(HashName.MD5));
             output = previous
                     .map(old -> old.withHash(hashed.hash(), hashed.size(), Optional.of(hashed.fileCount()), false))
                     .orElse(DvcOutput.directory(relativePath, hashed.hash(), hashed.size(), hashed.fileCount()));
@@ -716,7 +718,7 @@ public final class Repository implements AutoCloseable {
         try {
             // taken before the check: anything removed after it changes the stamp, so a match next time is safe
             String presence = cache.presenceStamp(hash.name());
-            String key = "present " + cache.root() + " " + hash.value();
+            String key = presenceKey(hash);
             if (state.recall(key).filter(presence::equals).isPresent()) {
                 return true;
             }
@@ -732,6 +734,11 @@ public final class Repository implements AutoCloseable {
         } catch (SlipwayException e) {
             return false;
         }
+    }
+
+    /** The state-cache memo under which a folder object's "all files in the cache" is remembered. */
+    private String presenceKey(HashInfo directory) {
+        return "present " + cache.root() + " " + directory.value();
     }
 
     /** @return whether anything in the workspace changed */
