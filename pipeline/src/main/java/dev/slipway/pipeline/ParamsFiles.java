@@ -49,7 +49,11 @@ public final class ParamsFiles {
                         e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " "));
             }
         } else if (name.endsWith(".toml")) {
-            parsed = Toml.parse(text, displayName);
+            try {
+                parsed = Toml.parse(text);
+            } catch (Toml.SyntaxError e) {
+                throw PipelineError.at(displayName, e.line(), Optional.empty(), "cannot parse TOML: %s", e.reason());
+            }
         } else if (name.endsWith(".py")) {
             throw PipelineError.at(displayName, 0, Optional.empty(), "Python params files are not supported");
         } else {

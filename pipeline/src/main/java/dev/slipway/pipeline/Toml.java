@@ -4,92 +4,107 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * A minimal TOML reader for params files: {@code [table]} and {@code [a.b]} headers, {@code key = value} with
- * basic and literal strings, integers, floats, booleans and (nested) arrays, dotted and quoted keys, comments.
+ * A small TOML reader for params and metrics files: tables ({@code [a.b]}), arrays of tables ({@code [[a]]}), bare,
+ * quoted and dotted keys, basic and literal strings (one line, and multi-line basic/literal strings), integers
+ * (with {@code _}, hex, octal, binary), floats (with {@code inf}/{@code nan}), booleans, arrays and inline tables.
+ * Dates and times are kept as their text. Used for params files (by the engine) and metrics files (by the
+ * reports). Not thread-safe; use {@link #parse}.
  */
-final class Toml {
+public final class Toml {
     private final String text;
-    private final String file;
     private int position;
-    private int line = 1;
 
-    private Toml(String text, String file) {
+    private Toml(String text) {
         this.text = text;
-        this.file = file;
     }
 
-    /** @throws dev.slipway.core.SlipwayException INVALID_PARAMETER_VALUE naming the file and line */
-    static Map<String, Object> parse(String text, String file) {
-        return new Toml(text, file).document();
+    /**
+     * The document as nested maps, lists and leaves.
+     *
+     * @throws SyntaxError naming the line when the text is not TOML this reader understands
+     */
+    public static Map<String, Object> parse(String text) {
+        return new Toml(text.replace("\r\n", "\n")).document();
+    }
+
+    /** Text that is not TOML this reader understands, at a 1-based line. */
+    public static final class SyntaxError extends IllegalArgumentException {
+        private final int line;
+        private final String reason;
+
+        SyntaxError(int line, String reason) {
+            super("TOML line " + line + ": " + reason);
+            this.line = line;
+            this.reason = reason;
+        }
+
+        public int line() {
+            return line;
+        }
+
+        public String reason() {
+            return reason;
+        }
     }
 
     private Map<String, Object> document() {
         Map<String, Object> root = new LinkedHashMap<>();
-        Map<String, Object> table = root;
+        Map<String, Object> current = root;
         while (true) {
             skipBlankAndComments();
             if (position >= text.length()) {
                 return root;
             }
-            if (text.charAt(position) == '[') {
+            if (text.startsWith("[[", position)) {
+                position += 2;
+                List<String> path = keyPath();
+                expect("]]");
+                Map<String, Object> parent = table(root, path.subList(0, path.size() - 1));
+                Object existing = parent.computeIfAbsent(path.get(path.size() - 1), key -> new ArrayList<>());
+                if (!(existing instanceof List<?>)) {
+                    throw error("'" + String.join(".", path) + "' is not an array of tables");
+                }
+                Map<String, Object> table = new LinkedHashMap<>();
+                @SuppressWarnings("unchecked")
+                List<Object> list = (List<Object>) existing;
+                list.add(table);
+                current = table;
+            } else if (text.charAt(position) == '[') {
                 position++;
-                boolean arrayOfTables = peek('[');
-                if (arrayOfTables) {
-                    position++;
-                }
-                List<String> keys = keyPath();
-                expect(']');
-                if (arrayOfTables) {
-                    expect(']');
-                }
-                table = arrayOfTables ? appendTable(root, keys) : tableAt(root, keys);
+                List<String> path = keyPath();
+                expect("]");
+                current = table(root, path);
             } else {
-                List<String> keys = keyPath();
-                skipSpaces();
-                expect('=');
-                skipSpaces();
-                Object value = value();
-                Map<String, Object> target = tableAt(table, keys.subList(0, keys.size() - 1));
-                target.put(keys.get(keys.size() - 1), value);
+                keyValue(current);
             }
-            skipSpaces();
-            if (position < text.length() && text.charAt(position) == '#') {
-                skipComment();
-            }
-            if (position < text.length() && text.charAt(position) != '\n' && text.charAt(position) != '\r') {
-                throw error("unexpected '%s' after a value", text.charAt(position));
-            }
+            endOfLine();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> tableAt(Map<String, Object> root, List<String> keys) {
-        Map<String, Object> current = root;
-        for (String key : keys) {
-            Object child = current.computeIfAbsent(key, name -> new LinkedHashMap<String, Object>());
-            if (child instanceof List<?> list && !list.isEmpty() && list.get(list.size() - 1) instanceof Map<?, ?>) {
-                child = list.get(list.size() - 1);
-            }
-            if (!(child instanceof Map<?, ?>)) {
-                throw error("key '%s' is already a value, not a table", key);
-            }
-            current = (Map<String, Object>) child;
-        }
-        return current;
+    private void keyValue(Map<String, Object> into) {
+        List<String> path = keyPath();
+        expect("=");
+        skipSpaces();
+        Object value = value();
+        Map<String, Object> table = table(into, path.subList(0, path.size() - 1));
+        table.put(path.get(path.size() - 1), value);
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> appendTable(Map<String, Object> root, List<String> keys) {
-        Map<String, Object> parent = tableAt(root, keys.subList(0, keys.size() - 1));
-        Object existing = parent.computeIfAbsent(keys.get(keys.size() - 1), name -> new ArrayList<Object>());
-        if (!(existing instanceof List<?>)) {
-            throw error("key '%s' is not an array of tables", keys.get(keys.size() - 1));
+    private Map<String, Object> table(Map<String, Object> from, List<String> path) {
+        Map<String, Object> table = from;
+        for (String key : path) {
+            Object next = table.computeIfAbsent(key, name -> new LinkedHashMap<String, Object>());
+            if (next instanceof List<?> list && !list.isEmpty() && list.get(list.size() - 1) instanceof Map<?, ?>) {
+                next = list.get(list.size() - 1);
+            }
+            if (!(next instanceof Map<?, ?>)) {
+                throw error("'" + key + "' is not a table");
+            }
+            table = (Map<String, Object>) next;
         }
-        Map<String, Object> table = new LinkedHashMap<>();
-        ((List<Object>) existing).add(table);
         return table;
     }
 
@@ -99,62 +114,76 @@ final class Toml {
             skipSpaces();
             keys.add(key());
             skipSpaces();
-            if (!peek('.')) {
+            if (position < text.length() && text.charAt(position) == '.') {
+                position++;
+            } else {
                 return keys;
             }
-            position++;
         }
     }
 
     private String key() {
-        if (peek('"')) {
-            return basicString();
+        if (position >= text.length()) {
+            throw error("a key is missing");
         }
-        if (peek('\'')) {
-            return literalString();
+        char first = text.charAt(position);
+        if (first == '"' || first == '\'') {
+            return (String) value();
         }
         int start = position;
-        while (position < text.length()) {
-            char c = text.charAt(position);
-            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
-                break;
-            }
+        while (position < text.length() && isBareKeyChar(text.charAt(position))) {
             position++;
         }
         if (start == position) {
-            throw error("expected a key");
+            throw error("unexpected '" + first + "'");
         }
         return text.substring(start, position);
     }
 
+    private static boolean isBareKeyChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+    }
+
     private Object value() {
         if (position >= text.length()) {
-            throw error("expected a value");
+            throw error("a value is missing");
         }
         char c = text.charAt(position);
+        if (text.startsWith("\"\"\"", position)) {
+            return multiLine("\"\"\"", true);
+        }
+        if (text.startsWith("'''", position)) {
+            return multiLine("'''", false);
+        }
         if (c == '"') {
             return basicString();
         }
         if (c == '\'') {
-            return literalString();
+            int end = text.indexOf('\'', position + 1);
+            if (end < 0 || text.substring(position, end).contains("\n")) {
+                throw error("unterminated string");
+            }
+            String value = text.substring(position + 1, end);
+            position = end + 1;
+            return value;
         }
         if (c == '[') {
             position++;
-            List<Object> items = new ArrayList<>();
+            List<Object> list = new ArrayList<>();
             while (true) {
                 skipBlankAndComments();
-                if (peek(']')) {
+                if (position < text.length() && text.charAt(position) == ']') {
                     position++;
-                    return items;
+                    return list;
                 }
-                items.add(value());
+                list.add(value());
                 skipBlankAndComments();
-                if (peek(',')) {
+                if (position < text.length() && text.charAt(position) == ',') {
                     position++;
                 } else {
                     skipBlankAndComments();
-                    expect(']');
-                    return items;
+                    expect("]");
+                    return list;
                 }
             }
         }
@@ -162,178 +191,159 @@ final class Toml {
             position++;
             Map<String, Object> table = new LinkedHashMap<>();
             skipSpaces();
-            if (peek('}')) {
+            if (position < text.length() && text.charAt(position) == '}') {
                 position++;
                 return table;
             }
             while (true) {
-                List<String> keys = keyPath();
+                keyValue(table);
                 skipSpaces();
-                expect('=');
-                skipSpaces();
-                Object item = value();
-                tableAt(table, keys.subList(0, keys.size() - 1)).put(keys.get(keys.size() - 1), item);
-                skipSpaces();
-                if (peek(',')) {
+                if (position < text.length() && text.charAt(position) == ',') {
                     position++;
-                    continue;
+                } else {
+                    expect("}");
+                    return table;
                 }
-                expect('}');
-                return table;
             }
         }
         int start = position;
-        while (position < text.length() && ",]}#\n\r".indexOf(text.charAt(position)) < 0) {
+        while (position < text.length() && ",]}\n#".indexOf(text.charAt(position)) < 0) {
             position++;
         }
-        String word = text.substring(start, position).strip();
-        switch (word) {
-            case "true" -> {
+        return scalar(text.substring(start, position).strip());
+    }
+
+    private Object scalar(String token) {
+        switch (token) {
+            case "true":
                 return Boolean.TRUE;
-            }
-            case "false" -> {
+            case "false":
                 return Boolean.FALSE;
-            }
-            case "inf", "+inf" -> {
+            case "inf": case "+inf":
                 return Double.POSITIVE_INFINITY;
-            }
-            case "-inf" -> {
+            case "-inf":
                 return Double.NEGATIVE_INFINITY;
-            }
-            case "nan", "+nan", "-nan" -> {
+            case "nan": case "+nan": case "-nan":
                 return Double.NaN;
-            }
-            default -> {
-                // fall through to numbers
-            }
+            default:
+                break;
         }
-        String number = word.replace("_", "");
+        String digits = token.replace("_", "");
         try {
-            if (number.startsWith("0x")) {
-                return Long.parseLong(number.substring(2), 16);
+            if (digits.startsWith("0x")) {
+                return narrow(Long.parseLong(digits.substring(2), 16));
             }
-            if (number.matches("[-+]?[0-9]+")) {
-                long parsed = Long.parseLong(number.startsWith("+") ? number.substring(1) : number);
-                if (parsed == (int) parsed) {
-                    return Integer.valueOf((int) parsed);
-                }
-                return Long.valueOf(parsed);
+            if (digits.startsWith("0o")) {
+                return narrow(Long.parseLong(digits.substring(2), 8));
             }
-            if (number.matches("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
-                return Double.parseDouble(number);
+            if (digits.startsWith("0b")) {
+                return narrow(Long.parseLong(digits.substring(2), 2));
+            }
+            if (digits.matches("[+-]?\\d+")) {
+                return narrow(Long.parseLong(digits));
+            }
+            if (digits.matches("[+-]?\\d+(\\.\\d+)?([eE][+-]?\\d+)?")) {
+                return Double.parseDouble(digits);
             }
         } catch (NumberFormatException e) {
-            throw error("bad number '%s'", word);
+            throw error("bad number '" + token + "'");
         }
-        throw error("unsupported value '%s'", word);
+        if (token.matches("\\d{4}-\\d{2}-\\d{2}.*|\\d{2}:\\d{2}.*")) {
+            return token;
+        }
+        throw error("unexpected value '" + token + "'");
     }
 
     private String basicString() {
-        if (text.startsWith("\"\"\"", position)) {
-            position += 3;
-            if (peek('\n')) {
-                position++;
-                line++;
-            }
-            int end = text.indexOf("\"\"\"", position);
-            if (end < 0) {
-                throw error("unterminated string");
-            }
-            String raw = text.substring(position, end);
-            line += (int) raw.chars().filter(ch -> ch == '\n').count();
-            position = end + 3;
-            return unescape(raw);
-        }
+        StringBuilder value = new StringBuilder();
         position++;
-        StringBuilder raw = new StringBuilder();
         while (true) {
             if (position >= text.length() || text.charAt(position) == '\n') {
                 throw error("unterminated string");
             }
             char c = text.charAt(position++);
             if (c == '"') {
-                return unescape(raw.toString());
+                return value.toString();
             }
-            raw.append(c);
-            if (c == '\\' && position < text.length()) {
-                raw.append(text.charAt(position++));
+            if (c == '\\') {
+                escape(value);
+            } else {
+                value.append(c);
             }
         }
     }
 
-    private String unescape(String raw) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c != '\\' || i + 1 >= raw.length()) {
-                out.append(c);
-                continue;
-            }
-            char next = raw.charAt(++i);
-            switch (next) {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case '"' -> out.append('"');
-                case '\\' -> out.append('\\');
-                case 'u' -> {
-                    out.append((char) Integer.parseInt(raw.substring(i + 1, i + 5), 16));
-                    i += 4;
-                }
-                case 'U' -> {
-                    out.appendCodePoint(Integer.parseInt(raw.substring(i + 1, i + 9), 16));
-                    i += 8;
-                }
-                default -> throw error("bad escape '\\%s'", next);
-            }
+    private String multiLine(String quote, boolean escapes) {
+        position += 3;
+        if (position < text.length() && text.charAt(position) == '\n') {
+            position++;
         }
-        return out.toString();
-    }
-
-    private String literalString() {
-        if (text.startsWith("'''", position)) {
-            position += 3;
-            int end = text.indexOf("'''", position);
-            if (end < 0) {
+        StringBuilder value = new StringBuilder();
+        while (true) {
+            if (position >= text.length()) {
                 throw error("unterminated string");
             }
-            String raw = text.substring(position, end);
-            line += (int) raw.chars().filter(ch -> ch == '\n').count();
-            position = end + 3;
-            return raw.startsWith("\n") ? raw.substring(1) : raw;
-        }
-        position++;
-        int end = text.indexOf('\'', position);
-        int newline = text.indexOf('\n', position);
-        if (end < 0 || (newline >= 0 && newline < end)) {
-            throw error("unterminated string");
-        }
-        String value = text.substring(position, end);
-        position = end + 1;
-        return value;
-    }
-
-    private void skipBlankAndComments() {
-        while (position < text.length()) {
-            char c = text.charAt(position);
-            if (c == '\n') {
-                line++;
-                position++;
-            } else if (c == ' ' || c == '\t' || c == '\r') {
-                position++;
-            } else if (c == '#') {
-                skipComment();
+            if (text.startsWith(quote, position)) {
+                position += 3;
+                return value.toString();
+            }
+            char c = text.charAt(position++);
+            if (escapes && c == '\\') {
+                if (position < text.length() && Character.isWhitespace(text.charAt(position))) {
+                    while (position < text.length() && Character.isWhitespace(text.charAt(position))) {
+                        position++;
+                    }
+                } else {
+                    escape(value);
+                }
             } else {
-                return;
+                value.append(c);
             }
         }
     }
 
-    private void skipComment() {
-        while (position < text.length() && text.charAt(position) != '\n') {
-            position++;
+    private void escape(StringBuilder value) {
+        if (position >= text.length()) {
+            throw error("unterminated escape");
+        }
+        char c = text.charAt(position++);
+        switch (c) {
+            case 'n' -> value.append('\n');
+            case 't' -> value.append('\t');
+            case 'r' -> value.append('\r');
+            case 'b' -> value.append('\b');
+            case 'f' -> value.append('\f');
+            case '"' -> value.append('"');
+            case '\\' -> value.append('\\');
+            case 'u', 'U' -> {
+                int length = c == 'u' ? 4 : 8;
+                if (position + length > text.length()) {
+                    throw error("bad unicode escape");
+                }
+                value.appendCodePoint(Integer.parseInt(text.substring(position, position + length), 16));
+                position += length;
+            }
+            default -> throw error("bad escape '\\" + c + "'");
+        }
+    }
+
+    private void expect(String token) {
+        skipSpaces();
+        if (!text.startsWith(token, position)) {
+            throw error("expected '" + token + "'");
+        }
+        position += token.length();
+    }
+
+    private void endOfLine() {
+        skipSpaces();
+        if (position < text.length() && text.charAt(position) == '#') {
+            while (position < text.length() && text.charAt(position) != '\n') {
+                position++;
+            }
+        }
+        if (position < text.length() && text.charAt(position) != '\n') {
+            throw error("unexpected text after a value");
         }
     }
 
@@ -343,18 +353,36 @@ final class Toml {
         }
     }
 
-    private boolean peek(char c) {
-        return position < text.length() && text.charAt(position) == c;
-    }
-
-    private void expect(char c) {
-        if (!peek(c)) {
-            throw error("expected '%s'", c);
+    private void skipBlankAndComments() {
+        while (position < text.length()) {
+            char c = text.charAt(position);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                position++;
+            } else if (c == '#') {
+                while (position < text.length() && text.charAt(position) != '\n') {
+                    position++;
+                }
+            } else {
+                return;
+            }
         }
-        position++;
     }
 
-    private RuntimeException error(String format, Object... args) {
-        return PipelineError.at(file, line, Optional.empty(), "cannot parse TOML: " + format, args);
+    /** An Integer when the value fits, as the YAML and JSON readers give small integers; a Long otherwise. */
+    private static Number narrow(long value) {
+        if (value == (int) value) {
+            return Integer.valueOf((int) value);
+        }
+        return Long.valueOf(value);
+    }
+
+    private SyntaxError error(String message) {
+        int line = 1;
+        for (int i = 0; i < Math.min(position, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return new SyntaxError(line, message);
     }
 }

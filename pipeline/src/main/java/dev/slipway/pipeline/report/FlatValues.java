@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.pipeline.Toml;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -56,7 +57,7 @@ public final class FlatValues {
             if (lower.endsWith(".json")) {
                 tree = text.isBlank() ? Map.of() : JSON.readValue(text, Object.class);
             } else if (lower.endsWith(".toml")) {
-                tree = TomlReader.parse(text);
+                tree = Toml.parse(text);
             } else if (lower.endsWith(".py")) {
                 tree = PythonValuesReader.parse(text);
             } else {
