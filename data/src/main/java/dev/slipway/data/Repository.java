@@ -10,7 +10,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * A DVC repository on disk: its {@code .dvc/} folder, config, cache and pointer files, with the
@@ -179,7 +177,7 @@ public final class Repository implements AutoCloseable {
         DvcFile file = Files.exists(dvcFile)
                 ? replaceOutput(readDvcFile(dvcFile), output)
                 : DvcFile.of(output);
-        writeAtomically(dvcFile, file.toBytes());
+        AtomicFiles.write(dvcFile, file.toBytes());
         if (!noScm()) {
             ignoreInGit(absolute);
         }
@@ -283,7 +281,7 @@ public final class Repository implements AutoCloseable {
             }
             outs.add(save(path, output.path(), Optional.of(output), progress));
         }
-        writeAtomically(absolute, file.withOuts(outs).toBytes());
+        AtomicFiles.write(absolute, file.withOuts(outs).toBytes());
     }
 
     /**
@@ -804,7 +802,7 @@ public final class Repository implements AutoCloseable {
                 return;
             }
             String prefix = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
-            writeAtomically(gitignore, (existing + prefix + entry + "\n").getBytes(UTF_8));
+            AtomicFiles.write(gitignore, (existing + prefix + entry + "\n").getBytes(UTF_8));
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot update '%s': %s", gitignore, e.getMessage()), e);
@@ -900,23 +898,6 @@ public final class Repository implements AutoCloseable {
         }
         found.sort(Comparator.comparing(Path::toString));
         return found;
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) {
-        Path temporary = file.resolveSibling("." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot write '%s': %s", file, e.getMessage()), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // nothing left to clean if the move succeeded
-            }
-        }
     }
 
     private static void removeDirectoryIfAny(Path path) {

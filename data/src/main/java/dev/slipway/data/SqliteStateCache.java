@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A {@link StateCache} in a local SQLite file (by default {@code .dvc/tmp/slipway/state.db}, which
@@ -194,22 +192,7 @@ public final class SqliteStateCache implements StateCache {
 
     @Override
     public void remember(String key, String value) {
-        Path entry = memoFile(key);
-        Path temporary = entry.resolveSibling("." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.createDirectories(trees);
-            Files.writeString(temporary, value + "\n", StandardCharsets.UTF_8);
-            Files.move(temporary, entry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot write the state cache '%s': %s", entry, e.getMessage()), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // nothing left to clean once the move succeeded
-            }
-        }
+        AtomicFiles.write(memoFile(key), (value + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private Path memoFile(String key) {

@@ -4,18 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.data.AtomicFiles;
 import dev.slipway.data.HashInfo;
 import dev.slipway.data.HashName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Reads and writes {@code dvc.lock} byte for byte as DVC does ({@code schema: '2.0'}, then {@code stages}); reads
@@ -149,20 +148,6 @@ public final class LockFile {
     }
 
     static void writeAtomically(Path file, String text) {
-        Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(temporary, text, UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    String.format("Cannot write '%s': %s", file, e.getMessage()), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // nothing to clean when the move succeeded
-            }
-        }
+        AtomicFiles.write(file, text.getBytes(UTF_8));
     }
 }
