@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 TrainCommand.class, ExampleCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
                 DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class,
                 ReportCommands.Params.class, ReportCommands.Metrics.class, ReportCommands.Plots.class,
-                PipelineCommand.Repro.class, PipelineCommand.Dag.class},
+                PipelineCommand.Repro.class, PipelineCommand.Dag.class, ExpCommand.class, CiCommand.class,
+                DemoCommand.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -128,6 +129,17 @@ final class PipelineCommand {
         @Option(names = "--no-run-cache", description = "Run commands even when the run-cache has their outputs.")
         boolean noRunCache;
 
+        @Mixin
+        TrackingOptions trackingOptions;
+
+        @Option(names = "--experiment", paramLabel = "NAME", description = "The experiment of the tracked run "
+                + "(created if missing; default: the name of the project's folder).")
+        Optional<String> experiment = Optional.empty();
+
+        @Option(names = "--no-track", description = "Do not record the repro in the tracking server (by default it is "
+                + "a run, with a child run per executed stage).")
+        boolean noTrack;
+
         Repro(Environment environment) {
             super(environment);
         }
@@ -140,11 +152,27 @@ final class PipelineCommand {
             ReproOptions options = new ReproOptions(force, singleItem, downstream, dry, jobs, keepGoing, noRunCache,
                     environment.variables());
             ReproResult result;
+            Optional<String> tracked = Optional.empty();
             try (Repository repository = openRepository()) {
                 Pipeline pipeline = requirePipeline(repository);
-                result = new Reproducer(repository, environment.clock()).repro(pipeline, targets, options,
-                        new PrintingListener(out));
+                Reproducer reproducer = new Reproducer(repository, environment.clock());
+                if (noTrack || dry) {
+                    result = reproducer.repro(pipeline, targets, options, printing(out));
+                } else {
+                    try (ServerConnection connection = ServerConnection.open(trackingOptions, environment,
+                            Backends.discover())) {
+                        PipelineTracking.TrackedRepro repro = PipelineTracking.repro(connection.client(), repository,
+                                reproducer, pipeline, targets, options, PipelineTracking.ParentRun.of(repository.root(),
+                                        experiment), printing(out), environment.clock());
+                        result = repro.result();
+                        repro.warnings().forEach(warning -> err.println(spec.qualifiedName() + ": warning: " + warning));
+                        tracked = Optional.of(String.format("Tracked as run %s (experiment %s, %d stage run%s) in %s.",
+                                repro.parentRunId(), repro.experimentId(), repro.stageRunIds().size(),
+                                repro.stageRunIds().size() == 1 ? "" : "s", connection.location()));
+                    }
+                }
             }
+            tracked.ifPresent(out::println);
             if (result.interrupted()) {
                 return Interruption.EXIT_INTERRUPTED;
             }
@@ -165,6 +193,11 @@ final class PipelineCommand {
             }
             return 0;
         }
+    }
+
+    /** A listener printing the engine's messages and each stage's output lines, prefixed with the stage's name. */
+    static StageListener printing(PrintWriter out) {
+        return new PrintingListener(out);
     }
 
     /** Prints messages and each stage's output lines, prefixed with the stage's name (stages may run in parallel). */

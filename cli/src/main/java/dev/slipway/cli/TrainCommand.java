@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
         "Categorical columns are one-hot encoded and missing values imputed inside the exported ONNX graph."})
 final class TrainCommand extends ModelCommand {
     static final String MODEL_ARTIFACT_PATH = "model";
+    /** A run to log into instead of a new one, as MLflow's {@code start_run} resumes it (a pipeline stage's run). */
+    static final String MLFLOW_RUN_ID = "MLFLOW_RUN_ID";
 
     @Option(names = {"-d", "--data"}, required = true, paramLabel = "CSV",
             description = "The training data: a CSV file with a header row.")
@@ -85,7 +87,8 @@ final class TrainCommand extends ModelCommand {
     long seed;
 
     @Option(names = {"-e", "--experiment-name"}, paramLabel = "NAME",
-            description = "The experiment of the run (created if missing; default: the Default experiment).")
+            description = "The experiment of the run (created if missing; default: the Default experiment). Without "
+                    + "it and --run-name, a run named by $MLFLOW_RUN_ID (a pipeline stage's run) is logged into.")
     Optional<String> experimentName = Optional.empty();
 
     @Option(names = "--run-name", paramLabel = "NAME", description = "The run's name (default: generated).")
@@ -135,8 +138,11 @@ final class TrainCommand extends ModelCommand {
         }
 
         TrackingClient client = connection().client();
-        String experimentId = ModelLogging.experimentId(client, experimentName);
-        Run run = ModelLogging.startRun(client, experimentId, runName, "slipway train", environment);
+        Optional<String> resumed = experimentName.isEmpty() && runName.isEmpty()
+                ? environment.variable(MLFLOW_RUN_ID) : Optional.empty();
+        Run run = resumed.isPresent() ? resume(client, resumed.get())
+                : ModelLogging.startRun(client, ModelLogging.experimentId(client, experimentName), runName,
+                        "slipway train", environment);
         String runId = run.info().runId();
         Path workFolder = Files.createTempDirectory("slipway-train-");
         Path modelFolder = keep.orElse(workFolder.resolve(MODEL_ARTIFACT_PATH));
@@ -184,6 +190,19 @@ final class TrainCommand extends ModelCommand {
         } finally {
             ModelResolver.deleteDownload(workFolder);
         }
+    }
+
+    /**
+     * The run {@code $MLFLOW_RUN_ID} names, running again if it had ended, as MLflow's {@code start_run} resumes it;
+     * used when neither {@code --experiment-name} nor {@code --run-name} asks for a new run.
+     */
+    private static Run resume(TrackingClient client, String runId) {
+        Run run = client.getRun(runId);
+        if (run.info().status() != RunStatus.RUNNING) {
+            client.updateRun(runId, Optional.of(RunStatus.RUNNING), Optional.empty(), Optional.empty());
+            run = client.getRun(runId);
+        }
+        return run;
     }
 
     /**
