@@ -135,7 +135,8 @@ final class CiCommand implements Callable<Integer> {
         Map<String, String> variables = new HashMap<>(environment.variables());
         // the stages log where this command does, also when that is the in-process server of the local store
         variables.put(TrackingOptions.MLFLOW_TRACKING_URI, connection.client().trackingUri().toString());
-        ReproResult repro = PipelineRun.reproduce(repository, pipeline, variables, environment.clock(), out);
+        ReproResult repro = PipelineRun.reproduce(connection.client(), repository, pipeline, variables,
+                environment.clock(), out);
         if (!repro.succeeded()) {
             String failure = PipelineRun.failures(repro);
             writeReport(reportFile, "## Slipway CI: `" + settings.modelName() + "` FAIL\n\n**The pipeline failed: "

@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                         repository.config());
                 Map<String, String> variables = new HashMap<>(environment.variables());
                 variables.put(TrackingOptions.MLFLOW_TRACKING_URI, trackingUri);
-                repro = PipelineRun.reproduce(repository, pipeline, variables, environment.clock(), out);
+                repro = PipelineRun.reproduce(client, repository, pipeline, variables, environment.clock(), out);
             }
             if (!repro.succeeded()) {
                 throw new IllegalStateException("The demo's pipeline failed: " + PipelineRun.failures(repro));

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.data.Repository;
 import dev.slipway.pipeline.Pipeline;
@@ -9,7 +10,6 @@ import dev.slipway.pipeline.ReproOptions;
 import dev.slipway.pipeline.ReproResult;
 import dev.slipway.pipeline.Reproducer;
 import dev.slipway.pipeline.Stage;
-import dev.slipway.pipeline.StageListener;
 import dev.slipway.pipeline.StageResult;
 import java.io.File;
 import java.io.IOException;
@@ -67,19 +67,16 @@ final class PipelineRun {
      *
      * @param variables the environment of the stage commands; {@code PATH} gets the launcher folder first
      */
-    static ReproResult reproduce(Repository repository, Pipeline pipeline, Map<String, String> variables, Clock clock,
-            PrintWriter out) {
+    static ReproResult reproduce(TrackingClient client, Repository repository, Pipeline pipeline,
+            Map<String, String> variables, Clock clock, PrintWriter out) {
         Path launcherFolder = writeLauncher(repository.root().resolve(LAUNCHER_FOLDER));
         Map<String, String> environment = new HashMap<>(variables);
         environment.put("PATH", launcherFolder + File.pathSeparator + variables.getOrDefault("PATH", FALLBACK_PATH));
-        StageListener listener = new PrintingListener(out);
-        // TRACKING HOOK, the one place where the repros of 'slipway ci' and 'slipway demo' get recorded: replace the
-        // call below with PipelineTracking.repro(client, repository, new Reproducer(repository, clock), pipeline,
-        // List.of(), options, ParentRun.of(repository.root(), Optional.empty()), listener, clock).result(), where
-        // client is the tracking server of environment.get("MLFLOW_TRACKING_URI") (CiCommand: connection.client(),
-        // DemoCommand: its client), passed in as a new parameter.
+        // recorded as a tracked repro (a parent run, a child run per executed stage), as 'slipway repro' does
         ReproOptions options = ReproOptions.defaults(environment);
-        return new Reproducer(repository, clock).repro(pipeline, List.of(), options, listener);
+        return PipelineTracking.repro(client, repository, new Reproducer(repository, clock), pipeline, List.of(), options,
+                PipelineTracking.ParentRun.of(repository.root(), Optional.empty()), PipelineCommand.printing(out), clock)
+                .result();
     }
 
     /** What happened to each stage, on one line ("prepare: unchanged, train: ran"). */
@@ -198,27 +195,4 @@ final class PipelineRun {
     }
 
     /** Prints messages and each stage's output lines, prefixed with the stage's name. */
-    private static final class PrintingListener implements StageListener {
-        private final PrintWriter out;
-
-        PrintingListener(PrintWriter out) {
-            this.out = out;
-        }
-
-        @Override
-        public void onMessage(Stage stage, String message) {
-            synchronized (out) {
-                out.println(message);
-                out.flush();
-            }
-        }
-
-        @Override
-        public void onStageOutput(Stage stage, String line) {
-            synchronized (out) {
-                out.println("[" + stage.name() + "] " + line);
-                out.flush();
-            }
-        }
-    }
 }
