@@ -264,7 +264,8 @@ public final class DataBench {
     private Measured slipway(Path directory, String... arguments) throws Exception {
         // through the ./slipway launcher, as users run it (it adds the class-data-sharing archive), with this heap
         Path launcher = jar.toAbsolutePath().getParent().getParent().getParent().resolve("slipway");
-        List<String> command = new ArrayList<>(List.of("env", "SLIPWAY_JAVA_OPTS=-Xmx" + heap, launcher.toString()));
+        List<String> command = new ArrayList<>(List.of("env", "SLIPWAY_JAVA_OPTS=-Xmx" + heap, "SLIPWAY_NO_BUILD=1",
+                launcher.toString()));
         command.addAll(List.of(arguments));
         return run(directory, command);
     }
