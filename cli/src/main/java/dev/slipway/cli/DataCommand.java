@@ -484,8 +484,8 @@ final class DataCommand {
         @Option(names = {"-r", "--remote"}, paramLabel = "NAME", description = "The remote (default: core.remote).")
         Optional<String> remote = Optional.empty();
 
-        @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: one per "
-                + "processor for a folder remote, 4 per processor for S3).")
+        @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: 4 per "
+                + "processor, as DVC).")
         Optional<Integer> jobs = Optional.empty();
 
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")

@@ -166,12 +166,6 @@ public final class LocalRemote implements Remote {
         }
     }
 
-    /** One per processor: a folder remote is a local disk, and more writers than cores only contend for it. */
-    @Override
-    public int defaultJobs() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     @Override
     public boolean streams() {
         return true;
