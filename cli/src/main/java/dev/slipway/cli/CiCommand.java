@@ -103,28 +103,19 @@ final class CiCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         dev.slipway.models.evaluation.Metric deciding = validate();
         PipelineRun.Project project = PipelineRun.locate(environment.workingDirectory());
         ModelRelease.Settings settings = settings(project.root(), deciding);
         Path reportFile = environment.resolve(report.toString());
         // Ctrl-C interrupts this thread, which stops the stages' processes and leaves dvc.lock consistent
-        Interruption interruption = Interruption.watch(environment.stopSignal(), Thread.currentThread(),
-                spec.qualifiedName(), spec.commandLine().getErr());
-        try (ServerConnection connection = ServerConnection.open(trackingOptions, environment, Backends.discover());
-                Repository repository = Repository.open(project.root(), environment.variables())) {
-            int exitCode = run(project, settings, reportFile, connection, repository, out);
-            out.flush();
-            return interruption.requested() ? Interruption.EXIT_INTERRUPTED : exitCode;
-        } catch (RuntimeException | IOException | Error e) {
-            if (interruption.requested()) {
-                throw new Interruption.InterruptedCommandException(e);
+        return Interruption.run(environment, spec, () -> {
+            try (ServerConnection connection = ServerConnection.open(trackingOptions, environment, Backends.discover());
+                    Repository repository = Repository.open(project.root(), environment.variables())) {
+                return run(project, settings, reportFile, connection, repository, out);
             }
-            throw e;
-        } finally {
-            interruption.finish();
-        }
+        });
     }
 
     private int run(PipelineRun.Project project, ModelRelease.Settings settings, Path reportFile,

@@ -88,21 +88,7 @@ final class DataCommand {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Interruption interruption = Interruption.watch(environment.stopSignal(), Thread.currentThread(),
-                    spec.qualifiedName(), spec.commandLine().getErr());
-            try {
-                int exitCode = run(out);
-                out.flush();
-                return exitCode;
-            } catch (Exception | Error e) {
-                if (interruption.requested()) {
-                    throw new Interruption.InterruptedCommandException(e);
-                }
-                throw e;
-            } finally {
-                interruption.finish();
-            }
+            return Interruption.run(environment, spec, () -> run(spec.commandLine().getOut()));
         }
 
         /** @return the exit code */

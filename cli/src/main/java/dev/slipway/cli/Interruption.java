@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Ctrl-C (or SIGTERM) while a data command runs. On the stop signal it interrupts the command's thread and
@@ -45,6 +46,34 @@ final class Interruption {
         Interruption interruption = new Interruption(commandThread);
         signal.onStop(() -> interruption.stop(commandName, err));
         return interruption;
+    }
+
+    /** A command's work, run by {@link #run}. */
+    @FunctionalInterface
+    interface Body {
+        int run() throws Exception;
+    }
+
+    /**
+     * Runs a command's {@code body} on this thread with Ctrl-C watched: the signal interrupts this thread (which
+     * stops stage processes, transfers and hashing), a body that returns after the signal exits 130, and a failure
+     * after the signal is reported as the interruption.
+     */
+    static int run(Environment environment, CommandSpec spec, Body body) throws Exception {
+        Interruption interruption = watch(environment.stopSignal(), Thread.currentThread(), spec.qualifiedName(),
+                spec.commandLine().getErr());
+        try {
+            int exitCode = body.run();
+            spec.commandLine().getOut().flush();
+            return interruption.requested() ? EXIT_INTERRUPTED : exitCode;
+        } catch (Exception | Error e) {
+            if (interruption.requested()) {
+                throw new InterruptedCommandException(e);
+            }
+            throw e;
+        } finally {
+            interruption.finish();
+        }
     }
 
     /** Whether the stop signal arrived before the command finished. */

@@ -67,21 +67,7 @@ final class PipelineCommand {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Interruption interruption = Interruption.watch(environment.stopSignal(), Thread.currentThread(),
-                    spec.qualifiedName(), spec.commandLine().getErr());
-            try {
-                int exitCode = run(out, spec.commandLine().getErr());
-                out.flush();
-                return interruption.requested() ? Interruption.EXIT_INTERRUPTED : exitCode;
-            } catch (Exception | Error e) {
-                if (interruption.requested()) {
-                    throw new Interruption.InterruptedCommandException(e);
-                }
-                throw e;
-            } finally {
-                interruption.finish();
-            }
+            return Interruption.run(environment, spec, () -> run(spec.commandLine().getOut(), spec.commandLine().getErr()));
         }
 
         abstract int run(PrintWriter out, PrintWriter err);
