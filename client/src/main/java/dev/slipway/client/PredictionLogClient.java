@@ -111,6 +111,38 @@ public final class PredictionLogClient {
         return transport.post(API + "count", queryBody(query)).path("count").asLong();
     }
 
+    /**
+     * The server's sketch of one model version's logged rows scored in {@code [startTime, endTime)} (epoch ms; the
+     * server defaults to the last 24 hours when a bound is absent), from {@code GET slipway/monitoring/window}.
+     *
+     * @throws SlipwayException ENDPOINT_NOT_FOUND (or RESOURCE_DOES_NOT_EXIST) from a server without the endpoint
+     */
+    public MonitoringWindow monitoringWindow(String modelName, String modelVersion, Optional<Long> startTime,
+            Optional<Long> endTime) {
+        Query query = new Query().add("model_name", requireNonNull(modelName, "modelName is null"))
+                .add("model_version", requireNonNull(modelVersion, "modelVersion is null"));
+        startTime.ifPresent(value -> query.add("start_time", Long.toString(value)));
+        endTime.ifPresent(value -> query.add("end_time", Long.toString(value)));
+        JsonNode response = transport.get("api/2.0/slipway/monitoring/window", query);
+        JsonNode sketch = response.get("sketch");
+        return new MonitoringWindow(modelName, modelVersion, response.path("start_time").asLong(),
+                response.path("end_time").asLong(), response.path("rows").asLong(),
+                sketch == null || sketch.isNull() ? Optional.empty() : Optional.of(sketch));
+    }
+
+    /**
+     * A window of a model version's logged rows as the server sketched them: {@code sketch} is the JSON of a
+     * {@code dev.slipway.monitoring.DatasetSketch}, absent when the window has no rows.
+     */
+    public record MonitoringWindow(String modelName, String modelVersion, long startTime, long endTime, long rows,
+            Optional<JsonNode> sketch) {
+        public MonitoringWindow {
+            requireNonNull(modelName, "modelName is null");
+            requireNonNull(modelVersion, "modelVersion is null");
+            requireNonNull(sketch, "sketch is null");
+        }
+    }
+
     private ObjectNode queryBody(PredictionQuery query) {
         requireNonNull(query, "query is null");
         ObjectNode body = transport.object().put("model_name", query.modelName());

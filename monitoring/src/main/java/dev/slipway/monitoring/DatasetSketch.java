@@ -244,6 +244,61 @@ public final class DatasetSketch {
         other.unknownColumns.forEach((name, counter) -> countUnknown(name, counter[0]));
     }
 
+    /**
+     * The merge of two sketches whose columns may differ, such as windows of logged predictions whose inputs gained a
+     * column: the columns of {@code first}, then those only in {@code second}, with {@code first}'s caps. A column one
+     * side lacks counts that side's rows as missing; a column numeric on one side and categorical on the other keeps
+     * {@code first}'s type and counts the other side's values as type violations. Neither argument changes. Exact up to
+     * the frequency tables' cap, like {@link #merge}.
+     */
+    public static DatasetSketch union(DatasetSketch first, DatasetSketch second) {
+        requireNonNull(first, "first is null");
+        requireNonNull(second, "second is null");
+        if (first.columns.equals(second.columns)) {
+            DatasetSketch union = first.copy();
+            union.merge(second);
+            return union;
+        }
+        List<ColumnSpec> unionColumns = new ArrayList<>(first.columns);
+        for (ColumnSpec column : second.columns) {
+            if (!first.indexByName.containsKey(column.name())) {
+                unionColumns.add(column);
+            }
+        }
+        DatasetSketch union = new DatasetSketch(unionColumns, first.maxBuckets, first.maxDistinct);
+        union.mergeAligned(first);
+        union.mergeAligned(second);
+        return union;
+    }
+
+    /** Merges a sketch whose columns are a subset of these, matching columns by name. */
+    private void mergeAligned(DatasetSketch source) {
+        rows += source.rows;
+        for (int i = 0; i < names.length; i++) {
+            Integer sourceIndex = source.indexByName.get(names[i]);
+            if (sourceIndex == null) {
+                if (numeric[i] != null) {
+                    numeric[i].addMissing(source.rows);
+                } else {
+                    categorical[i].addMissing(source.rows);
+                }
+            } else if (numeric[i] != null && source.numeric[sourceIndex] != null) {
+                numeric[i].merge(source.numeric[sourceIndex]);
+            } else if (categorical[i] != null && source.categorical[sourceIndex] != null) {
+                categorical[i].merge(source.categorical[sourceIndex]);
+            } else if (numeric[i] != null) {
+                FrequencySketch other = source.categorical[sourceIndex];
+                numeric[i].addMissing(other.missingCount());
+                numeric[i].addInvalid(other.count() + other.invalidCount());
+            } else {
+                NumericSketch other = source.numeric[sourceIndex];
+                categorical[i].addMissing(other.missingCount());
+                categorical[i].addInvalid(other.count() + other.invalidCount());
+            }
+        }
+        source.unknownColumns.forEach((name, counter) -> countUnknown(name, counter[0]));
+    }
+
     public List<ColumnSpec> columns() {
         return columns;
     }

@@ -78,6 +78,14 @@ public final class FrequencySketch {
         invalid++;
     }
 
+    void addMissing(long values) {
+        missing += values;
+    }
+
+    void addInvalid(long values) {
+        invalid += values;
+    }
+
     /** Adds everything in {@code other} to this sketch, then applies the cap; {@code other} is unchanged. */
     public void merge(FrequencySketch source) {
         requireNonNull(source, "source is null");

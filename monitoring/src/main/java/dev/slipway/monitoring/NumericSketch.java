@@ -110,6 +110,14 @@ public final class NumericSketch {
         invalid++;
     }
 
+    void addMissing(long values) {
+        missing += values;
+    }
+
+    void addInvalid(long values) {
+        invalid += values;
+    }
+
     /** Adds everything in {@code other} to this sketch; {@code other} is unchanged. */
     public void merge(NumericSketch other) {
         requireNonNull(other, "other is null");

@@ -22,23 +22,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Slipway's prediction log endpoints (not part of MLflow), under {@code /api/2.0/slipway/predictions/} and
  * {@code /ajax-api/2.0/slipway/predictions/}: {@code log-batch} appends scored rows sent by model servers,
  * {@code feedback} stores actual values by request id and row, {@code search} reads a model's rows joined with
  * their feedback, {@code count} counts them. Inputs and outputs are JSON objects, an actual value any JSON value;
- * they are stored as compact JSON text and given back as they were stored.
+ * they are stored as compact JSON text and given back as they were stored. Logged rows are also added to the
+ * {@link PredictionSketches} that {@link MonitoringRoutes} reads.
  */
 final class PredictionLogRoutes {
     static final List<String> PREFIXES = List.of("/api/2.0/slipway/predictions/",
             "/ajax-api/2.0/slipway/predictions/");
 
     private final PredictionLogService predictionLog;
+    private final Optional<PredictionSketches> sketches;
     private final RequestReader reader;
 
-    PredictionLogRoutes(PredictionLogService predictionLog, RequestReader reader) {
+    /** @param sketches where logged rows are sketched for monitoring, when the backend keeps sketches */
+    PredictionLogRoutes(PredictionLogService predictionLog, Optional<PredictionSketches> sketches,
+            RequestReader reader) {
         this.predictionLog = requireNonNull(predictionLog, "predictionLog is null");
+        this.sketches = requireNonNull(sketches, "sketches is null");
         this.reader = requireNonNull(reader, "reader is null");
     }
 
@@ -66,13 +72,28 @@ final class PredictionLogRoutes {
                     PredictionLogService.MAX_BATCH_ROWS, rows.size());
         }
         List<LoggedPrediction> predictions = new ArrayList<>(rows.size());
+        List<PredictionSketches.Row> sketched = new ArrayList<>(sketches.isPresent() ? rows.size() : 0);
         for (ApiRequest row : rows) {
-            predictions.add(new LoggedPrediction(row.requiredString("request_id"), rowIndex(row),
-                    row.requiredInt64("timestamp_ms"), row.requiredString("model_name"),
-                    row.requiredId("model_version"), row.requiredString("variant"), jsonObject(row, "inputs"),
-                    jsonObject(row, "outputs"), row.requiredDouble("latency_ms")));
+            // Fields are read in this order so that the first bad one is the one reported.
+            String requestId = row.requiredString("request_id");
+            int rowIndex = rowIndex(row);
+            long timestamp = row.requiredInt64("timestamp_ms");
+            String modelName = row.requiredString("model_name");
+            String modelVersion = row.requiredId("model_version");
+            String variant = row.requiredString("variant");
+            JsonNode inputs = jsonObject(row, "inputs");
+            JsonNode outputs = jsonObject(row, "outputs");
+            LoggedPrediction prediction = new LoggedPrediction(requestId, rowIndex, timestamp, modelName, modelVersion,
+                    variant, text(inputs), text(outputs), row.requiredDouble("latency_ms"));
+            predictions.add(prediction);
+            if (sketches.isPresent()) {
+                // The request is already parsed: the sketches read the same trees rather than parse the text again.
+                sketched.add(new PredictionSketches.Row(prediction.modelName(), prediction.modelVersion(),
+                        prediction.timestamp(), inputs, outputs));
+            }
         }
         predictionLog.logPredictions(predictions);
+        sketches.ifPresent(sketch -> sketch.add(sketched));
         WireFormat.sendEmpty(ctx);
     }
 
@@ -131,13 +152,13 @@ final class PredictionLogRoutes {
         return index;
     }
 
-    /** The field's JSON object as compact text. */
-    private static String jsonObject(ApiRequest row, String field) {
+    /** The field's JSON object. */
+    private static JsonNode jsonObject(ApiRequest row, String field) {
         JsonNode node = row.json(field).orElseThrow(() -> row.missingValue(field));
         if (!node.isObject()) {
             throw row.invalidValue(field, node);
         }
-        return text(node);
+        return node;
     }
 
     private static String text(JsonNode node) {

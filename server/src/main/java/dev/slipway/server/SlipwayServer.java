@@ -7,6 +7,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: MLflow's tracking and model registry REST API (under {@code /api/2.0/mlflow} and
  * {@code /ajax-api/2.0/mlflow}),
- * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}), the {@code mlflow-artifacts} proxy,
+ * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}) and the sketches of its windows
+ * ({@code /api/2.0/slipway/monitoring/window}), the {@code mlflow-artifacts} proxy,
  * {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
@@ -38,9 +40,11 @@ public final class SlipwayServer implements AutoCloseable {
             UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER, UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
 
     private final Javalin app;
+    private final Optional<PredictionSketches> sketches;
 
-    private SlipwayServer(Javalin app) {
+    private SlipwayServer(Javalin app, Optional<PredictionSketches> sketches) {
         this.app = requireNonNull(app, "app is null");
+        this.sketches = requireNonNull(sketches, "sketches is null");
     }
 
     /**
@@ -53,10 +57,18 @@ public final class SlipwayServer implements AutoCloseable {
         requireNonNull(options, "options is null");
         options.tracking().ensureDefaultExperiment();
         RequestMetrics metrics = new RequestMetrics();
-        Javalin app = Javalin.create(config -> configure(config, options, metrics));
-        app.start(options.host(), options.port());
+        Optional<PredictionSketches> sketches = options.predictionLog().sketchStore().map(store ->
+                new PredictionSketches(store, PredictionSketches.DEFAULT_BUCKET_LENGTH));
+        Javalin app = Javalin.create(config -> configure(config, options, sketches, metrics));
+        try {
+            app.start(options.host(), options.port());
+        } catch (RuntimeException e) {
+            sketches.ifPresent(PredictionSketches::close);
+            throw e;
+        }
+        sketches.ifPresent(sketch -> sketch.startFlushing(PredictionSketches.DEFAULT_FLUSH_INTERVAL));
         LOG.info("Slipway {} listening on http://{}:{}", options.version(), options.host(), app.port());
-        return new SlipwayServer(app);
+        return new SlipwayServer(app, sketches);
     }
 
     /** The port the server listens on (the chosen one when started with port 0). */
@@ -64,9 +76,13 @@ public final class SlipwayServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops accepting requests and shuts the server down. */
+    /** Stops accepting requests, shuts the server down and stores the prediction sketches held in memory. */
     public void stop() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            sketches.ifPresent(PredictionSketches::close);
+        }
     }
 
     @Override
@@ -74,7 +90,8 @@ public final class SlipwayServer implements AutoCloseable {
         stop();
     }
 
-    private static void configure(JavalinConfig config, ServerOptions options, RequestMetrics metrics) {
+    private static void configure(JavalinConfig config, ServerOptions options,
+            Optional<PredictionSketches> sketches, RequestMetrics metrics) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.compressionStrategy = CompressionStrategy.NONE;
@@ -108,7 +125,8 @@ public final class SlipwayServer implements AutoCloseable {
         new RegistryRoutes(options.registry(), options.tracking(), options.loggedModels(), options.artifacts(), reader)
                 .register(config.routes);
         new LoggedModelRoutes(options.loggedModels(), options.artifacts(), reader).register(config.routes);
-        new PredictionLogRoutes(options.predictionLog(), reader).register(config.routes);
+        new PredictionLogRoutes(options.predictionLog(), sketches, reader).register(config.routes);
+        new MonitoringRoutes(sketches, reader, Clock.systemUTC()).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
     }
 

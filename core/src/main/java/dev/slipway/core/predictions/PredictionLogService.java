@@ -122,6 +122,11 @@ public final class PredictionLogService {
         return store.searchPredictions(query, (int) pageSize, PageToken.decode(pageToken));
     }
 
+    /** The store of prediction sketches over the log's database, when its backend keeps them. */
+    public Optional<PredictionSketchStore> sketchStore() {
+        return store.sketchStore();
+    }
+
     /** The number of the model's predictions matching the query. */
     public long countPredictions(PredictionQuery query) {
         validate(query);

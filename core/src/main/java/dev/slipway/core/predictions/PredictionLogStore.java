@@ -2,6 +2,7 @@ package dev.slipway.core.predictions;
 
 import dev.slipway.core.tracking.Page;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The persistence port of the prediction log: the rows model servers scored, and the actual values (feedback)
@@ -35,6 +36,14 @@ public interface PredictionLogStore extends AutoCloseable {
 
     /** The number of predictions matching the query. */
     long countPredictions(PredictionQuery query);
+
+    /**
+     * The store of prediction sketches kept in the same database, when the backend keeps them; its lifetime is this
+     * store's.
+     */
+    default Optional<PredictionSketchStore> sketchStore() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -122,6 +122,17 @@ enum Dialect {
         };
     }
 
+    /**
+     * What a read in a write transaction appends to lock the rows it reads until the commit; SQLite's writers already
+     * take turns.
+     */
+    String lockForUpdate() {
+        return switch (this) {
+            case SQLITE -> "";
+            case POSTGRESQL, MYSQL -> " FOR UPDATE";
+        };
+    }
+
     /** Whether writers must be serialised inside the JVM (SQLite allows one writer per file). */
     boolean serializesWriters() {
         return switch (this) {

@@ -7,6 +7,7 @@ import dev.slipway.core.predictions.LoggedPrediction;
 import dev.slipway.core.predictions.PredictionFeedback;
 import dev.slipway.core.predictions.PredictionLogStore;
 import dev.slipway.core.predictions.PredictionQuery;
+import dev.slipway.core.predictions.PredictionSketchStore;
 import dev.slipway.core.tracking.Page;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,8 @@ import java.util.Optional;
 
 /**
  * A {@link PredictionLogStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the tables {@code served_predictions}
- * and {@code prediction_feedback} (migration V5). Each append is one batched INSERT in one transaction (see
+ * and {@code prediction_feedback} (migration V5), with the
+ * {@link JdbcPredictionSketchStore} of the same database. Each append is one batched INSERT in one transaction (see
  * {@link Transactions}); a search is one query joining each prediction with its feedback. Thread-safe.
  */
 public final class JdbcPredictionLogStore implements PredictionLogStore {
@@ -33,9 +35,11 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
 
     private final Transactions transactions;
     private final String upsertFeedbackSql;
+    private final JdbcPredictionSketchStore sketchStore;
 
     JdbcPredictionLogStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
+        this.sketchStore = new JdbcPredictionSketchStore(transactions);
         this.upsertFeedbackSql = transactions.dialect().upsert("prediction_feedback",
                 List.of("request_id", "row_index", "actual", "timestamp_ms"), List.of("request_id", "row_index"),
                 List.of("actual", "timestamp_ms"));
@@ -141,6 +145,12 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
         Optional<PredictionFeedback> feedback = actual == null ? Optional.empty()
                 : Optional.of(new PredictionFeedback(requestId, rowIndex, actual, resultSet.getLong(11)));
         return new JoinedPrediction(prediction, feedback);
+    }
+
+    /** The sketches in table {@code prediction_sketches} of the same database. */
+    @Override
+    public Optional<PredictionSketchStore> sketchStore() {
+        return Optional.of(sketchStore);
     }
 
     @Override
