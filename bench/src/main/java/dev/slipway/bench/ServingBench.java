@@ -143,7 +143,7 @@ public final class ServingBench {
         }
     }
 
-    private static double wrk(Path script, String url, int seconds) throws Exception {
+    static double wrk(Path script, String url, int seconds) throws Exception {
         Process process = new ProcessBuilder("wrk", "-t2", "-c64", "-d" + seconds + "s", "-s", script.toString(), url)
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -238,7 +238,7 @@ public final class ServingBench {
         }
     }
 
-    private static byte[] invocationsBody(float[] row) {
+    static byte[] invocationsBody(float[] row) {
         StringBuilder columns = new StringBuilder();
         StringBuilder values = new StringBuilder();
         for (int feature = 0; feature < FEATURES; feature++) {
@@ -259,14 +259,14 @@ public final class ServingBench {
     }
 
     /** A wrk script POSTing the JSON body, with more Lua after it (such as a delay() hook). */
-    private static Path luaScript(Path file, byte[] body, String more) throws IOException {
+    static Path luaScript(Path file, byte[] body, String more) throws IOException {
         String escaped = new String(body, StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\"", "\\\"");
         Files.writeString(file, "wrk.method = \"POST\"\nwrk.body = \"" + escaped + "\"\n"
                 + "wrk.headers[\"Content-Type\"] = \"application/json\"\n" + more);
         return file;
     }
 
-    private static void check(int port, String path, byte[] body) throws IOException {
+    static void check(int port, String path, byte[] body) throws IOException {
         try (RawHttpClient client = new RawHttpClient("127.0.0.1", port)) {
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             int status = client.send("POST", path, body, sink);
@@ -276,7 +276,7 @@ public final class ServingBench {
         }
     }
 
-    private static void awaitReady(int port, Process server, Path log) throws Exception {
+    static void awaitReady(int port, Process server, Path log) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -298,7 +298,7 @@ public final class ServingBench {
         throw new IllegalStateException("slipway serve did not become ready: " + Files.readString(log));
     }
 
-    private static void writeTraining(Path file) throws IOException {
+    static void writeTraining(Path file) throws IOException {
         Random random = new Random(1);
         StringBuilder csv = new StringBuilder();
         for (int feature = 0; feature < FEATURES; feature++) {
@@ -317,7 +317,7 @@ public final class ServingBench {
         Files.writeString(file, csv);
     }
 
-    private static void run(Path jar, Path work, List<String> arguments) throws Exception {
+    static void run(Path jar, Path work, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", jar.toString()));
         command.addAll(arguments);
@@ -328,13 +328,13 @@ public final class ServingBench {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
-    private static String format(List<Double> values) {
+    static String format(List<Double> values) {
         return values.stream().map(value -> String.format(Locale.ROOT, "%,.0f", value)).toList().toString();
     }
 }

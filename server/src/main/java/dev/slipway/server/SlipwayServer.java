@@ -57,8 +57,10 @@ public final class SlipwayServer implements AutoCloseable {
         requireNonNull(options, "options is null");
         options.tracking().ensureDefaultExperiment();
         RequestMetrics metrics = new RequestMetrics();
-        Optional<PredictionSketches> sketches = options.predictionLog().sketchStore().map(store ->
-                new PredictionSketches(store, PredictionSketches.DEFAULT_BUCKET_LENGTH));
+        // -Dslipway.monitoring.sketches=false turns sketching off: bench/run sketching measures what it costs
+        boolean sketching = !"false".equalsIgnoreCase(System.getProperty("slipway.monitoring.sketches", "true"));
+        Optional<PredictionSketches> sketches = options.predictionLog().sketchStore().filter(store -> sketching)
+                .map(store -> new PredictionSketches(store, PredictionSketches.DEFAULT_BUCKET_LENGTH));
         Javalin app = Javalin.create(config -> configure(config, options, sketches, metrics));
         try {
             app.start(options.host(), options.port());
