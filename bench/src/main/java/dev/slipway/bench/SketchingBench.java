@@ -70,7 +70,7 @@ public final class SketchingBench {
     private static double measure(Path jar, Path work, Path model, Path script, byte[] body, boolean sketching,
             int warmUp, int seconds) throws Exception {
         Path store = work.resolve("store-" + sketching);
-        deleteTree(store);
+        TrackingBench.deleteTree(store);
         Files.createDirectories(store);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         SlipwayProcess tracking = SlipwayProcess.start(jar, "sqlite:///" + store.resolve("slipway.db"),
@@ -103,17 +103,6 @@ public final class SketchingBench {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-        }
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -76,30 +76,20 @@ public final class LocalCache {
     /** Where the object named {@code hash} lives, whether or not it exists. */
     public Path objectPath(HashInfo hash) {
         String value = hash.value();
-        Path base = switch (hash.name()) {
+        Path base = layoutRoot(hash.name());
+        return base.resolve(value.substring(0, 2)).resolve(value.substring(2));
+    }
+
+    /** The folder holding the prefix folders of {@code rule}'s objects: {@code files/md5} for DVC 3, the root for DVC 2. */
+    private Path layoutRoot(HashName rule) {
+        return switch (rule) {
             case MD5 -> root.resolve("files").resolve("md5");
             case MD5_DOS2UNIX -> root;
         };
-        return base.resolve(value.substring(0, 2)).resolve(value.substring(2));
     }
 
     public boolean contains(HashInfo hash) {
         return verified.contains(hash) || Files.isRegularFile(objectPath(hash));
-    }
-
-    /**
-     * Whether every one of {@code objects} is in the cache. Many objects are checked by reading the names in
-     * their prefix folders (one directory read per folder) rather than one {@code stat} each.
-     */
-    public boolean containsAll(java.util.Collection<HashInfo> objects) {
-        if (objects.size() < 512) {
-            return objects.stream().allMatch(this::contains);
-        }
-        java.util.Map<HashName, List<String>> byRule = new java.util.EnumMap<>(HashName.class);
-        for (HashInfo object : objects) {
-            byRule.computeIfAbsent(object.name(), rule -> new java.util.ArrayList<>()).add(object.value());
-        }
-        return byRule.entrySet().stream().allMatch(group -> containsAll(group.getKey(), group.getValue()));
     }
 
     /**
@@ -108,10 +98,7 @@ public final class LocalCache {
      * with its entries), so a presence check made under one value still holds under the same value.
      */
     public String presenceStamp(HashName rule) {
-        Path base = switch (rule) {
-            case MD5 -> root.resolve("files").resolve("md5");
-            case MD5_DOS2UNIX -> root;
-        };
+        Path base = layoutRoot(rule);
         MessageDigest digest = Md5.newDigest();
         java.nio.ByteBuffer times = java.nio.ByteBuffer.allocate(256 * Long.BYTES);
         for (int prefix = 0; prefix < 256; prefix++) {
@@ -129,14 +116,12 @@ public final class LocalCache {
     }
 
     /**
-     * As {@link #containsAll(java.util.Collection)} for objects given by rule and value (32 hex digits, optionally
-     * {@code .dir}), each prefix folder read once.
+     * Whether every object given by rule and value (32 hex digits, optionally {@code .dir}) is in the cache,
+     * checked by reading the names in their prefix folders (one directory read per folder) rather than one
+     * {@code stat} each.
      */
     public boolean containsAll(HashName rule, java.util.Collection<String> values) {
-        Path base = switch (rule) {
-            case MD5 -> root.resolve("files").resolve("md5");
-            case MD5_DOS2UNIX -> root;
-        };
+        Path base = layoutRoot(rule);
         java.util.Map<String, Set<String>> names = new java.util.HashMap<>();
         for (String value : values) {
             if (value.length() < 3) {
@@ -230,7 +215,7 @@ public final class LocalCache {
             }
             return hash.value();
         }
-        Path staging = root.resolve("files").resolve("md5");
+        Path staging = layoutRoot(HashName.MD5);
         Path temporary = staging.resolve("." + UUID.randomUUID() + ".tmp");
         try {
             ensureFolder(staging);
@@ -398,8 +383,8 @@ public final class LocalCache {
     /** Every object in the cache, in both layouts ({@code .tmp} leftovers and other files excluded). */
     public List<HashInfo> objects() {
         List<HashInfo> found = new java.util.ArrayList<>();
-        collect(root.resolve("files").resolve("md5"), HashName.MD5, found);
-        collect(root, HashName.MD5_DOS2UNIX, found);
+        collect(layoutRoot(HashName.MD5), HashName.MD5, found);
+        collect(layoutRoot(HashName.MD5_DOS2UNIX), HashName.MD5_DOS2UNIX, found);
         return List.copyOf(found);
     }
 
