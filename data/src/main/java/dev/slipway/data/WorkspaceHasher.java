@@ -127,6 +127,12 @@ public final class WorkspaceHasher {
     public HashedDirectory hashDirectory(Path directory, HashName rule, DvcIgnore ignore, FileDigester digester,
             Transfers.Progress progress) {
         List<Listed> files = listFiles(directory, ignore);
+        return hashListed(directory, files, fingerprint(files), rule, digester, progress);
+    }
+
+    /** Hashes the files a listing of {@code directory} found and records the result under {@code fingerprint}. */
+    private HashedDirectory hashListed(Path directory, List<Listed> files, String fingerprint, HashName rule,
+            FileDigester digester, Transfers.Progress progress) {
         List<FileStamp> stamps = new ArrayList<>(files.size());
         for (Listed file : files) {
             stamps.add(file.stamp());
@@ -140,7 +146,7 @@ public final class WorkspaceHasher {
         }
         DirectoryListing listing = new DirectoryListing(entries);
         HashInfo hash = new HashInfo(rule, listing.hash());
-        state.recordTree(directory, fingerprint(files), rule, hash.value());
+        state.recordTree(directory, fingerprint, rule, hash.value());
         return new HashedDirectory(hash, listing, size);
     }
 
@@ -162,11 +168,13 @@ public final class WorkspaceHasher {
         for (Listed file : files) {
             size += file.stamp().size();
         }
-        Optional<String> known = state.lookupTree(directory, fingerprint(files), rule);
+        String fingerprint = fingerprint(files);
+        Optional<String> known = state.lookupTree(directory, fingerprint, rule);
         if (known.isPresent()) {
             return new DirectorySummary(new HashInfo(rule, known.get()), size, files.size());
         }
-        HashedDirectory hashed = hashDirectory(directory, rule, ignore, fileHasher::hash);
+        HashedDirectory hashed = hashListed(directory, files, fingerprint, rule, fileHasher::hash,
+                Transfers.Progress.none());
         return new DirectorySummary(hashed.hash(), hashed.size(), hashed.fileCount());
     }
 
