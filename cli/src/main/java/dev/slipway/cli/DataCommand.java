@@ -481,12 +481,11 @@ final class DataCommand {
             super(environment);
         }
 
-        /** The --jobs given, checked; empty means the remote's {@link Remote#defaultJobs()}. */
-        Optional<Integer> jobs() {
+        int jobs() {
             if (jobs.isPresent() && jobs.get() < 1) {
                 throw new ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs.get());
             }
-            return jobs;
+            return jobs.orElse(Transfers.defaultJobs());
         }
 
         /** Runs {@code transfer} with a byte progress bar named {@code task}. */
@@ -542,12 +541,11 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            Optional<Integer> jobs = jobs();
+            int jobs = jobs();
             Transfers.Result result;
             List<Path> pushed;
             try (Repository repository = openRepository(); Remote target = repository.openRemote(remote)) {
-                result = withProgress("Pushing", progress -> repository.push(target, targetPaths(),
-                        jobs.orElse(target.defaultJobs()), progress));
+                result = withProgress("Pushing", progress -> repository.push(target, targetPaths(), jobs, progress));
                 pushed = targets.isEmpty()
                         ? repository.trackedOutputs(Optional.empty()).stream().map(Repository.TrackedOutput::path)
                                 .toList()
@@ -578,11 +576,10 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            Optional<Integer> jobs = jobs();
+            int jobs = jobs();
             Transfers.Result result;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(),
-                        jobs.orElse(source.defaultJobs()), progress));
+                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(), jobs, progress));
             }
             if (json) {
                 TrackingCommand.printJson(out, resultJson(result));
@@ -604,11 +601,10 @@ final class DataCommand {
 
         @Override
         int run(PrintWriter out) {
-            Optional<Integer> jobs = jobs();
+            int jobs = jobs();
             Repository.Pulled pulled;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(),
-                        jobs.orElse(source.defaultJobs()), progress));
+                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(), jobs, progress));
             }
             Transfers.Result result = pulled.transfer();
             if (json) {

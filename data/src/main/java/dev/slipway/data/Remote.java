@@ -73,14 +73,6 @@ public interface Remote extends AutoCloseable {
         throw new UnsupportedOperationException("remote '" + name() + "' does not stream objects");
     }
 
-    /**
-     * How many objects to move at once when the user does not say: 4 per processor ({@code dvc}'s default), for
-     * stores where latency, not the local disk, limits a transfer.
-     */
-    default int defaultJobs() {
-        return 4 * Runtime.getRuntime().availableProcessors();
-    }
-
     /** Every object the remote holds, in both layouts (for {@code gc --cloud}). */
     Collection<HashInfo> list();
 

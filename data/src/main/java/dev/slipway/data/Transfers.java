@@ -62,7 +62,7 @@ public final class Transfers {
     private final Progress progress;
 
     /**
-     * @param jobs how many objects move at once; {@link Remote#defaultJobs()} suits the remote
+     * @param jobs how many objects move at once; {@link #defaultJobs()} is DVC's default
      */
     public Transfers(LocalCache cache, Remote remote, int jobs, Progress progress) {
         this.cache = requireNonNull(cache, "cache is null");
@@ -74,6 +74,11 @@ public final class Transfers {
         this.jobs = jobs;
     }
 
+
+    /** DVC's default number of transfer threads: 4 per processor. */
+    public static int defaultJobs() {
+        return 4 * Runtime.getRuntime().availableProcessors();
+    }
 
     /**
      * Uploads the objects {@code roots} name (a {@code .dir} with every file it lists) that the remote
