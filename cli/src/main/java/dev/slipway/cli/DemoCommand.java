@@ -2,13 +2,21 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.ModelResolver;
 import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.monitors.MonitorAction;
+import dev.slipway.core.monitors.MonitorResult;
+import dev.slipway.core.monitors.MonitorStatus;
 import dev.slipway.core.predictions.PredictionQuery;
 import dev.slipway.data.Repository;
 import dev.slipway.models.evaluation.Metric;
+import dev.slipway.models.examples.ChurnGenerator;
+import dev.slipway.monitoring.DatasetSketch;
+import dev.slipway.monitoring.MonitorDefinition;
 import dev.slipway.pipeline.Pipeline;
 import dev.slipway.pipeline.ReproResult;
 import dev.slipway.server.ServerOptions;
@@ -23,7 +31,9 @@ import dev.slipway.serving.SwapListener;
 import dev.slipway.serving.TrackingPredictionLog;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.BindException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,19 +60,26 @@ import picocli.CommandLine.Spec;
 /**
  * {@code slipway demo}: the whole loop on one machine in about a minute. Creates the churn project (Git and DVC
  * repository), starts a tracking server on the project's embedded store, runs the pipeline against it, registers and
- * promotes the model as {@code slipway ci} does, serves it, sends it traffic, and prints where everything is and what
- * to type next. The servers stop at the end unless {@code --keep-running}.
+ * promotes the model as {@code slipway ci} does, serves it and sends it traffic; then sends shifted customers, runs
+ * a monitor that finds the drift and retrains through {@code slipway ci} (whose gate decides whether the new model
+ * replaces the champion), and prints what happened, where everything is and what to type next. The servers stop at
+ * the end unless {@code --keep-running}.
  */
 @Command(name = "demo", sortOptions = false, description = {"The end-to-end demo: a churn project with versioned "
         + "data, a pipeline run tracked by a server, a registered and promoted model, served and scored.",
         "Creates the project in DIR (default: a new temporary folder), starts the tracking server on port 5000 (or a "
                 + "free one), runs prepare -> train -> evaluate, registers the model as 'churn' with the alias "
-                + "'champion', serves it and sends it predictions, then prints what to open and type next."})
+                + "'champion', serves it and sends it predictions; then the customers change, the monitor 'churn-drift' "
+                + "finds the drift and retrains (slipway ci --promote), and the gate decides. Prints what happened "
+                + "and what to open and type next."})
 final class DemoCommand implements Callable<Integer> {
     static final String MODEL_NAME = "churn";
     static final String ALIAS = "champion";
     static final int PREDICTIONS = 300;
-    private static final int STEPS = 6;
+    private static final int STEPS = 8;
+    static final String MONITOR_NAME = "churn-drift";
+    /** How far the customers of the demo's second wave are shifted ({@code churn-data --drift}). */
+    static final double DRIFT = 0.8;
     private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
     private static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(15);
     private static final String[] QUIET_LOGGERS = {"org.slf4j.simpleLogger.log." + SlipwayServer.class.getName(),
@@ -158,8 +175,30 @@ final class DemoCommand implements Callable<Integer> {
                     traffic.answered(), traffic.failed(), traffic.churners(), traffic.medianMillis());
             long logged = waitForPredictionLog(client, traffic.answered());
 
+            step(out, 7, "The customers change: sending " + PREDICTIONS + " predictions of shifted customers "
+                    + "(churn-data --drift " + DRIFT + ")");
+            Path shifted = project.resolve(".slipway/demo/shifted-customers.csv");
+            Files.createDirectories(shifted.getParent());
+            try (Writer writer = Files.newBufferedWriter(shifted, StandardCharsets.UTF_8)) {
+                new ChurnGenerator(7, DRIFT).write(writer, PREDICTIONS);
+            }
+            DemoTraffic.Result drifted = DemoTraffic.send(servingUri, project.resolve("model"), shifted, PREDICTIONS);
+            out.printf("      %d answered (%d failed), %d customers predicted to churn%n", drifted.answered(),
+                    drifted.failed(), drifted.churners());
+            logged = waitForPredictionLog(client, traffic.answered() + drifted.answered());
+            // the pipeline's own data now comes from the changed customers too, so a retrained model learns them
+            Path params = project.resolve("params.yaml");
+            Files.writeString(params, Files.readString(params).replaceFirst("(?m)^(\\s+drift:\\s*)[0-9.]+",
+                    "$1" + DRIFT));
+
+            step(out, 8, "Monitor " + MONITOR_NAME + ": the latest " + PREDICTIONS + " predictions against the "
+                    + "training data; on dataset drift, retrain (slipway ci --promote)");
+            MonitorEvaluator.Evaluation evaluation = runMonitor(client, project, out);
+
             double seconds = (environment.clock().millis() - started) / 1000.0;
-            printSummary(out, project, trackingUri, servingUri, version, outcome, report, traffic, logged, seconds);
+            long champion = client.registry().getModelVersionByAlias(MODEL_NAME, ALIAS).version();
+            printSummary(out, project, trackingUri, servingUri, version, outcome, report, traffic,
+                    traffic.answered() + drifted.answered(), logged, seconds, evaluation, champion);
             interruption.finish();
             if (keepRunning) {
                 out.println("The servers are running; press Ctrl-C to stop them.");
@@ -275,6 +314,58 @@ final class DemoCommand implements Callable<Integer> {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /**
+     * Creates the demo's monitor (the latest predictions against the training data, retraining on dataset drift)
+     * and evaluates it now, as the server's scheduler would, printing what it found and did.
+     */
+    private MonitorEvaluator.Evaluation runMonitor(TrackingClient client, Path project, PrintWriter out)
+            throws IOException {
+        MonitoredModel champion = MonitoredModel.resolve(client, "models:/" + MODEL_NAME + "@" + ALIAS);
+        DatasetSketch reference = ReferenceSketches.fromCsv(project.resolve("data/train.csv"), champion);
+        new ReferenceSketches(client).store(champion, reference);
+        out.printf("      reference: data/train.csv (%d rows), as 'slipway monitor reference' sets it%n",
+                reference.rows());
+        ObjectNode definition = TrackingCommand.json().createObjectNode();
+        definition.put("name", MONITOR_NAME);
+        definition.put("model", "models:/" + MODEL_NAME + "@" + ALIAS);
+        definition.put("rows", PREDICTIONS);
+        ObjectNode rule = definition.putArray("alerts").addObject();
+        rule.put("when", "dataset_drift");
+        rule.putObject("retrain").put("project", project.toString());
+        MonitorDefinition monitor = MonitorDefinition.fromJson(TrackingCommand.json()
+                .readTree(client.monitors().create(definition, true).definitionJson()));
+        AlertActions actions = new AlertActions(client, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .build(), environment.clock(), project, environment.variables(), Duration.ofMinutes(10));
+        MonitorEvaluator.Evaluation evaluation = new MonitorEvaluator(client, environment.clock(), actions)
+                .evaluate(monitor);
+        MonitorResult result = evaluation.result();
+        JsonNode report = TrackingCommand.json().readTree(result.reportJson());
+        if (result.status() == MonitorStatus.ERROR || result.status() == MonitorStatus.NOT_ENOUGH_DATA) {
+            throw new IllegalStateException("The demo's monitor could not compare the predictions: "
+                    + report.path("error").asText(report.path("not_enough_data").asText()));
+        }
+        List<String> driftedFeatures = new ArrayList<>();
+        report.path("features").forEach(feature -> {
+            if (feature.path("drifted").asBoolean(false)) {
+                driftedFeatures.add(feature.path("name").asText() + " (" + feature.path("method").asText() + ")");
+            }
+        });
+        out.printf(Locale.ROOT, "      %d of %d features drifted (%.0f%%): %s%n", driftedFeatures.size(),
+                report.path("features").size(), 100 * result.driftShare().orElse(0.0),
+                driftedFeatures.isEmpty() ? "none" : String.join(", ", driftedFeatures));
+        if (evaluation.firings().isEmpty()) {
+            out.println("      no alert: the dataset did not drift, so nothing was retrained");
+        }
+        for (MonitorEvaluator.Firing firing : evaluation.firings()) {
+            out.printf("      alert %s fired: %s%n", firing.rule().describe(), firing.cause());
+        }
+        for (MonitorAction action : evaluation.actions()) {
+            out.printf("      %s: %s%n", action.kind(), action.succeeded()
+                    ? action.detail().lines().findFirst().orElse("") : "FAILED: " + action.detail());
+        }
+        return evaluation;
+    }
+
     /** Waits (bounded) until the prediction log has stored the answered rows; returns how many the server holds. */
     private long waitForPredictionLog(TrackingClient client, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + LOG_FLUSH_WAIT.toNanos();
@@ -290,7 +381,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printSummary(PrintWriter out, Path project, String trackingUri, String servingUri, long version,
-            ModelRelease.Outcome outcome, Path report, DemoTraffic.Result traffic, long logged, double seconds) {
+            ModelRelease.Outcome outcome, Path report, DemoTraffic.Result traffic, long served, long logged,
+            double seconds, MonitorEvaluator.Evaluation evaluation, long champion) {
         String bin = project.resolve(PipelineRun.LAUNCHER_FOLDER).toString();
         String auc = outcome.candidate().metric(Metric.ROC_AUC)
                 .map(value -> String.format(Locale.ROOT, "%.4f", value)).orElse("n/a");
@@ -302,7 +394,10 @@ final class DemoCommand implements Callable<Integer> {
                 ALIAS, MODEL_NAME, version, auc);
         out.printf("  CI report        %s%n", report);
         out.printf("  Model server     %s/invocations (%d predictions served, %d in the prediction log)%n",
-                servingUri, traffic.answered(), logged);
+                servingUri, served, logged);
+        out.printf("  Monitor          %s: %s; %d action(s) taken; models:/%s@%s is now version %d%s%n",
+                MONITOR_NAME, evaluation.result().status().wireName(), evaluation.actions().size(), MODEL_NAME, ALIAS,
+                champion, champion == version ? "" : " (the model server swaps to it within 30 s)");
         out.println();
         out.println(keepRunning ? "Try it:" : "Try it (with --keep-running, while the servers run):");
         out.printf("  curl -s %s/invocations -H 'Content-Type: application/json' \\%n      -d '%s'%n", servingUri,
@@ -322,6 +417,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  slipway runs list                    # the training and release runs");
         out.println("  slipway exp run -S train.max_depth=6 # an experiment with changed params");
         out.println("  slipway ci --model churn --promote   # retrain, gate against @champion, promote if better");
+        out.println("  slipway monitor show " + MONITOR_NAME + "      # the monitor's results; 'monitor actions' what it did");
+        out.println("  slipway monitor report -m models:/churn@champion --last 300 --output drift.html");
         out.println("  slipway serve -m models:/churn@champion --port 8080");
         if (!keepRunning) {
             out.println("  slipway server                       # the tracking server on this store, at :5000");

@@ -9,7 +9,9 @@ import dev.slipway.monitoring.DatasetSketch;
 import dev.slipway.monitoring.DriftReport;
 import dev.slipway.monitoring.DriftResult;
 import dev.slipway.monitoring.FrequencySketch;
+import dev.slipway.monitoring.ModelQuality;
 import dev.slipway.monitoring.NumericSketch;
+import dev.slipway.monitoring.QualityMetric;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,12 @@ final class DriftHtmlReport {
 
     static String render(Subject subject, DriftReport drift, DataQualityReport quality, DatasetSketch reference,
             DatasetSketch current) {
+        return render(subject, drift, quality, reference, current, Optional.empty());
+    }
+
+    /** The page, with a "Live model quality" section after the tests when {@code liveQuality} is given. */
+    static String render(Subject subject, DriftReport drift, DataQualityReport quality, DatasetSketch reference,
+            DatasetSketch current, Optional<LiveQualitySource.LiveQuality> liveQuality) {
         StringBuilder html = new StringBuilder(16_384);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Drift report: ")
                 .append(escape(subject.model())).append("</title>\n<style>\n")
@@ -78,6 +86,7 @@ final class DriftHtmlReport {
             html.append("<p>Served columns not in the reference (not tested): ")
                     .append(escape(String.join(", ", quality.notInReference()))).append("</p>\n");
         }
+        liveQuality.ifPresent(live -> html.append(qualitySection(live)));
         html.append("<p class=\"key\"><span style=\"background:").append(REFERENCE_COLOR).append("\"></span>reference")
                 .append("<span style=\"background:").append(CURRENT_COLOR).append("\"></span>current</p>\n");
         for (DriftResult feature : drift.features()) {
@@ -88,6 +97,50 @@ final class DriftHtmlReport {
         }
         html.append("</body></html>\n");
         return html.toString();
+    }
+
+    /**
+     * The "Live model quality" section: a table of each live metric beside its training value, or the reason there
+     * is none.
+     */
+    static String qualitySection(LiveQualitySource.LiveQuality live) {
+        StringBuilder html = new StringBuilder("<h2>Live model quality</h2>\n");
+        if (live.quality().isEmpty()) {
+            html.append("<p class=\"na\">Not enough data: ").append(escape(live.notEnoughData().orElseThrow()))
+                    .append(".</p>\n");
+        } else {
+            html.append("<p>").append(live.rows()).append(" labelled of ").append(live.predictions())
+                    .append(" predictions (").append(escape(qualitySubject(live))).append(").</p>\n")
+                    .append("<table><tr><th>Metric</th><th>Live</th><th>Training</th></tr>\n");
+            for (String[] row : qualityRows(live)) {
+                html.append("<tr><td>").append(escape(row[0])).append("</td><td>").append(escape(row[1]))
+                        .append("</td><td>").append(escape(row[2])).append("</td></tr>\n");
+            }
+            html.append("</table>\n");
+        }
+        if (live.skipped() > 0) {
+            html.append("<p>Skipped ").append(live.skipped()).append(" labelled predictions whose values could not be "
+                    + "read: ").append(escape(live.skippedReason().orElse("unknown reason"))).append(".</p>\n");
+        }
+        return html.toString();
+    }
+
+    /** The task and positive class of live quality: "classification, positive label yes" or "regression". */
+    static String qualitySubject(LiveQualitySource.LiveQuality live) {
+        return live.task().orElse("unknown task") + live.positiveLabel().map(label -> ", positive label " + label)
+                .orElse("");
+    }
+
+    /** Per live metric: its name, its live value (or "n/a: " and why) and its training value (or "-"). */
+    static List<String[]> qualityRows(LiveQualitySource.LiveQuality live) {
+        List<String[]> rows = new ArrayList<>();
+        for (QualityMetric metric : live.quality().map(ModelQuality::metrics).orElse(List.of())) {
+            Double training = live.training().get(metric.name());
+            rows.add(new String[] {metric.name(),
+                metric.hasValue() ? number(metric.value()) : "n/a: " + metric.notEnoughData().orElseThrow(),
+                training == null ? "-" : number(training)});
+        }
+        return rows;
     }
 
     static String verdict(DriftReport drift) {

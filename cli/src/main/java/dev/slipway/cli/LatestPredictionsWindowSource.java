@@ -59,7 +59,8 @@ final class LatestPredictionsWindowSource implements WindowSource {
         PredictionQuery all = query(model, Optional.empty());
         long total = predictions.count(all);
         if (total == 0) {
-            return new CurrentWindow(description, 0, Optional.empty());
+            long now = clock.millis();
+            return new CurrentWindow(description, 0, Optional.empty(), now, now);
         }
         PredictionQuery window = all;
         long skip = 0;
@@ -70,6 +71,8 @@ final class LatestPredictionsWindowSource implements WindowSource {
         }
         DatasetSketch sketch = new DatasetSketch(columns);
         Map<String, Object> row = new HashMap<>();
+        long firstTime = Long.MAX_VALUE;
+        long lastTime = Long.MIN_VALUE;
         Optional<String> token = Optional.empty();
         do {
             Page<JoinedPrediction> page = predictions.search(window, Optional.of(PAGE_SIZE), token);
@@ -80,13 +83,19 @@ final class LatestPredictionsWindowSource implements WindowSource {
                 }
                 row.clear();
                 LoggedPrediction prediction = joined.prediction();
+                firstTime = Math.min(firstTime, prediction.timestamp());
+                lastTime = Math.max(lastTime, prediction.timestamp());
                 putFields(prediction.inputsJson(), "", row);
                 putFields(prediction.outputsJson(), MonitoredModel.OUTPUT_PREFIX, row);
                 sketch.add(row);
             }
             token = page.nextPageToken();
         } while (token.isPresent());
-        return new CurrentWindow(description, sketch.rows(), sketch.rows() == 0 ? Optional.empty() : Optional.of(sketch));
+        if (sketch.rows() == 0) {
+            long now = clock.millis();
+            return new CurrentWindow(description, 0, Optional.empty(), now, now);
+        }
+        return new CurrentWindow(description, sketch.rows(), Optional.of(sketch), firstTime, lastTime + 1);
     }
 
     /** The newest time T (epoch ms) with at least {@code limit} rows scored at or after it. */

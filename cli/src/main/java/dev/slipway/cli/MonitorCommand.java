@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.monitoring.HumanDuration;
 import dev.slipway.monitoring.ColumnSpec;
 import dev.slipway.monitoring.ColumnDistribution;
 import dev.slipway.monitoring.DataQualityReport;
@@ -33,8 +34,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code slipway monitor ...}: reference data of a model version and drift reports on its logged predictions. */
-@Command(name = "monitor", description = "Production monitoring: reference data and drift reports of a model version.",
-        subcommands = {MonitorCommand.Reference.class, MonitorCommand.Report.class})
+@Command(name = "monitor", description = "Production monitoring: reference data, drift and quality reports, and monitors the server runs on a schedule with alerts that call webhooks or retrain.",
+        subcommands = {MonitorCommand.Reference.class, MonitorCommand.Report.class, MonitorAdminCommands.Create.class,
+            MonitorAdminCommands.Apply.class, MonitorAdminCommands.ListMonitors.class, MonitorAdminCommands.Show.class,
+            MonitorAdminCommands.Run.class, MonitorAdminCommands.Delete.class, MonitorAdminCommands.Actions.class})
 final class MonitorCommand {
     private MonitorCommand() {}
 
@@ -105,7 +108,8 @@ final class MonitorCommand {
 
     @Command(name = "report", description = {"Compare a model version's recent predictions with its reference data: "
             + "drift per feature (Evidently's default tests by column type and reference size, or --method), the "
-            + "dataset verdict, and data quality.",
+            + "dataset verdict, data quality, and live model quality of the labelled predictions (feedback) beside "
+            + "the training metrics.",
             "Prints a table; --json and --output write the report as JSON and as a self-contained HTML page. "
                     + "Exits 0 whether or not drift is found, and when the window has no predictions (the report "
                     + "then says there is not enough data); 1 on errors."})
@@ -128,6 +132,11 @@ final class MonitorCommand {
 
         @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON report here ('-' for standard output).")
         Optional<String> jsonFile = Optional.empty();
+
+        @Option(names = "--positive-label", paramLabel = "LABEL", description = {"The positive class of a binary "
+                + "classifier for live precision, recall, F1 and ROC AUC (default: the second of its two classes, "
+                + "else the larger of two labels)."})
+        Optional<String> positiveLabel = Optional.empty();
 
         @Option(names = "--drift-share", paramLabel = "SHARE", defaultValue = "0.5",
                 description = "The dataset drifts when at least this share of the features drifted (default: ${DEFAULT-VALUE}).")
@@ -193,10 +202,13 @@ final class MonitorCommand {
                     ? new LatestPredictionsWindowSource(client, environment.clock(), window.last.get(), reference.sketch().columns())
                     : new ServerSketchWindowSource(client, environment.clock(), HumanDuration.parse(window.duration.orElse("24h")));
             WindowSource.CurrentWindow current = source.read(model);
+            LiveQualitySource.LiveQuality liveQuality = new LiveQualitySource(client).read(model, current.startTime(),
+                    current.endTime(), positiveLabel);
             if (current.sketch().isEmpty()) {
                 String reason = "no predictions of model " + model.describe() + " in " + current.description();
                 out.printf("Not enough data: %s, so there is nothing to compare with the reference (%d rows from %s).%n",
                         reason, reference.sketch().rows(), reference.origin());
+                printQuality(out, current, liveQuality);
                 ObjectNode json = TrackingCommand.json().createObjectNode();
                 header(json, model, current, reference);
                 json.put("rows", 0);
@@ -205,13 +217,15 @@ final class MonitorCommand {
                 json.put("drift_share_threshold", driftShare);
                 json.putArray("features");
                 json.put("not_enough_data", reason);
+                json.set("model_quality", liveQuality.toJson());
                 writeJson(json, out);
                 if (output.isPresent()) {
                     Path file = environment.resolve(output.get().toString());
                     Files.writeString(file, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Drift report: "
                             + DriftHtmlReport.escape(model.describe()) + "</title></head><body><h1>Drift report: "
                             + DriftHtmlReport.escape(model.describe()) + "</h1><p>Not enough data: "
-                            + DriftHtmlReport.escape(reason) + ".</p></body></html>\n", StandardCharsets.UTF_8);
+                            + DriftHtmlReport.escape(reason) + ".</p>\n" + DriftHtmlReport.qualitySection(liveQuality)
+                            + "</body></html>\n", StandardCharsets.UTF_8);
                 }
                 return 0;
             }
@@ -219,16 +233,18 @@ final class MonitorCommand {
             DriftReport drift = compare(reference.sketch(), currentSketch, options());
             DataQualityReport quality = DataQualityReport.compute(reference.sketch(), currentSketch);
             print(out, model, current, reference, drift, quality);
+            printQuality(out, current, liveQuality);
             ObjectNode json = TrackingCommand.json().createObjectNode();
             header(json, model, current, reference);
             json.setAll(drift.toJson());
             json.set("data_quality", quality.toJson());
+            json.set("model_quality", liveQuality.toJson());
             writeJson(json, out);
             if (output.isPresent()) {
                 Path file = environment.resolve(output.get().toString());
                 Files.writeString(file, DriftHtmlReport.render(new DriftHtmlReport.Subject(model.describe(),
-                        current.description(), reference.origin()), drift, quality, reference.sketch(), currentSketch),
-                        StandardCharsets.UTF_8);
+                        current.description(), reference.origin()), drift, quality, reference.sketch(), currentSketch,
+                        Optional.of(liveQuality)), StandardCharsets.UTF_8);
                 out.printf("HTML report written to %s%n", file);
             }
             return 0;
@@ -286,6 +302,28 @@ final class MonitorCommand {
                 out.printf("Not tested (served but not in the reference): %s%n", String.join(", ", quality.notInReference()));
             }
             out.println(DriftHtmlReport.verdict(drift));
+        }
+
+        /** The live model quality of the window beside the training metrics, or why there is none. */
+        private static void printQuality(PrintWriter out, WindowSource.CurrentWindow current,
+                LiveQualitySource.LiveQuality live) {
+            out.println();
+            if (live.quality().isEmpty()) {
+                out.printf("Live model quality over %s: Not enough data: %s%n", current.description(),
+                        live.notEnoughData().orElseThrow());
+            } else {
+                out.printf("Live model quality over %s: %d labelled of %d predictions (%s)%n%n", current.description(),
+                        live.rows(), live.predictions(), DriftHtmlReport.qualitySubject(live));
+                TextTable table = new TextTable("METRIC", "LIVE", "TRAINING");
+                for (String[] row : DriftHtmlReport.qualityRows(live)) {
+                    table.add(row);
+                }
+                table.print(out);
+            }
+            if (live.skipped() > 0) {
+                out.printf("Skipped %d labelled predictions whose values could not be read: %s%n", live.skipped(),
+                        live.skippedReason().orElse("unknown reason"));
+            }
         }
     }
 }

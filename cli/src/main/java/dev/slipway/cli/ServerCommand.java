@@ -2,13 +2,17 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.server.ServerOptions;
 import dev.slipway.server.SlipwayServer;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +77,12 @@ final class ServerCommand implements Callable<Integer> {
                     + "host."})
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--monitors", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Run the stored monitors on their schedules (default: on). With several replicas on one "
+                    + "database each monitor runs on one replica at a time.",
+                    "--no-monitors leaves them to other replicas."})
+    boolean monitors;
+
     @Spec
     CommandSpec spec;
 
@@ -121,11 +131,15 @@ final class ServerCommand implements Callable<Integer> {
             throw e;
         }
 
+        Optional<MonitorScheduler> scheduler = monitors ? services.predictionLog().monitorStore()
+                .map(store -> startMonitors(store, server.port())) : Optional.empty();
+
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         environment.stopSignal().onStop(() -> {
             if (stopping.compareAndSet(false, true)) {
                 try {
+                    scheduler.ifPresent(MonitorScheduler::close);
                     server.stop();
                 } finally {
                     try {
@@ -138,6 +152,20 @@ final class ServerCommand implements Callable<Integer> {
         });
         stopped.await();
         return 0;
+    }
+
+    /** Evaluates the monitors through this server's own API, on its loopback address. */
+    private MonitorScheduler startMonitors(MonitorStore store, int boundPort) {
+        String loopback = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+        String authority = loopback.contains(":") && !loopback.startsWith("[") ? "[" + loopback + "]" : loopback;
+        TrackingClient client = TrackingClient.create("http://" + authority + ":" + boundPort);
+        AlertActions actions = new AlertActions(client, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .build(), environment.clock(), environment.workingDirectory(), environment.variables(),
+                Duration.ofHours(1));
+        MonitorScheduler scheduler = new MonitorScheduler(store, new MonitorEvaluator(client, environment.clock(),
+                actions), environment.clock(), MonitorScheduler.processOwner(), MonitorScheduler.DEFAULT_TICK, 2);
+        scheduler.start();
+        return scheduler;
     }
 
     private SlipwayServer start(ServerOptions options) {

@@ -6,6 +6,7 @@ import dev.slipway.client.PredictionLogClient;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.monitoring.HumanDuration;
 import dev.slipway.monitoring.DatasetSketch;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,6 @@ final class ServerSketchWindowSource implements WindowSource {
                     + "read the latest predictions instead", e);
         }
         Optional<DatasetSketch> sketch = answer.rows() == 0 ? Optional.empty() : answer.sketch().map(DatasetSketch::fromJson);
-        return new CurrentWindow("the last " + HumanDuration.format(window), answer.rows(), sketch);
+        return new CurrentWindow("the last " + HumanDuration.format(window), answer.rows(), sketch, start, end);
     }
 }

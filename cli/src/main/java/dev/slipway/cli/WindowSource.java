@@ -19,12 +19,17 @@ interface WindowSource {
 
     /**
      * A window: its description ("the last 24 h", "the latest 10000 predictions"), its rows and their sketch, absent
-     * when there are none.
+     * when there are none, and the time range {@code [startTime, endTime)} (epoch ms) it covers: the period for a
+     * time window; for the latest N predictions, from the first of them to just after the last (it may hold a few
+     * more rows logged in the same millisecond as the first), or an empty range at the time read when there are none.
      */
-    record CurrentWindow(String description, long rows, Optional<DatasetSketch> sketch) {
+    record CurrentWindow(String description, long rows, Optional<DatasetSketch> sketch, long startTime, long endTime) {
         public CurrentWindow {
             requireNonNull(description, "description is null");
             requireNonNull(sketch, "sketch is null");
+            if (startTime > endTime) {
+                throw new IllegalArgumentException("startTime " + startTime + " is after endTime " + endTime);
+            }
         }
     }
 }

@@ -1,13 +1,16 @@
 package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.predictions.LoggedPrediction;
+import dev.slipway.core.predictions.PredictionFeedback;
 import dev.slipway.core.tracking.Dataset;
 import dev.slipway.core.tracking.DatasetInput;
+import dev.slipway.core.tracking.Metric;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.Tag;
 import dev.slipway.monitoring.ColumnSpec;
@@ -23,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -124,9 +128,15 @@ class MonitorCommandsTest {
 
         CliRun report = monitor("report", "-m", "models:/steady@champion", "--last", "1000", "--json", "-");
         assertThat(report.exitCode()).as(report.toString()).isZero();
-        assertThat(report.out()).contains("No dataset drift");
+        assertThat(report.out()).contains("No dataset drift",
+                "Live model quality over the latest 1000 predictions: Not enough data: no labelled predictions in the window");
         JsonNode json = JSON.readTree(report.out().substring(report.out().indexOf('{')));
         assertThat(json.path("rows").asLong()).isEqualTo(1000);
+        assertThat(json.path("model_quality").path("rows").asLong()).isZero();
+        assertThat(json.path("model_quality").path("predictions").asLong()).isEqualTo(1000);
+        assertThat(json.path("model_quality").path("labelled").asLong()).isZero();
+        assertThat(json.path("model_quality").path("not_enough_data").asText())
+                .startsWith("no labelled predictions in the window");
         assertThat(json.path("dataset_drift").asBoolean()).isFalse();
         for (JsonNode feature : json.path("features")) {
             assertThat(feature.path("drifted").asBoolean()).as(feature.toString()).isFalse();
@@ -151,7 +161,14 @@ class MonitorCommandsTest {
         assertThat(json.path("drift_share").isNull()).isTrue();
         assertThat(json.path("features")).isEmpty();
         assertThat(json.path("not_enough_data").asText()).contains("no predictions");
-        assertThat(Files.readString(folder.resolve("silent.html"))).contains("Not enough data").doesNotContain("<svg");
+        assertThat(json.path("model_quality").path("rows").asLong()).isZero();
+        assertThat(json.path("model_quality").path("task").isNull()).isTrue();
+        assertThat(json.path("model_quality").path("not_enough_data").asText())
+                .startsWith("no labelled predictions in the window");
+        assertThat(report.out()).contains("Live model quality over the latest 500 predictions: Not enough data: "
+                + "no labelled predictions in the window");
+        assertThat(Files.readString(folder.resolve("silent.html"))).contains("Not enough data", "Live model quality")
+                .doesNotContain("<svg");
     }
 
     @Test
@@ -201,6 +218,103 @@ class MonitorCommandsTest {
         CliRun report = monitor("report", "-m", "models:/unreferenced/1", "--last", "10");
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.err()).contains("has no reference data", "slipway monitor reference -m models:/unreferenced/1");
+    }
+
+    @Test
+    void reportShowsLiveRegressionQualityFromFeedbackBesideTheTrainingMetrics() throws IOException {
+        Run run = register("graded");
+        client.logMetric(run.info().runId(), new Metric("val_rmse", 0.25, 1000, 0));
+        client.logMetric(run.info().runId(), new Metric("mae", 0.2, 1000, 0));
+        assertThat(monitor("reference", "-m", "models:/graded/1", "--data", "reference.csv").exitCode()).isZero();
+        long start = System.currentTimeMillis() - 60_000;
+        logPredictions("graded", 400, false, new Random(8), start);
+        // the first 200 rows are labelled: prediction i % 2, actual off by 0.5 (below for i % 4 < 2, else above)
+        List<PredictionFeedback> feedback = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            feedback.add(feedback("graded", start, i, Double.toString(i % 2 + (i % 4 < 2 ? 0.5 : -0.5))));
+        }
+        feedback.add(new PredictionFeedback("never-logged", 0, "1.0", start));
+        client.predictions().feedback(feedback);
+
+        CliRun report = monitor("report", "-m", "models:/graded/1", "--window", "1h", "--json", "graded.json",
+                "--output", "graded.html");
+
+        assertThat(report.exitCode()).as(report.toString()).isZero();
+        assertThat(report.out()).contains("Live model quality over the last 1 h: 200 labelled of 400 predictions "
+                + "(regression)", "METRIC", "LIVE", "TRAINING");
+        assertThat(report.out()).containsPattern("rmse +0\\.5000 +0\\.2500").containsPattern("mae +0\\.5000 +0\\.2000")
+                .containsPattern("r2 +0\\.5000 +-");
+        JsonNode quality = JSON.readTree(folder.resolve("graded.json").toFile()).path("model_quality");
+        assertThat(quality.path("rows").asLong()).isEqualTo(200);
+        assertThat(quality.path("predictions").asLong()).isEqualTo(400);
+        assertThat(quality.path("labelled").asLong()).isEqualTo(200);
+        assertThat(quality.path("task").asText()).isEqualTo("regression");
+        // labels per 4 rows 0.5, 1.5, -0.5, 0.5: mean 0.5, SST 2, SSE 1
+        assertThat(quality.path("mean_error").asDouble()).isCloseTo(0, within(1e-12));
+        assertThat(quality.path("mae").asDouble()).isCloseTo(0.5, within(1e-12));
+        assertThat(quality.path("rmse").asDouble()).isCloseTo(0.5, within(1e-12));
+        assertThat(quality.path("r2").asDouble()).isCloseTo(0.5, within(1e-12));
+        assertThat(quality.path("training").path("rmse").asDouble()).isEqualTo(0.25);
+        assertThat(quality.path("training").path("mae").asDouble()).isEqualTo(0.2);
+        assertThat(quality.path("training").has("r2")).isFalse();
+        assertThat(quality.has("not_enough_data")).isFalse();
+        assertThat(Files.readString(folder.resolve("graded.html"))).contains("<h2>Live model quality</h2>",
+                "<tr><td>rmse</td><td>0.5000</td><td>0.2500</td></tr>");
+    }
+
+    @Test
+    void reportShowsLiveClassificationQualityOfTheLatestRows() throws IOException {
+        Run run = register("labelled");
+        client.logMetric(run.info().runId(), new Metric("val_accuracy", 0.85, 1000, 0));
+        client.logMetric(run.info().runId(), new Metric("val_roc_auc", 0.9, 1000, 0));
+        assertThat(monitor("reference", "-m", "models:/labelled/1", "--data", "reference.csv").exitCode()).isZero();
+        long now = System.currentTimeMillis();
+        // older rows, all predicted wrong, that --last 100 must leave out
+        long old = now - 3_600_000;
+        logPredictions("labelled", 50, false, new Random(9), old, i -> classifier(0.95));
+        List<PredictionFeedback> feedback = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            feedback.add(feedback("labelled", old, i, "0"));
+        }
+        // the latest 100: P(1) = 0.05 ... 0.95 by i % 10, predicted 1 above 0.5, actually 1 for i % 10 >= 3
+        long start = now - 60_000;
+        logPredictions("labelled", 100, false, new Random(10), start, i -> classifier(i % 10 / 10.0 + 0.05));
+        double logLoss = 0;
+        for (int i = 0; i < 100; i++) {
+            boolean positive = i % 10 >= 3;
+            feedback.add(feedback("labelled", start, i, positive ? "1" : "0"));
+            double score = i % 10 / 10.0 + 0.05;
+            logLoss -= Math.log(positive ? score : 1 - score);
+        }
+        client.predictions().feedback(feedback);
+
+        CliRun report = monitor("report", "-m", "models:/labelled/1", "--last", "100", "--json", "-");
+
+        assertThat(report.exitCode()).as(report.toString()).isZero();
+        assertThat(report.out()).contains("100 labelled of 100 predictions (classification, positive label 1)")
+                .containsPattern("accuracy +0\\.8000 +0\\.8500").containsPattern("roc_auc +1\\.000 +0\\.9000");
+        JsonNode quality = JSON.readTree(report.out().substring(report.out().indexOf('{'))).path("model_quality");
+        assertThat(quality.path("rows").asLong()).isEqualTo(100);
+        assertThat(quality.path("positive_label").asText()).isEqualTo("1");
+        // per 10 rows: TP 5, FP 0, FN 2, TN 3
+        assertThat(quality.path("accuracy").asDouble()).isCloseTo(0.8, within(1e-12));
+        assertThat(quality.path("precision").asDouble()).isCloseTo(1.0, within(1e-12));
+        assertThat(quality.path("recall").asDouble()).isCloseTo(5.0 / 7, within(1e-12));
+        assertThat(quality.path("f1").asDouble()).isCloseTo(10.0 / 12, within(1e-12));
+        assertThat(quality.path("roc_auc").asDouble()).isCloseTo(1.0, within(1e-12));
+        assertThat(quality.path("log_loss").asDouble()).isCloseTo(logLoss / 100, within(1e-6));
+        assertThat(quality.path("training").path("accuracy").asDouble()).isEqualTo(0.85);
+        assertThat(quality.path("training").path("roc_auc").asDouble()).isEqualTo(0.9);
+        assertThat(quality.path("end_time").asLong() - quality.path("start_time").asLong()).isEqualTo(10);
+
+        CliRun negative = monitor("report", "-m", "models:/labelled/1", "--last", "100", "--positive-label", "0",
+                "--json", "-");
+        JsonNode negativeQuality = JSON.readTree(negative.out().substring(negative.out().indexOf('{')))
+                .path("model_quality");
+        assertThat(negativeQuality.path("positive_label").asText()).isEqualTo("0");
+        // predicted 0 for i % 10 < 5, of which 3 are 0; actual 0 for i % 10 < 3, all predicted 0
+        assertThat(negativeQuality.path("precision").asDouble()).isCloseTo(0.6, within(1e-12));
+        assertThat(negativeQuality.path("recall").asDouble()).isCloseTo(1.0, within(1e-12));
     }
 
     @Test
@@ -255,15 +369,31 @@ class MonitorCommandsTest {
         Files.writeString(file, csv);
     }
 
-    /** Logs rows through the prediction log's log-batch API, ten rows per millisecond from {@code startTime}. */
+    /** A binary classifier's outputs as model servers log them, with probability {@code one} of class 1. */
+    private static String classifier(double one) {
+        return String.format(Locale.ROOT, "{\"label\": \"%s\", \"probability_0\": %.2f, \"probability_1\": %.2f}",
+                one > 0.5 ? "1" : "0", 1 - one, one);
+    }
+
+    /** The feedback of row {@code i} of {@link #logPredictions}' rows logged from {@code startTime}. */
+    private static PredictionFeedback feedback(String model, long startTime, int i, String actualJson) {
+        return new PredictionFeedback("request-" + model + "-" + startTime + "-" + i / 10, i % 10, actualJson, startTime);
+    }
+
     private static void logPredictions(String model, int rows, boolean shifted, Random random, long startTime) {
+        logPredictions(model, rows, shifted, random, startTime, i -> "{\"prediction\": " + (i % 2) + "}");
+    }
+
+    /** Logs rows through the prediction log's log-batch API, ten rows per millisecond from {@code startTime}. */
+    private static void logPredictions(String model, int rows, boolean shifted, Random random, long startTime,
+            IntFunction<String> outputs) {
         List<LoggedPrediction> batch = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             String[] row = row(random, shifted);
             String inputs = "{\"x1\": " + row[0] + ", \"x2\": " + (row[1].isEmpty() ? "null" : row[1])
                     + ", \"color\": \"" + row[2] + "\"}";
             batch.add(new LoggedPrediction("request-" + model + "-" + startTime + "-" + i / 10, i % 10,
-                    startTime + i / 10, model, "1", "stable", inputs, "{\"prediction\": " + (i % 2) + "}", 1.5));
+                    startTime + i / 10, model, "1", "stable", inputs, outputs.apply(i), 1.5));
         }
         client.predictions().appendBatch(batch);
     }

@@ -143,6 +143,65 @@ public final class PredictionLogClient {
         }
     }
 
+    /**
+     * The live quality of one model version over its logged rows scored in {@code [startTime, endTime)} (epoch ms;
+     * the server defaults to the last 24 hours when a bound is absent) that have feedback, computed by the server
+     * from {@code GET slipway/monitoring/quality}.
+     *
+     * @param positiveLabel the positive class of a binary classifier; absent to let the server pick it (the second
+     *     class of the logged probabilities, else the larger of two labels)
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for a bad time range or label; ENDPOINT_NOT_FOUND (or
+     *     RESOURCE_DOES_NOT_EXIST) from a server without the endpoint
+     */
+    public QualityWindow quality(String modelName, String modelVersion, Optional<Long> startTime,
+            Optional<Long> endTime, Optional<String> positiveLabel) {
+        Query query = new Query().add("model_name", requireNonNull(modelName, "modelName is null"))
+                .add("model_version", requireNonNull(modelVersion, "modelVersion is null"));
+        startTime.ifPresent(value -> query.add("start_time", Long.toString(value)));
+        endTime.ifPresent(value -> query.add("end_time", Long.toString(value)));
+        positiveLabel.ifPresent(value -> query.add("positive_label", value));
+        JsonNode response = transport.get("api/2.0/slipway/monitoring/quality", query);
+        JsonNode quality = response.get("quality");
+        return new QualityWindow(modelName, modelVersion, response.path("start_time").asLong(),
+                response.path("end_time").asLong(), response.path("predictions").asLong(),
+                response.path("labelled").asLong(), response.path("skipped").asLong(),
+                text(response, "skipped_reason"), text(response, "task"), text(response, "positive_label"),
+                quality == null || quality.isNull() ? Optional.empty() : Optional.of(quality),
+                text(response, "not_enough_data"));
+    }
+
+    /**
+     * A model version's live quality over a window as the server computed it from the labelled rows.
+     *
+     * @param predictions the rows logged in the window
+     * @param labelled of them, those with feedback; only these count
+     * @param skipped of those, the ones whose outputs or actual value the server could not read
+     * @param skippedReason why the first was skipped, when one was
+     * @param task {@code classification} or {@code regression}; absent without labelled rows
+     * @param positiveLabel the positive class of a binary classifier
+     * @param quality the JSON of a {@code dev.slipway.monitoring.ModelQuality}: {@code rows}, each metric's value or
+     *     null, and {@code not_enough_data} from metric to reason; absent when no row counted
+     * @param notEnoughData why there is no quality, when there is none
+     */
+    public record QualityWindow(String modelName, String modelVersion, long startTime, long endTime,
+            long predictions, long labelled, long skipped, Optional<String> skippedReason, Optional<String> task,
+            Optional<String> positiveLabel, Optional<JsonNode> quality, Optional<String> notEnoughData) {
+        public QualityWindow {
+            requireNonNull(modelName, "modelName is null");
+            requireNonNull(modelVersion, "modelVersion is null");
+            requireNonNull(skippedReason, "skippedReason is null");
+            requireNonNull(task, "task is null");
+            requireNonNull(positiveLabel, "positiveLabel is null");
+            requireNonNull(quality, "quality is null");
+            requireNonNull(notEnoughData, "notEnoughData is null");
+        }
+    }
+
+    private static Optional<String> text(JsonNode response, String field) {
+        JsonNode value = response.get(field);
+        return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+    }
+
     private ObjectNode queryBody(PredictionQuery query) {
         requireNonNull(query, "query is null");
         ObjectNode body = transport.object().put("model_name", query.modelName());

@@ -65,6 +65,7 @@ public final class TrackingClient {
     private final RegistryClient registry;
     private final LoggedModelClient loggedModels;
     private final PredictionLogClient predictions;
+    private final MonitorClient monitors;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -90,6 +91,7 @@ public final class TrackingClient {
         this.registry = new RegistryClient(transport);
         this.loggedModels = new LoggedModelClient(transport);
         this.predictions = new PredictionLogClient(transport);
+        this.monitors = new MonitorClient(transport);
     }
 
     /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
@@ -129,6 +131,11 @@ public final class TrackingClient {
     /** Slipway's prediction log on the same server, sharing this client's connections and retry policy. */
     public PredictionLogClient predictions() {
         return predictions;
+    }
+
+    /** Slipway's production monitors on the same server, sharing this client's connections and retry policy. */
+    public MonitorClient monitors() {
+        return monitors;
     }
 
     // ---- experiments -------------------------------------------------------------------------

@@ -128,6 +128,25 @@ public final class ClassificationWindow {
         }
     }
 
+    /**
+     * A binary copy of this multiclass window's confusion matrix with {@code positive} as the positive class, for a
+     * window whose classes turn out to be two only once every row is in. Only for a window without scores or log loss,
+     * which a multiclass window cannot turn into the positive class's scores.
+     *
+     * @throws IllegalStateException if this window is binary or holds probabilities
+     */
+    synchronized ClassificationWindow withPositiveLabel(String positive) {
+        requireNonNull(positive, "positive is null");
+        if (positiveLabel.isPresent() || scored > 0 || logLossRows > 0) {
+            throw new IllegalStateException("only a multiclass window without probabilities becomes binary");
+        }
+        ClassificationWindow binary = binary(positive);
+        confusion.forEach((actual, row) -> row.forEach((predicted, count) ->
+                binary.confusion.computeIfAbsent(actual, key -> new HashMap<>()).put(predicted, count.clone())));
+        binary.rows = rows;
+        return binary;
+    }
+
     private long count(String actual, String predicted) {
         Map<String, long[]> row = confusion.get(actual);
         long[] count = row == null ? null : row.get(predicted);

@@ -16,7 +16,8 @@
  *   <li>Data quality: {@link dev.slipway.monitoring.DataQualityReport} of
  *       {@link dev.slipway.monitoring.ColumnQuality}.</li>
  *   <li>Model quality: {@link dev.slipway.monitoring.ClassificationWindow} and
- *       {@link dev.slipway.monitoring.RegressionWindow} giving {@link dev.slipway.monitoring.ModelQuality}.</li>
+ *       {@link dev.slipway.monitoring.RegressionWindow} giving {@link dev.slipway.monitoring.ModelQuality}, fed from
+ *       logged outputs and feedback by {@link dev.slipway.monitoring.LiveQualityWindow}.</li>
  * </ul>
  *
  * <p>Every statistic that is undefined for the data (an empty window, an all-missing or constant column where the

@@ -1,15 +1,20 @@
 package dev.slipway.server;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts requests by route pattern, method and status, and keeps a latency histogram per route pattern, in the
  * Prometheus text exposition format. Routes are patterns ({@code /api/2.0/mlflow/runs/get}), never raw paths, so
- * the number of series stays bounded. Thread-safe; recording is lock-free.
+ * the number of series stays bounded. Other parts of the server add their own series with {@link #addCollector};
+ * they follow the request series in every scrape. Thread-safe; recording is lock-free.
  */
 final class RequestMetrics {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -19,6 +24,20 @@ final class RequestMetrics {
 
     private final Map<RequestKey, LongAdder> requestCounts = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latencies = new ConcurrentHashMap<>();
+
+    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+
+    /** Series computed at scrape time, in the Prometheus text format with their HELP and TYPE lines. */
+    @FunctionalInterface
+    interface Collector {
+        /** Appends the series; called by each scrape, from any thread. */
+        void appendTo(StringBuilder out);
+    }
+
+    /** Adds series to every later scrape, after those added before. */
+    void addCollector(Collector collector) {
+        collectors.add(requireNonNull(collector, "collector is null"));
+    }
 
     private record RequestKey(String route, String method, int status) {}
 
@@ -80,10 +99,14 @@ final class RequestMetrics {
             out.append("slipway_http_request_duration_seconds_count{").append(label).append("} ").append(count)
                     .append('\n');
         });
+        for (Collector collector : collectors) {
+            collector.appendTo(out);
+        }
         return out.toString();
     }
 
-    private static String escape(String labelValue) {
+    /** A label value with backslash, double quote and line feed escaped. */
+    static String escape(String labelValue) {
         return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -2,6 +2,7 @@ package dev.slipway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.monitors.MonitorService;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP server: MLflow's tracking and model registry REST API (under {@code /api/2.0/mlflow} and
  * {@code /ajax-api/2.0/mlflow}),
  * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}) and the sketches of its windows
- * ({@code /api/2.0/slipway/monitoring/window}), the {@code mlflow-artifacts} proxy,
+ * ({@code /api/2.0/slipway/monitoring/window}), production monitors ({@code /api/2.0/slipway/monitors/*}, with their
+ * latest results in {@code /metrics}), the {@code mlflow-artifacts} proxy,
  * {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
@@ -129,6 +131,9 @@ public final class SlipwayServer implements AutoCloseable {
         new LoggedModelRoutes(options.loggedModels(), options.artifacts(), reader).register(config.routes);
         new PredictionLogRoutes(options.predictionLog(), sketches, reader).register(config.routes);
         new MonitoringRoutes(sketches, reader, Clock.systemUTC()).register(config.routes);
+        new MonitorRoutes(options.predictionLog().monitorStore().map(store -> new MonitorService(store,
+                Clock.systemUTC())), reader, metrics).register(config.routes);
+        new ModelQualityRoutes(options.predictionLog(), reader, Clock.systemUTC()).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
     }
 

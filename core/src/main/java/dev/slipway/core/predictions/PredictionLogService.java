@@ -3,6 +3,7 @@ package dev.slipway.core.predictions;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.Page;
 import java.time.Clock;
@@ -125,6 +126,11 @@ public final class PredictionLogService {
     /** The store of prediction sketches over the log's database, when its backend keeps them. */
     public Optional<PredictionSketchStore> sketchStore() {
         return store.sketchStore();
+    }
+
+    /** The store of monitors over the log's database, when its backend keeps them. */
+    public Optional<MonitorStore> monitorStore() {
+        return store.monitorStore();
     }
 
     /** The number of the model's predictions matching the query. */

@@ -45,6 +45,14 @@ public interface PredictionLogStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The store of monitors, their results, actions and leases kept in the same database, when the backend keeps
+     * them; its lifetime is this store's.
+     */
+    default Optional<dev.slipway.core.monitors.MonitorStore> monitorStore() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -2,6 +2,7 @@ package dev.slipway.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.core.predictions.JoinedPrediction;
 import dev.slipway.core.predictions.LoggedPrediction;
 import dev.slipway.core.predictions.PredictionFeedback;
@@ -20,8 +21,8 @@ import java.util.Optional;
 
 /**
  * A {@link PredictionLogStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the tables {@code served_predictions}
- * and {@code prediction_feedback} (migration V5), with the
- * {@link JdbcPredictionSketchStore} of the same database. Each append is one batched INSERT in one transaction (see
+ * and {@code prediction_feedback} (migration V5), with the {@link JdbcPredictionSketchStore} and the
+ * {@link JdbcMonitorStore} of the same database. Each append is one batched INSERT in one transaction (see
  * {@link Transactions}); a search is one query joining each prediction with its feedback. Thread-safe.
  */
 public final class JdbcPredictionLogStore implements PredictionLogStore {
@@ -36,10 +37,12 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     private final Transactions transactions;
     private final String upsertFeedbackSql;
     private final JdbcPredictionSketchStore sketchStore;
+    private final JdbcMonitorStore monitorStore;
 
     JdbcPredictionLogStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.sketchStore = new JdbcPredictionSketchStore(transactions);
+        this.monitorStore = new JdbcMonitorStore(transactions);
         this.upsertFeedbackSql = transactions.dialect().upsert("prediction_feedback",
                 List.of("request_id", "row_index", "actual", "timestamp_ms"), List.of("request_id", "row_index"),
                 List.of("actual", "timestamp_ms"));
@@ -151,6 +154,12 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     @Override
     public Optional<PredictionSketchStore> sketchStore() {
         return Optional.of(sketchStore);
+    }
+
+    /** The monitors, results, actions and leases in the tables of migration V7 of the same database. */
+    @Override
+    public Optional<MonitorStore> monitorStore() {
+        return Optional.of(monitorStore);
     }
 
     @Override
