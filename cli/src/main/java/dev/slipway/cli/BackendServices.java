@@ -73,6 +73,13 @@ final class BackendServices implements AutoCloseable {
         return loggedModels;
     }
 
+    /** The services as the web UI uses them, with the artifact repositories of the server and its clock and zone. */
+    dev.slipway.ui.UiServices uiServices(dev.slipway.core.artifacts.ArtifactRepositories artifacts,
+            Environment environment) {
+        return new dev.slipway.ui.UiServices(tracking, registry, loggedModels, predictionLog, artifacts,
+                environment.clock(), environment.zone());
+    }
+
     PredictionLogService predictionLog() {
         return predictionLog;
     }

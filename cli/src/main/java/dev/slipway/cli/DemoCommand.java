@@ -29,6 +29,7 @@ import dev.slipway.serving.ServingOptions;
 import dev.slipway.serving.ServingServer;
 import dev.slipway.serving.SwapListener;
 import dev.slipway.serving.TrackingPredictionLog;
+import dev.slipway.ui.WebUi;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -282,9 +283,10 @@ final class DemoCommand implements Callable<Integer> {
         return "http://127.0.0.1:" + server.port();
     }
 
-    private static ServerOptions serverOptions(int port, BackendServices services, ArtifactRepositories artifacts) {
+    private ServerOptions serverOptions(int port, BackendServices services, ArtifactRepositories artifacts) {
         return new ServerOptions("127.0.0.1", port, services.tracking(), services.registry(), services.loggedModels(),
-                services.predictionLog(), artifacts, true, List.of(), MAX_REQUEST_BYTES, VersionProvider.version());
+                services.predictionLog(), artifacts, true, List.of(), MAX_REQUEST_BYTES, VersionProvider.version(),
+                List.of(new WebUi(services.uiServices(artifacts, environment))));
     }
 
     private static boolean isBindFailure(Throwable failure) {

@@ -8,6 +8,7 @@ import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.server.ServerOptions;
 import dev.slipway.server.SlipwayServer;
+import dev.slipway.ui.WebUi;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -125,7 +126,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = start(new ServerOptions(host, port, services.tracking(), services.registry(),
                     services.loggedModels(), services.predictionLog(), artifacts, serveArtifacts, allowedHosts,
-                    MAX_REQUEST_BYTES, VersionProvider.version()));
+                    MAX_REQUEST_BYTES, VersionProvider.version(),
+                    List.of(new WebUi(services.uiServices(artifacts, environment)))));
         } catch (RuntimeException e) {
             BackendServices.closeAll(List.of(services), e);
             throw e;

@@ -24,10 +24,12 @@ import java.util.List;
  *     host; {@code "*"} accepts any host (DNS-rebinding protection off)
  * @param maxRequestBytes the largest JSON request body accepted (artifact uploads are not limited by it)
  * @param version the version string served at {@code /version}
+ * @param extensions routes added beside the API, such as the web UI, configured in this order
  */
 public record ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
         LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
-        boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version) {
+        boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version,
+        List<ServerExtension> extensions) {
     public ServerOptions {
         requireNonNull(host, "host is null");
         requireNonNull(tracking, "tracking is null");
@@ -37,8 +39,17 @@ public record ServerOptions(String host, int port, TrackingService tracking, Reg
         requireNonNull(artifacts, "artifacts is null");
         allowedHosts = List.copyOf(requireNonNull(allowedHosts, "allowedHosts is null"));
         requireNonNull(version, "version is null");
+        extensions = List.copyOf(requireNonNull(extensions, "extensions is null"));
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+    }
+
+    /** Options without extensions: the API alone. */
+    public ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
+            LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
+            boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version) {
+        this(host, port, tracking, registry, loggedModels, predictionLog, artifacts, serveArtifacts, allowedHosts,
+                maxRequestBytes, version, List.of());
     }
 }

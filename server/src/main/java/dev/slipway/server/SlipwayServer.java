@@ -135,6 +135,7 @@ public final class SlipwayServer implements AutoCloseable {
                 Clock.systemUTC())), reader, metrics).register(config.routes);
         new ModelQualityRoutes(options.predictionLog(), reader, Clock.systemUTC()).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
+        options.extensions().forEach(extension -> extension.configure(config));
     }
 
     /** The route pattern of the request; all unknown paths share one label so the series stay bounded. */
