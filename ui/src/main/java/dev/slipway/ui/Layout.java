@@ -46,6 +46,15 @@ public final class Layout {
      * @param charts whether the page draws charts (loads uPlot)
      */
     public static String page(String title, Section section, String content, boolean charts) {
+        return page(title, section, content, charts, java.util.List.of());
+    }
+
+    /**
+     * A whole page that loads extra scripts of its own (such as {@code /static/charts.js}), deferred, after
+     * {@code slipway.js}.
+     */
+    public static String page(String title, Section section, String content, boolean charts,
+            java.util.List<String> scripts) {
         StringBuilder html = new StringBuilder(content.length() + 2048);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -57,8 +66,11 @@ public final class Layout {
                     .append("<script src=\"").append(UPLOT_JS).append("\"></script>\n");
         }
         html.append("<script src=\"").append(HTMX).append("\"></script>\n")
-                .append("<script src=\"/static/slipway.js\" defer></script>\n")
-                .append("</head>\n<body hx-boost=\"false\">\n")
+                .append("<script src=\"/static/slipway.js\" defer></script>\n");
+        for (String script : scripts) {
+            html.append("<script src=\"").append(Html.attr(script)).append("\" defer></script>\n");
+        }
+        html.append("</head>\n<body hx-boost=\"false\">\n")
                 .append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
                 .append("<header class=\"top\"><a class=\"brand\" href=\"/\">Slipway</a><nav aria-label=\"Main\">");
         for (Section entry : Section.values()) {
