@@ -1,7 +1,5 @@
 package dev.slipway.cli;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,17 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code slipway monitor create|apply|list|show|run|delete|actions}: the monitors the tracking server runs on their
@@ -45,40 +38,13 @@ import picocli.CommandLine.Spec;
 final class MonitorAdminCommands {
     private MonitorAdminCommands() {}
 
-    /** A command that talks to the tracking server of the tracking options. */
-    abstract static class ServerSubcommand implements Callable<Integer> {
-        @Mixin
-        TrackingOptions trackingOptions;
-
+    /** A command about monitors, with tables for people and {@code --json} for scripts. */
+    abstract static class ServerSubcommand extends MonitorCommand.ServerBound {
         @Option(names = "--json", description = "Print JSON for scripts instead of tables.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
-        final Environment environment;
-
         ServerSubcommand(Environment environment) {
-            this.environment = requireNonNull(environment, "environment is null");
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            validate();
-            PrintWriter out = spec.commandLine().getOut();
-            try (ServerConnection connection = ServerConnection.open(trackingOptions, environment, Backends.discover())) {
-                return run(connection.client(), out);
-            } finally {
-                out.flush();
-            }
-        }
-
-        void validate() {}
-
-        abstract int run(TrackingClient client, PrintWriter out) throws IOException;
-
-        ParameterException usageError(String format, Object... args) {
-            return new ParameterException(spec.commandLine(), String.format(format, args));
+            super(environment);
         }
 
         HumanFormat format() {

@@ -42,20 +42,16 @@ final class MonitorCommand {
     private MonitorCommand() {}
 
     /** A monitoring command: it talks to the tracking server of the tracking options, as the model commands do. */
-    abstract static class Subcommand implements Callable<Integer> {
+    abstract static class ServerBound implements Callable<Integer> {
         @Mixin
         TrackingOptions trackingOptions;
-
-        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL_URI",
-                description = "The registered model version: models:/NAME/VERSION, models:/NAME@ALIAS or models:/NAME/latest.")
-        String modelUri;
 
         @Spec
         CommandSpec spec;
 
         final Environment environment;
 
-        Subcommand(Environment environment) {
+        ServerBound(Environment environment) {
             this.environment = requireNonNull(environment, "environment is null");
         }
 
@@ -76,6 +72,17 @@ final class MonitorCommand {
 
         ParameterException usageError(String format, Object... args) {
             return new ParameterException(spec.commandLine(), String.format(format, args));
+        }
+    }
+
+    /** A monitoring command about one registered model version. */
+    abstract static class Subcommand extends ServerBound {
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL_URI",
+                description = "The registered model version: models:/NAME/VERSION, models:/NAME@ALIAS or models:/NAME/latest.")
+        String modelUri;
+
+        Subcommand(Environment environment) {
+            super(environment);
         }
     }
 
