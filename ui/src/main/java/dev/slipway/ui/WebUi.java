@@ -39,6 +39,7 @@ public final class WebUi implements ServerExtension {
     }
 
     private List<PageGroup> groups() {
-        return List.of(new ExperimentPages(services));
+        return List.of(new ExperimentPages(services), new RunPages(services),
+                new RegistryPages(services), new LineagePages(services), new MonitoringPages(services));
     }
 }

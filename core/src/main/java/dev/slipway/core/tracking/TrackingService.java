@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -387,6 +388,22 @@ public final class TrackingService {
         }
         return store.searchRuns(List.copyOf(new LinkedHashSet<>(experimentIds)), comparisons, viewType, terms, limit,
                 offset);
+    }
+
+    /**
+     * The number of runs in the view of each experiment and the newest one's start time (absent when it has none),
+     * counted by the store in one query.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for a malformed experiment id
+     */
+    public Map<String, RunStats> runStats(List<String> experimentIds, ViewType viewType) {
+        for (String experimentId : experimentIds) {
+            validateExperimentId(experimentId);
+        }
+        if (experimentIds.isEmpty()) {
+            return Map.of();
+        }
+        return store.runStats(List.copyOf(new LinkedHashSet<>(experimentIds)), viewType);
     }
 
     /** Streams a metric's full history in step order (validated first, so errors come before any output). */

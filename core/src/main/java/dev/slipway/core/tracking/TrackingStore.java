@@ -3,6 +3,7 @@ package dev.slipway.core.tracking;
 import dev.slipway.core.search.Comparison;
 import dev.slipway.core.search.OrderBy;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -88,6 +89,13 @@ public interface TrackingStore extends AutoCloseable {
      */
     Page<Run> searchRuns(List<String> experimentIds, List<Comparison> filter, ViewType viewType, List<OrderBy> orderBy,
             int maxResults, long offset);
+
+    /**
+     * The number of runs of each of these experiments whose lifecycle stage the view includes, and the start time of
+     * the newest of them, in one query (not by reading the runs). Experiments without such runs, and ids that no
+     * experiment can have, are absent from the map.
+     */
+    Map<String, RunStats> runStats(List<String> experimentIds, ViewType viewType);
 
     /**
      * Streams the history of one metric of one run in (step, timestamp, value) order without holding it in

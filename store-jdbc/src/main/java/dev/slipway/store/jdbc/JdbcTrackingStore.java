@@ -21,6 +21,7 @@ import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.RunInfo;
 import dev.slipway.core.tracking.RunMetric;
+import dev.slipway.core.tracking.RunStats;
 import dev.slipway.core.tracking.RunStatus;
 import dev.slipway.core.tracking.RunUpdate;
 import dev.slipway.core.tracking.Tag;
@@ -462,6 +463,35 @@ public final class JdbcTrackingStore implements TrackingStore {
                     ? Optional.of(PageToken.encode(offset + maxResults))
                     : Optional.empty();
             return new Page<>(runs, next);
+        });
+    }
+
+    @Override
+    public Map<String, RunStats> runStats(List<String> experimentIds, ViewType viewType) {
+        requireNonNull(experimentIds, "experimentIds is null");
+        requireNonNull(viewType, "viewType is null");
+        List<Long> ids = experimentIds.stream().map(JdbcTrackingStore::experimentNumber).flatMap(Optional::stream)
+                .distinct().toList();
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return read("counting runs", connection -> {
+            Map<String, RunStats> counts = new HashMap<>();
+            for (List<Long> chunk : Sql.inChunks(ids)) {
+                Sql query = new Sql().append("SELECT experiment_id, COUNT(*), MAX(start_time) FROM runs WHERE experiment_id IN ")
+                        .bindList(chunk);
+                switch (viewType) {
+                    case ACTIVE_ONLY -> query.append(" AND lifecycle_stage = ").bind(LifecycleStage.ACTIVE.wireName());
+                    case DELETED_ONLY -> query.append(" AND lifecycle_stage = ")
+                            .bind(LifecycleStage.DELETED.wireName());
+                    case ALL -> { }
+                }
+                query.append(" GROUP BY experiment_id");
+                Sql.forEachRow(connection, query,
+                        resultSet -> counts.put(String.valueOf(resultSet.getLong(1)),
+                                new RunStats(resultSet.getLong(2), resultSet.getLong(3))));
+            }
+            return Map.copyOf(counts);
         });
     }
 

@@ -21,6 +21,7 @@ import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.RunInfo;
 import dev.slipway.core.tracking.RunMetric;
+import dev.slipway.core.tracking.RunStats;
 import dev.slipway.core.tracking.RunStatus;
 import dev.slipway.core.tracking.RunUpdate;
 import dev.slipway.core.tracking.Tag;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -776,6 +778,26 @@ abstract class AbstractTrackingStoreTest {
                 .containsExactly(deleted, other, kept);
         assertThat(runIds(store.searchRuns(List.of(one, "987654321", "not-a-number"), List.of(), ViewType.ALL,
                 List.of(), 10, 0))).containsExactly(kept);
+    }
+
+    @Test
+    void runStatsCountEachExperimentsRunsInTheViewWithTheNewestStartTime() {
+        String one = newExperiment("count-1");
+        String two = newExperiment("count-2");
+        String empty = newExperiment("count-empty");
+        newRun(one, "a", 1);
+        newRun(one, "b", 20);
+        newRun(two, "c", 3);
+        String deleted = newRun(two, "d", 40);
+        store.setRunLifecycleStage(deleted, LifecycleStage.DELETED, 50);
+
+        assertThat(store.runStats(List.of(one, two, empty, "not-a-number"), ViewType.ACTIVE_ONLY))
+                .containsOnly(Map.entry(one, new RunStats(2, 20)), Map.entry(two, new RunStats(1, 3)));
+        assertThat(store.runStats(List.of(one, two), ViewType.DELETED_ONLY))
+                .containsOnly(Map.entry(two, new RunStats(1, 40)));
+        assertThat(store.runStats(List.of(one, two), ViewType.ALL))
+                .containsOnly(Map.entry(one, new RunStats(2, 20)), Map.entry(two, new RunStats(2, 40)));
+        assertThat(store.runStats(List.of(), ViewType.ALL)).isEmpty();
     }
 
     @Test

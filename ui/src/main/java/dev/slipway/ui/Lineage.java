@@ -1,0 +1,186 @@
+package dev.slipway.ui;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.monitors.MonitorService;
+import dev.slipway.core.monitors.StoredMonitor;
+import dev.slipway.core.registry.ModelAlias;
+import dev.slipway.core.registry.ModelVersion;
+import dev.slipway.core.registry.RegisteredModel;
+import dev.slipway.core.tracking.Experiment;
+import dev.slipway.core.tracking.Page;
+import dev.slipway.core.tracking.Run;
+import dev.slipway.core.tracking.ViewType;
+import dev.slipway.monitoring.MonitorDefinition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Data lineage as {@code slipway data lineage} finds it, read through the services in process: a dataset version is
+ * a dataset input's digest; runs that trained on it log the same digest (found with {@code datasets.digest}); model
+ * versions name the run they were registered from ({@code run_id}); a version is served through the aliases that
+ * point at it and watched by the monitors whose model URI resolves to it. The {@code slipway-datasets} experiment,
+ * which holds one run per recorded dataset version, is not a user of the data and is searched separately.
+ */
+final class Lineage {
+    /** The experiment {@code slipway data log-version} records dataset versions in (as the CLI names it). */
+    static final String DATASETS_EXPERIMENT = "slipway-datasets";
+    static final int MAX_RUNS = 500;
+    private static final int RUN_IDS_PER_QUERY = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UiServices services;
+
+    Lineage(UiServices services) {
+        this.services = requireNonNull(services, "services is null");
+    }
+
+    /** A monitor with its definition, when the definition can be read. */
+    record Monitor(StoredMonitor stored, Optional<MonitorDefinition> definition) {
+        Monitor {
+            requireNonNull(stored, "stored is null");
+            requireNonNull(definition, "definition is null");
+        }
+
+        String model() {
+            return definition.map(MonitorDefinition::model).orElse("?");
+        }
+    }
+
+    /** The server's monitor service, absent when its prediction log has no monitor store. */
+    Optional<MonitorService> monitorService() {
+        return services.predictionLog().monitorStore().map(store -> new MonitorService(store, services.clock()));
+    }
+
+    /** Every monitor, by name; empty without a monitor store. */
+    List<Monitor> monitors() {
+        return monitorService().map(service -> service.listMonitors().stream().map(Lineage::monitor).toList())
+                .orElse(List.of());
+    }
+
+    static Monitor monitor(StoredMonitor stored) {
+        try {
+            return new Monitor(stored, Optional.of(MonitorDefinition.fromJson(JSON.readTree(stored.definitionJson()))));
+        } catch (Exception e) {
+            // a definition this version cannot read is still listed, with its JSON as it is
+            return new Monitor(stored, Optional.empty());
+        }
+    }
+
+    /** The ids of the active experiments, without (or only, with {@code datasets}) the datasets experiment. */
+    List<String> experimentIds(boolean datasets) {
+        List<Experiment> experiments = all(token -> services.tracking().searchExperiments(ViewType.ACTIVE_ONLY,
+                Optional.empty(), List.of(), Optional.of(1000), token));
+        return experiments.stream().filter(experiment -> experiment.name().equals(DATASETS_EXPERIMENT) == datasets)
+                .map(Experiment::experimentId).toList();
+    }
+
+    /** Runs outside the datasets experiment matching the filter, newest first, at most {@value #MAX_RUNS}. */
+    List<Run> runs(String filter) {
+        return runs(experimentIds(false), Optional.of(filter));
+    }
+
+    /** Every run of the datasets experiment: each recorded one dataset version. */
+    List<Run> recordedVersions() {
+        return runs(experimentIds(true), Optional.empty());
+    }
+
+    /** Runs of the datasets experiment that recorded a dataset version matching the filter. */
+    List<Run> recordedVersions(String filter) {
+        return runs(experimentIds(true), Optional.of(filter));
+    }
+
+    private List<Run> runs(List<String> experimentIds, Optional<String> filter) {
+        if (experimentIds.isEmpty()) {
+            return List.of();
+        }
+        return services.tracking().searchRuns(experimentIds, filter, ViewType.ACTIVE_ONLY,
+                Optional.of(MAX_RUNS), List.of("attributes.start_time DESC"), Optional.empty()).items();
+    }
+
+    /** The model versions registered from each of the runs, by run id. */
+    Map<String, List<ModelVersion>> versionsByRun(List<String> runIds) {
+        Map<String, List<ModelVersion>> byRun = new LinkedHashMap<>();
+        List<String> distinct = runIds.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += RUN_IDS_PER_QUERY) {
+            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + RUN_IDS_PER_QUERY));
+            String filter = "run_id IN (" + chunk.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", "))
+                    + ")";
+            for (ModelVersion version : all(token -> services.registry().searchModelVersions(Optional.of(filter),
+                    Optional.empty(), List.of("version_number ASC"), token))) {
+                version.runId().ifPresent(runId -> byRun.computeIfAbsent(runId, key -> new ArrayList<>()).add(version));
+            }
+        }
+        return byRun;
+    }
+
+    /** The aliases of the model that point at the version. */
+    static List<String> aliasesOf(RegisteredModel model, long version) {
+        return model.aliases().stream().filter(alias -> alias.version() == version).map(ModelAlias::alias).toList();
+    }
+
+    /**
+     * The monitors that watch the version: their model URI names it by number, by an alias pointing at it, or as
+     * {@code latest} when it is the model's newest version.
+     */
+    static List<Monitor> watching(List<Monitor> monitors, RegisteredModel model, long version, long latestVersion) {
+        List<Monitor> watching = new ArrayList<>();
+        for (Monitor monitor : monitors) {
+            if (monitor.definition().isEmpty() || !monitor.definition().get().modelName().equals(model.name())) {
+                continue;
+            }
+            MonitorDefinition definition = monitor.definition().get();
+            Optional<String> alias = definition.modelAlias();
+            boolean watches;
+            if (alias.isPresent()) {
+                watches = aliasesOf(model, version).contains(alias.get());
+            } else {
+                String suffix = definition.model().substring(definition.model().lastIndexOf('/') + 1);
+                watches = suffix.equals("latest") ? version == latestVersion : suffix.equals(Long.toString(version));
+            }
+            if (watches) {
+                watching.add(monitor);
+            }
+        }
+        return watching;
+    }
+
+    /** The newest version number of the model, 0 when it has none. */
+    long latestVersion(String modelName) {
+        return services.registry().searchModelVersions(Optional.of("name = '" + quote(modelName) + "'"),
+                Optional.of(1L), List.of("version_number DESC"), Optional.empty()).items().stream()
+                .mapToLong(ModelVersion::version).findFirst().orElse(0);
+    }
+
+    /** The registered model, absent when it was deleted since. */
+    Optional<RegisteredModel> model(String name) {
+        try {
+            return Optional.of(services.registry().getRegisteredModel(name));
+        } catch (SlipwayException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A value for a single-quoted string of a search filter. */
+    static String quote(String value) {
+        return value.replace("'", "''");
+    }
+
+    static <T> List<T> all(Function<Optional<String>, Page<T>> fetchPage) {
+        List<T> items = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            Page<T> page = fetchPage.apply(token);
+            items.addAll(page.items());
+            token = page.nextPageToken().filter(value -> !value.isEmpty());
+        } while (token.isPresent() && items.size() < 100_000);
+        return items;
+    }
+}
