@@ -19,7 +19,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +37,15 @@ import java.util.concurrent.TimeUnit;
  * (0444) and renamed into place, so a crash never leaves a partial object under a real name. An object
  * is verified before it is checked out; one whose bytes no longer match its name is reported as
  * corrupted and never reaches the workspace.
+ *
+ * <p>An object larger than {@link FileHasher#CHUNK_SIZE} that this class writes (from bytes it hashed on the
+ * way) gets a modification time one second before the moment it was written, and its {@link FileStamp} is
+ * kept until {@link #rememberWrittenObjects()} records it in the state cache as the object's md5. A later
+ * write to the object sets its modification time to the current time, which cannot equal that stamp; while
+ * path, inode, modification time and size all still match, {@link #knownIntact} trusts the object without
+ * reading it (as DVC trusts its state), which lets {@code push} send it as a plain copy. Corruption that keeps
+ * all four (a disk's bit rot, a tool that restores the time) is not seen that way; {@link #verifyAll} reads
+ * every byte.
  *
  * <p>Not thread-safe (verification goes through a {@link WorkspaceHasher}).
  */
@@ -48,6 +61,8 @@ public final class LocalCache {
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
     /** Objects this process wrote or received after hashing their bytes: present, and known to be intact. */
     private final Set<HashInfo> verified = ConcurrentHashMap.newKeySet();
+    /** Stamps of the large objects written since {@link #rememberWrittenObjects()}, with their md5. */
+    private final Map<FileStamp, String> writtenStamps = new ConcurrentHashMap<>();
     /** Whether a reflink has failed here: then later checkouts skip straight to the next link type. */
     private volatile boolean reflinkFailed;
 
@@ -181,7 +196,9 @@ public final class LocalCache {
                             source, expected.value(), actual));
                 }
             }
+            FileStamp stamp = expected.name() == HashName.MD5 ? backdate(temporary) : null;
             publish(temporary, target);
+            keepStamp(stamp, target, actual);
             verified.add(expected);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
@@ -228,7 +245,9 @@ public final class LocalCache {
             Path target = objectPath(hash);
             if (!contains(hash)) {
                 ensureFolder(target.getParent());
+                FileStamp stamp = backdate(temporary);
                 publish(temporary, target);
+                keepStamp(stamp, target, md5);
             }
             verified.add(hash);
             return md5;
@@ -279,6 +298,76 @@ public final class LocalCache {
         }
     }
 
+    /**
+     * For a file larger than {@link FileHasher#CHUNK_SIZE}: moves its modification time one second back (so that
+     * no later write can leave it unchanged) and returns its stamp; {@code null} for a smaller file, whose
+     * hashing costs little next to sending it.
+     */
+    private static FileStamp backdate(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (attributes.size() <= FileHasher.CHUNK_SIZE) {
+            return null;
+        }
+        FileTime written = attributes.lastModifiedTime();
+        FileTime earlier = FileTime.from(written.to(TimeUnit.NANOSECONDS) - TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        Files.setLastModifiedTime(file, earlier);
+        return FileStamp.of(file);
+    }
+
+    /** Keeps {@code stamp} (taken from the temporary file, which the rename kept) under the object's path. */
+    private void keepStamp(FileStamp stamp, Path target, String md5) {
+        if (stamp != null) {
+            writtenStamps.put(new FileStamp(target, stamp.inode(), stamp.mtimeNanos(), stamp.size()), md5);
+        }
+    }
+
+    /**
+     * Records in the state cache the stamps of the large objects written since the last call, each with its md5
+     * (see the class comment). Call from one thread, after the writing is done.
+     */
+    public void rememberWrittenObjects() {
+        if (writtenStamps.isEmpty()) {
+            return;
+        }
+        Map<FileStamp, String> written = new HashMap<>(writtenStamps);
+        writtenStamps.keySet().removeAll(written.keySet());
+        hasher.remember(written, HashName.MD5);
+    }
+
+    /**
+     * The DVC 3 file objects among {@code objects} whose stamp (path, inode, modification time, size) is one the
+     * state cache recorded when this class wrote them, with their name as md5: trusted intact without reading
+     * them. Objects missing from the cache are left out. Call from one thread.
+     */
+    public Set<HashInfo> knownIntact(java.util.Collection<HashInfo> objects) {
+        Map<FileStamp, HashInfo> candidates = new HashMap<>();
+        for (HashInfo object : objects) {
+            if (object.name() != HashName.MD5 || object.isDirectory()) {
+                continue;
+            }
+            Path path = objectPath(object);
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                if (attributes.isRegularFile() && attributes.size() > FileHasher.CHUNK_SIZE) {
+                    candidates.put(FileStamp.of(path, attributes), object);
+                }
+            } catch (IOException e) {
+                // missing or unreadable: not trusted, and the transfer reports it
+            }
+        }
+        if (candidates.isEmpty()) {
+            return Set.of();
+        }
+        Set<HashInfo> intact = new HashSet<>();
+        hasher.recorded(candidates.keySet(), HashName.MD5).forEach((stamp, md5) -> {
+            HashInfo object = candidates.get(stamp);
+            if (object.value().equals(md5)) {
+                intact.add(object);
+            }
+        });
+        return Set.copyOf(intact);
+    }
+
     /** Creates {@code folder} and its parents unless this process already did or saw it. */
     private void ensureFolder(Path folder) throws IOException {
         if (!folders.contains(folder)) {
@@ -313,7 +402,9 @@ public final class LocalCache {
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
+            FileStamp stamp = expected.isDirectory() || expected.name() != HashName.MD5 ? null : backdate(temporary);
             publish(temporary, target);
+            keepStamp(stamp, target, actual);
             verified.add(expected);
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
@@ -358,7 +449,9 @@ public final class LocalCache {
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
+            FileStamp stamp = expected.isDirectory() ? null : backdate(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            keepStamp(stamp, target, md5);
             verified.add(expected);
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);

@@ -481,7 +481,11 @@ public final class Repository implements AutoCloseable {
      */
     public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
         cache.forget();
-        return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+        try {
+            return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+        } finally {
+            cache.rememberWrittenObjects(); // the objects that arrived, even if others failed
+        }
     }
 
     /** What {@link #pull} did: the transfer, then the outputs the checkout changed. */
@@ -673,6 +677,7 @@ public final class Repository implements AutoCloseable {
                     .orElse(DvcOutput.file(relativePath, hashed.hash(), hashed.size(), hashed.executable()));
             relink(path, hashed.hash());
         }
+        cache.rememberWrittenObjects();
         return output;
     }
 

@@ -27,6 +27,11 @@ import java.util.function.Consumer;
  * threads, file objects before the {@code .dir} that lists them (a {@code .dir} on the remote means
  * its whole folder is there), and every downloaded object verified before it enters the cache.
  *
+ * <p>A pushed object is hashed while it is sent, so that a corrupted cache object never reaches the remote
+ * under its name, unless {@link LocalCache#knownIntact} vouches for it: a large object the cache wrote from bytes
+ * it hashed on the way, whose path, inode, modification time and size are still those recorded then (DVC itself
+ * never re-hashes on push). Such an object is sent as a plain copy. {@code data verify} reads every object.
+ *
  * <p>Objects that fail are collected; the others still move, then one exception lists the failures.
  * Not thread-safe itself; each call uses its own threads.
  */
@@ -85,7 +90,7 @@ public final class Transfers {
      * lacks; each {@code .dir} goes only after all its files arrived.
      *
      * @throws SlipwayException INVALID_STATE listing the objects that could not be pushed (missing from
-     *     or corrupted in the local cache, each file verified before it is sent, or failed to upload)
+     *     or corrupted in the local cache, each file verified as it is sent unless known intact, or failed to upload)
      *     after pushing all others; the remote's own error if it is unreachable or refuses the credentials
      */
     public Result push(Collection<HashInfo> roots) {
@@ -129,13 +134,17 @@ public final class Transfers {
         }
         List<HashInfo> directoryUploads = filesOfDirectory.keySet().stream()
                 .filter(directory -> !present.contains(directory)).toList();
+        // objects written from bytes hashed on the way, untouched since (see LocalCache), need no second hashing
+        Set<HashInfo> intact = cache.knownIntact(fileUploads);
         long total = size(fileUploads) + size(directoryUploads);
         AtomicLong done = new AtomicLong();
         progress.update(0, total);
         List<String> uploadFailures = new ArrayList<>(
                 run(fileUploads, failed, done, total, hash -> {
                     // a corrupted cache object must not become a corrupted remote object under a real name
-                    if (remote.streams() && hash.name() == HashName.MD5) {
+                    if (intact.contains(hash)) {
+                        remote.upload(cache.objectPath(hash), hash);
+                    } else if (remote.streams() && hash.name() == HashName.MD5) {
                         String actual = remote.uploadIfIntact(cache.objectPath(hash), hash);
                         if (!actual.equals(hash.hex())) {
                             throw cache.corruptedObject(hash, actual);
