@@ -61,6 +61,22 @@ public final class Transfers {
         }
     }
 
+    /**
+     * Chooses, once the {@code .dir} objects are in the cache and before any file object is downloaded, new files
+     * that each file object is also written to as it arrives (see
+     * {@link LocalCache#receiveStream(HashInfo, LocalCache.StreamSource, List)}). Called once, on the calling
+     * thread.
+     */
+    @FunctionalInterface
+    public interface CopyPlan {
+        /** @return for some of {@code downloads}, the files to write their bytes to as well */
+        Map<HashInfo, List<java.nio.file.Path>> copiesOf(Collection<HashInfo> downloads);
+
+        static CopyPlan none() {
+            return downloads -> Map.of();
+        }
+    }
+
     private final LocalCache cache;
     private final Remote remote;
     private final int jobs;
@@ -180,6 +196,15 @@ public final class Transfers {
      *     arrived corrupted, after fetching all others; the remote's own error if it is unreachable
      */
     public Result fetch(Collection<HashInfo> roots) {
+        return fetch(roots, CopyPlan.none());
+    }
+
+    /**
+     * As {@link #fetch(Collection)}, also writing each file object, from a remote that {@link Remote#streams()},
+     * to the files {@code plan} names for it (a remote that does not stream leaves them unwritten). A copy is
+     * complete only once its object is verified and stored; none is left of an object that failed.
+     */
+    public Result fetch(Collection<HashInfo> roots, CopyPlan plan) {
         List<String> failures = new ArrayList<>();
         Set<HashInfo> failed = ConcurrentHashMap.newKeySet();
         AtomicLong done = new AtomicLong();
@@ -198,7 +223,7 @@ public final class Transfers {
                     failed.add(directory);
                 }
             }
-            failures.addAll(run(downloads, failed, done, -1, this::download));
+            failures.addAll(run(downloads, failed, done, -1, hash -> download(hash, List.of())));
             moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
         }
         Set<HashInfo> files = new LinkedHashSet<>();
@@ -225,16 +250,17 @@ public final class Transfers {
             }
         }
         long total = done.get() + downloads.stream().mapToLong(onRemote::get).sum();
+        Map<HashInfo, List<java.nio.file.Path>> copies = downloads.isEmpty() ? Map.of() : Map.copyOf(plan.copiesOf(downloads));
         progress.update(done.get(), total);
-        failures.addAll(run(downloads, failed, done, total, this::download));
+        failures.addAll(run(downloads, failed, done, total, hash -> download(hash, copies.getOrDefault(hash, List.of()))));
         moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
         throwIfFailed("fetched from", failures);
         return new Result(moved, alreadyPresent, done.get());
     }
 
-    private void download(HashInfo hash) {
+    private void download(HashInfo hash, List<java.nio.file.Path> copies) {
         if (remote.streams()) {
-            cache.receiveStream(hash, () -> remote.open(hash));
+            cache.receiveStream(hash, () -> remote.open(hash), copies);
         } else {
             cache.receive(hash, target -> remote.download(hash, target));
         }

@@ -240,6 +240,25 @@ abstract class AbstractRemoteTransfersTest {
     }
 
     @Test
+    void pullOfACorruptedRemoteObjectLeavesNeitherItsObjectNorAnyWorkspaceFile() throws Exception {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            overwriteOnRemote(LF_TXT, "tampered\n".getBytes(UTF_8));
+            delete(root.resolve(".dvc/cache"));
+            delete(root.resolve("data"));
+            delete(root.resolve("model.bin"));
+
+            assertThatThrownBy(() -> repository.pull(remote, List.of(), 4, Transfers.Progress.none()))
+                    .hasMessageContaining(LF_TXT.value()).hasMessageContaining("arrived corrupted");
+
+            assertThat(repository.cache().contains(LF_TXT)).isFalse();
+            assertThat(root.resolve("data")).doesNotExist();
+            assertThat(root.resolve("model.bin")).as("nothing is checked out when the fetch failed").doesNotExist();
+            assertThat(temporaryFiles(root)).as("no staged copy and no partial object").isEmpty();
+        }
+    }
+
+    @Test
     void directoryObjectIsNotPushedWhileOneOfItsFilesIsMissing() {
         try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
             HashInfo listing = HashInfo.md5(Fixtures.TREE_DIR_HASH);
