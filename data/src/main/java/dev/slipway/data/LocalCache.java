@@ -471,9 +471,10 @@ public final class LocalCache {
         try {
             ensureFolder(target.getParent());
             String md5;
-            try (ReadableByteChannel in = source.open(); FileChannel out = createReadOnly(temporary);
+            // with a workspace copy in the page cache, the cache's copy is written around it, as add writes it
+            try (ReadableByteChannel in = source.open(); UncachedFile out = UncachedFile.create(temporary, !copiesMade.isEmpty());
                     Channels copyChannels = Channels.create(copiesMade)) {
-                FileHasher.ChunkWriter toObject = FileHasher.ChunkWriter.to(out);
+                FileHasher.ChunkWriter toObject = out::write;
                 md5 = FileHasher.copyHashing(in, copiesMade.isEmpty() ? toObject : chunk -> {
                     int start = chunk.position();
                     toObject.write(chunk);
@@ -488,6 +489,7 @@ public final class LocalCache {
                 throw arrivedCorrupted(expected, actual);
             }
             FileStamp stamp = expected.isDirectory() ? null : backdate(temporary);
+            makeReadOnly(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             keepStamp(stamp, target, md5);
             verified.add(expected);
