@@ -201,7 +201,7 @@ public final class LocalCache {
                             source, expected.value(), actual));
                 }
             }
-            FileStamp stamp = expected.name() == HashName.MD5 ? backdate(temporary) : null;
+            java.util.Optional<FileStamp> stamp = expected.name() == HashName.MD5 ? backdate(temporary) : java.util.Optional.empty();
             publish(temporary, target);
             keepStamp(stamp, target, actual);
             verified.add(expected);
@@ -250,7 +250,7 @@ public final class LocalCache {
             Path target = objectPath(hash);
             if (!contains(hash)) {
                 ensureFolder(target.getParent());
-                FileStamp stamp = backdate(temporary);
+                java.util.Optional<FileStamp> stamp = backdate(temporary);
                 publish(temporary, target);
                 keepStamp(stamp, target, md5);
             }
@@ -305,18 +305,18 @@ public final class LocalCache {
 
     /**
      * For a file larger than {@link FileHasher#CHUNK_SIZE}: moves its modification time one second back (so that
-     * no later write can leave it unchanged) and returns its stamp; {@code null} for a smaller file, whose
-     * hashing costs little next to sending it.
+     * no later write can leave it unchanged) and returns its stamp; empty for a smaller file, whose hashing
+     * costs little next to sending it.
      */
-    private static FileStamp backdate(Path file) throws IOException {
+    private static java.util.Optional<FileStamp> backdate(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (attributes.size() <= FileHasher.CHUNK_SIZE) {
-            return null;
+            return java.util.Optional.empty();
         }
         FileTime written = attributes.lastModifiedTime();
         FileTime earlier = FileTime.from(written.to(TimeUnit.NANOSECONDS) - TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
         Files.setLastModifiedTime(file, earlier);
-        return FileStamp.of(file);
+        return java.util.Optional.of(FileStamp.of(file));
     }
 
     /** Keeps the stamp of a workspace file just placed as the own copy of the (verified) object {@code hash}. */
@@ -331,10 +331,9 @@ public final class LocalCache {
     }
 
     /** Keeps {@code stamp} (taken from the temporary file, which the rename kept) under the object's path. */
-    private void keepStamp(FileStamp stamp, Path target, String md5) {
-        if (stamp != null) {
-            writtenStamps.put(new FileStamp(target, stamp.inode(), stamp.mtimeNanos(), stamp.size()), md5);
-        }
+    private void keepStamp(java.util.Optional<FileStamp> stamp, Path target, String md5) {
+        stamp.ifPresent(written ->
+                writtenStamps.put(new FileStamp(target, written.inode(), written.mtimeNanos(), written.size()), md5));
     }
 
     /**
@@ -418,7 +417,8 @@ public final class LocalCache {
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
-            FileStamp stamp = expected.isDirectory() || expected.name() != HashName.MD5 ? null : backdate(temporary);
+            java.util.Optional<FileStamp> stamp = expected.isDirectory() || expected.name() != HashName.MD5
+                    ? java.util.Optional.empty() : backdate(temporary);
             publish(temporary, target);
             keepStamp(stamp, target, actual);
             verified.add(expected);
@@ -488,7 +488,7 @@ public final class LocalCache {
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
-            FileStamp stamp = expected.isDirectory() ? null : backdate(temporary);
+            java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
             makeReadOnly(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             keepStamp(stamp, target, md5);

@@ -6,6 +6,7 @@ import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ public final class Transfers {
     @FunctionalInterface
     public interface CopyPlan {
         /** @return for some of {@code downloads}, the files to write their bytes to as well */
-        Map<HashInfo, List<java.nio.file.Path>> copiesOf(Collection<HashInfo> downloads);
+        Map<HashInfo, List<Path>> copiesOf(Collection<HashInfo> downloads);
 
         static CopyPlan none() {
             return downloads -> Map.of();
@@ -250,7 +251,7 @@ public final class Transfers {
             }
         }
         long total = done.get() + downloads.stream().mapToLong(onRemote::get).sum();
-        Map<HashInfo, List<java.nio.file.Path>> copies = downloads.isEmpty() ? Map.of() : Map.copyOf(plan.copiesOf(downloads));
+        Map<HashInfo, List<Path>> copies = downloads.isEmpty() ? Map.of() : Map.copyOf(plan.copiesOf(downloads));
         progress.update(done.get(), total);
         failures.addAll(run(downloads, failed, done, total, hash -> download(hash, copies.getOrDefault(hash, List.of()))));
         moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
@@ -258,7 +259,7 @@ public final class Transfers {
         return new Result(moved, alreadyPresent, done.get());
     }
 
-    private void download(HashInfo hash, List<java.nio.file.Path> copies) {
+    private void download(HashInfo hash, List<Path> copies) {
         if (remote.streams()) {
             cache.receiveStream(hash, () -> remote.open(hash), copies);
         } else {
