@@ -19,7 +19,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +37,15 @@ import java.util.concurrent.TimeUnit;
  * (0444) and renamed into place, so a crash never leaves a partial object under a real name. An object
  * is verified before it is checked out; one whose bytes no longer match its name is reported as
  * corrupted and never reaches the workspace.
+ *
+ * <p>An object larger than {@link FileHasher#CHUNK_SIZE} that this class writes (from bytes it hashed on the
+ * way) gets a modification time one second before the moment it was written, and its {@link FileStamp} is
+ * kept until {@link #rememberWrittenFiles()} records it in the state cache as the object's md5. A later
+ * write to the object sets its modification time to the current time, which cannot equal that stamp; while
+ * path, inode, modification time and size all still match, {@link #knownIntact} trusts the object without
+ * reading it (as DVC trusts its state), which lets {@code push} send it as a plain copy. Corruption that keeps
+ * all four (a disk's bit rot, a tool that restores the time) is not seen that way; {@link #verifyAll} reads
+ * every byte.
  *
  * <p>Not thread-safe (verification goes through a {@link WorkspaceHasher}).
  */
@@ -48,6 +61,13 @@ public final class LocalCache {
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
     /** Objects this process wrote or received after hashing their bytes: present, and known to be intact. */
     private final Set<HashInfo> verified = ConcurrentHashMap.newKeySet();
+    /**
+     * Stamps of the large objects and the workspace copies written since {@link #rememberWrittenFiles()}, with
+     * their md5.
+     */
+    private final Map<FileStamp, String> writtenStamps = new ConcurrentHashMap<>();
+    /** Copies of objects written for the workspace as the objects arrived, by the workspace path they are for. */
+    private final Map<Path, Path> stagedCopies = new ConcurrentHashMap<>();
     /** Whether a reflink has failed here: then later checkouts skip straight to the next link type. */
     private volatile boolean reflinkFailed;
 
@@ -181,7 +201,9 @@ public final class LocalCache {
                             source, expected.value(), actual));
                 }
             }
+            java.util.Optional<FileStamp> stamp = expected.name() == HashName.MD5 ? backdate(temporary) : java.util.Optional.empty();
             publish(temporary, target);
+            keepStamp(stamp, target, actual);
             verified.add(expected);
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
@@ -228,7 +250,9 @@ public final class LocalCache {
             Path target = objectPath(hash);
             if (!contains(hash)) {
                 ensureFolder(target.getParent());
+                java.util.Optional<FileStamp> stamp = backdate(temporary);
                 publish(temporary, target);
+                keepStamp(stamp, target, md5);
             }
             verified.add(hash);
             return md5;
@@ -279,6 +303,86 @@ public final class LocalCache {
         }
     }
 
+    /**
+     * For a file larger than {@link FileHasher#CHUNK_SIZE}: moves its modification time one second back (so that
+     * no later write can leave it unchanged) and returns its stamp; empty for a smaller file, whose hashing
+     * costs little next to sending it.
+     */
+    private static java.util.Optional<FileStamp> backdate(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (attributes.size() <= FileHasher.CHUNK_SIZE) {
+            return java.util.Optional.empty();
+        }
+        FileTime written = attributes.lastModifiedTime();
+        FileTime earlier = FileTime.from(written.to(TimeUnit.NANOSECONDS) - TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        Files.setLastModifiedTime(file, earlier);
+        return java.util.Optional.of(FileStamp.of(file));
+    }
+
+    /** Keeps the stamp of a workspace file just placed as the own copy of the (verified) object {@code hash}. */
+    private void keepWorkspaceStamp(HashInfo hash, Path file) {
+        if (hash.name() == HashName.MD5) {
+            try {
+                writtenStamps.put(FileStamp.of(file), hash.value());
+            } catch (SlipwayException e) {
+                // gone already: nothing to remember
+            }
+        }
+    }
+
+    /** Keeps {@code stamp} (taken from the temporary file, which the rename kept) under the object's path. */
+    private void keepStamp(java.util.Optional<FileStamp> stamp, Path target, String md5) {
+        stamp.ifPresent(written ->
+                writtenStamps.put(new FileStamp(target, written.inode(), written.mtimeNanos(), written.size()), md5));
+    }
+
+    /**
+     * Records in the state cache the stamps of the large objects (see the class comment) and of the workspace
+     * copies written since the last call, each with its md5. Call from one thread, after the writing is done.
+     */
+    public void rememberWrittenFiles() {
+        if (writtenStamps.isEmpty()) {
+            return;
+        }
+        Map<FileStamp, String> written = new HashMap<>(writtenStamps);
+        writtenStamps.keySet().removeAll(written.keySet());
+        hasher.remember(written, HashName.MD5);
+    }
+
+    /**
+     * The DVC 3 file objects among {@code objects} whose stamp (path, inode, modification time, size) is one the
+     * state cache recorded when this class wrote them, with their name as md5: trusted intact without reading
+     * them. Objects missing from the cache are left out. Call from one thread.
+     */
+    public Set<HashInfo> knownIntact(java.util.Collection<HashInfo> objects) {
+        Map<FileStamp, HashInfo> candidates = new HashMap<>();
+        for (HashInfo object : objects) {
+            if (object.name() != HashName.MD5 || object.isDirectory()) {
+                continue;
+            }
+            Path path = objectPath(object);
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                if (attributes.isRegularFile() && attributes.size() > FileHasher.CHUNK_SIZE) {
+                    candidates.put(FileStamp.of(path, attributes), object);
+                }
+            } catch (IOException e) {
+                // missing or unreadable: not trusted, and the transfer reports it
+            }
+        }
+        if (candidates.isEmpty()) {
+            return Set.of();
+        }
+        Set<HashInfo> intact = new HashSet<>();
+        hasher.recorded(candidates.keySet(), HashName.MD5).forEach((stamp, md5) -> {
+            HashInfo object = candidates.get(stamp);
+            if (object.value().equals(md5)) {
+                intact.add(object);
+            }
+        });
+        return Set.copyOf(intact);
+    }
+
     /** Creates {@code folder} and its parents unless this process already did or saw it. */
     private void ensureFolder(Path folder) throws IOException {
         if (!folders.contains(folder)) {
@@ -313,7 +417,10 @@ public final class LocalCache {
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
+            java.util.Optional<FileStamp> stamp = expected.isDirectory() || expected.name() != HashName.MD5
+                    ? java.util.Optional.empty() : backdate(temporary);
             publish(temporary, target);
+            keepStamp(stamp, target, actual);
             verified.add(expected);
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
@@ -336,6 +443,17 @@ public final class LocalCache {
      * {@link #receive(HashInfo, ObjectSource)}.
      */
     public void receiveStream(HashInfo expected, StreamSource source) {
+        receiveStream(expected, source, List.of());
+    }
+
+    /**
+     * As {@link #receiveStream(HashInfo, StreamSource)}, also writing each chunk to every file of {@code copies}
+     * (new, writable files) from the same buffer, so that a checkout can rename them into the workspace instead
+     * of copying the object again. The copies are complete only when this returns; when it throws (the bytes did
+     * not match, or a read or write failed) none of them is left, like the object. Copies are only made of DVC 3
+     * file objects; for others {@code copies} is ignored.
+     */
+    public void receiveStream(HashInfo expected, StreamSource source, List<Path> copies) {
         if (expected.name() != HashName.MD5) {
             receive(expected, temporary -> {
                 try (InputStream in = java.nio.channels.Channels.newInputStream(source.open())) {
@@ -348,24 +466,74 @@ public final class LocalCache {
         }
         Path target = objectPath(expected);
         Path temporary = temporaryBeside(target);
+        List<Path> copiesMade = expected.isDirectory() ? List.of() : copies;
+        boolean received = false;
         try {
             ensureFolder(target.getParent());
             String md5;
-            try (ReadableByteChannel in = source.open(); FileChannel out = createReadOnly(temporary)) {
-                md5 = FileHasher.copyHashing(in, FileHasher.ChunkWriter.to(out));
+            // with a workspace copy in the page cache, the cache's copy is written around it, as add writes it
+            try (ReadableByteChannel in = source.open(); UncachedFile out = UncachedFile.create(temporary, !copiesMade.isEmpty());
+                    Channels copyChannels = Channels.create(copiesMade)) {
+                FileHasher.ChunkWriter toObject = out::write;
+                md5 = FileHasher.copyHashing(in, copiesMade.isEmpty() ? toObject : chunk -> {
+                    int start = chunk.position();
+                    toObject.write(chunk);
+                    for (FileChannel copy : copyChannels.channels()) {
+                        chunk.position(start);
+                        FileHasher.ChunkWriter.to(copy).write(chunk);
+                    }
+                });
             }
             String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
+            java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
+            makeReadOnly(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            keepStamp(stamp, target, md5);
             verified.add(expected);
+            received = true;
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
         } catch (IOException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElseGet(() -> cannotReceive(expected, target, e));
         } finally {
             deleteQuietly(temporary);
+            if (!received) {
+                copiesMade.forEach(LocalCache::deleteQuietly);
+            }
+        }
+    }
+
+    /** The new files a download is copied to besides the cache, opened together and closed together. */
+    private record Channels(List<FileChannel> channels) implements java.io.Closeable {
+        static Channels create(List<Path> files) throws IOException {
+            List<FileChannel> opened = new java.util.ArrayList<>(files.size());
+            try {
+                for (Path file : files) {
+                    opened.add(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                }
+            } catch (IOException e) {
+                new Channels(opened).close();
+                throw e;
+            }
+            return new Channels(List.copyOf(opened));
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException first = null;
+            for (FileChannel channel : channels) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -628,7 +796,7 @@ public final class LocalCache {
         }
         verify(hash);
         if (!hash.isDirectory()) {
-            return link(objectPath(hash), target, order);
+            return link(hash, target, order);
         }
         try {
             Files.createDirectories(target);
@@ -658,7 +826,7 @@ public final class LocalCache {
         if (placements.size() <= 1) {
             LinkType used = LinkType.COPY;
             for (java.util.Map.Entry<Path, HashInfo> placement : placements.entrySet()) {
-                used = link(objectPath(placement.getValue()), placement.getKey(), order);
+                used = link(placement.getValue(), placement.getKey(), order);
             }
             return used;
         }
@@ -672,7 +840,7 @@ public final class LocalCache {
         try {
             List<java.util.concurrent.Future<LinkType>> results = new java.util.ArrayList<>(placements.size());
             for (java.util.Map.Entry<Path, HashInfo> placement : placements.entrySet()) {
-                results.add(pool.submit(() -> link(objectPath(placement.getValue()), placement.getKey(), order)));
+                results.add(pool.submit(() -> link(placement.getValue(), placement.getKey(), order)));
             }
             LinkType used = LinkType.COPY;
             for (java.util.concurrent.Future<LinkType> result : results) {
@@ -692,14 +860,107 @@ public final class LocalCache {
         }
     }
 
-    /** Places {@code object} at {@code target} with the first link type of {@code order} that works. */
-    LinkType link(Path object, Path target, List<LinkType> order) {
+    /**
+     * Whether {@link #link} with {@code order} makes its own copy of each object (REFLINK where clones fail
+     * here, or COPY) rather than a link: then a copy written as the object arrives can take its place. Tries a
+     * clone once in this cache to find out when REFLINK comes first.
+     */
+    public boolean placesCopies(List<LinkType> order) {
+        for (LinkType type : order) {
+            switch (type) {
+                case REFLINK -> {
+                    if (!reflinkFailed && !reflinkWorksHere()) {
+                        reflinkFailed = true;
+                    }
+                    if (!reflinkFailed) {
+                        return false;
+                    }
+                }
+                case COPY -> {
+                    return true;
+                }
+                case HARDLINK, SYMLINK -> {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean reflinkWorksHere() {
+        Path probe = null;
+        Path clone = null;
+        try {
+            ensureFolder(root);
+            probe = temporaryBeside(root.resolve("probe"));
+            clone = temporaryBeside(root.resolve("probe"));
+            Files.write(probe, new byte[] {1});
+            return reflink(probe, clone);
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (probe != null) {
+                deleteQuietly(probe);
+                deleteQuietly(clone);
+            }
+        }
+    }
+
+    /**
+     * A new, unique file name in {@code folder} for a copy of an object that {@link #link} will move to
+     * {@code target} instead of placing the object there itself; the caller writes the file (see
+     * {@link #receiveStream(HashInfo, StreamSource, List)}). {@link #discardStagedCopies()} removes those never placed.
+     */
+    public Path stageCopy(Path target, Path folder) {
+        Path copy = folder.resolve(UUID.randomUUID() + ".tmp");
+        stagedCopies.put(target.toAbsolutePath().normalize(), copy);
+        return copy;
+    }
+
+    /** Deletes the staged copies that {@link #link} did not place, and forgets them. */
+    public void discardStagedCopies() {
+        for (Path copy : stagedCopies.values()) {
+            deleteQuietly(copy);
+        }
+        stagedCopies.clear();
+    }
+
+    /**
+     * Moves the staged copy of {@code target}, if one was completed, into place (writable, as a COPY is).
+     *
+     * @return whether it did
+     */
+    private boolean placeStagedCopy(Path target) {
+        Path copy = stagedCopies.remove(target.toAbsolutePath().normalize());
+        if (copy == null || !Files.isRegularFile(copy)) {
+            return false;
+        }
+        try {
+            Files.move(copy, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            deleteQuietly(copy); // another file system, say: the object is copied as usual
+            return false;
+        }
+    }
+
+    /**
+     * Places the object {@code hash} at {@code target} with the first link type of {@code order} that works (or
+     * its staged copy, see {@link #stageCopy}); the stamp of an own copy (COPY, REFLINK) of a DVC 3 object is kept
+     * for {@link #rememberWrittenFiles()}, so that the next status need not read it.
+     */
+    LinkType link(HashInfo hash, Path target, List<LinkType> order) {
+        Path object = objectPath(hash);
         IOException last = null;
         try {
             ensureFolder(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
                     String.format("Cannot create the folder of '%s': %s", target, e.getMessage()), e);
+        }
+        if (!stagedCopies.isEmpty() && placeStagedCopy(target)) {
+            keepWorkspaceStamp(hash, target);
+            return LinkType.COPY;
         }
         for (LinkType type : order) {
             if (type == LinkType.REFLINK && reflinkFailed) {
@@ -734,6 +995,9 @@ public final class LocalCache {
                 }
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 placed = true;
+                if (type == LinkType.COPY || type == LinkType.REFLINK) {
+                    keepWorkspaceStamp(hash, target);
+                }
                 return type;
             } catch (IOException | UnsupportedOperationException e) {
                 last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);

@@ -240,7 +240,7 @@ public final class Repository implements AutoCloseable {
                         || !hasher.hashFile(path, hash.get().name()).hash().equals(hash.get())) {
                     cache.verify(hash.get(), true);
                     removeDirectoryIfAny(path);
-                    LinkType used = cache.link(cache.objectPath(hash.get()), path, order);
+                    LinkType used = cache.link(hash.get(), path, order);
                     if (output.executable() && (used == LinkType.COPY || used == LinkType.REFLINK)) {
                         // DVC restores the x bit of an own copy; links share the read-only object's mode
                         path.toFile().setExecutable(true, false);
@@ -256,6 +256,7 @@ public final class Repository implements AutoCloseable {
                 }
             }
         }
+        cache.rememberWrittenFiles(); // the copies placed hold their objects' bytes: the next status need not read them
         return List.copyOf(changes);
     }
 
@@ -481,7 +482,11 @@ public final class Repository implements AutoCloseable {
      */
     public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
         cache.forget();
-        return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+        try {
+            return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+        } finally {
+            cache.rememberWrittenFiles(); // the objects that arrived, even if others failed
+        }
     }
 
     /** What {@link #pull} did: the transfer, then the outputs the checkout changed. */
@@ -492,11 +497,79 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** {@link #fetch} then {@link #checkout} of the same targets. */
+    /**
+     * {@link #fetch} then {@link #checkout} of the same targets. When the checkout would copy objects (the
+     * link types end at COPY here) and an output is absent from the workspace, its files are written from the
+     * same buffer as their objects while those arrive, into {@code .dvc/tmp/slipway/}, and the checkout renames
+     * them into place once the whole fetch succeeded; a failed fetch leaves none of them.
+     */
     public Pulled pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
-        Transfers.Result result = fetch(remote, targets, jobs, progress);
-        // the objects fetched were hashed as they arrived: the checkout need not read them again
-        return new Pulled(result, checkout(pointerFiles(targets), false));
+        cache.forget();
+        List<Path> dvcFiles = pointerFiles(targets);
+        List<LinkType> order = config.cacheTypes();
+        Path staging = root.resolve(".dvc/tmp/slipway/pull-" + java.util.UUID.randomUUID());
+        try {
+            Transfers.Result result;
+            try {
+                result = new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets),
+                        downloads -> stageWorkspaceCopies(dvcFiles, downloads, order, staging));
+            } finally {
+                cache.rememberWrittenFiles();
+            }
+            // the objects fetched were hashed as they arrived: the checkout need not read them again
+            return new Pulled(result, checkout(dvcFiles, false));
+        } finally {
+            cache.discardStagedCopies();
+            try {
+                Files.deleteIfExists(staging);
+            } catch (IOException e) {
+                // not empty or not removable: a leftover folder in .dvc/tmp harms nothing
+            }
+        }
+    }
+
+    /**
+     * For each of {@code downloads} that a file of an output absent from the workspace needs, a staged copy
+     * (see {@link LocalCache#stageCopy}) in {@code staging}; none when the checkout would link rather than copy.
+     */
+    private Map<HashInfo, List<Path>> stageWorkspaceCopies(List<Path> dvcFiles, java.util.Collection<HashInfo> downloads,
+            List<LinkType> order, Path staging) {
+        if (!cache.placesCopies(order)) {
+            return Map.of();
+        }
+        Set<HashInfo> wanted = new HashSet<>(downloads);
+        Map<HashInfo, List<Path>> copies = new HashMap<>();
+        for (Path dvcFile : dvcFiles) {
+            for (DvcOutput output : readDvcFile(dvcFile).outs()) {
+                Path path = dvcFile.resolveSibling(output.path());
+                if (output.hash().isEmpty() || Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                HashInfo hash = output.hash().get();
+                if (!hash.isDirectory()) {
+                    if (wanted.contains(hash)) {
+                        copies.computeIfAbsent(hash, each -> new ArrayList<>()).add(cache.stageCopy(path, staging));
+                    }
+                } else if (cache.contains(hash)) {
+                    for (DirectoryListing.Entry entry : cache.readListing(hash).entries()) {
+                        HashInfo file = new HashInfo(hash.name(), entry.md5());
+                        if (wanted.contains(file)) {
+                            copies.computeIfAbsent(file, each -> new ArrayList<>())
+                                    .add(cache.stageCopy(path.resolve(entry.relpath()), staging));
+                        }
+                    }
+                }
+            }
+        }
+        if (!copies.isEmpty()) {
+            try {
+                Files.createDirectories(staging);
+            } catch (IOException e) {
+                cache.discardStagedCopies();
+                return Map.of(); // the checkout copies as usual
+            }
+        }
+        return copies;
     }
 
     /**
@@ -673,13 +746,14 @@ public final class Repository implements AutoCloseable {
                     .orElse(DvcOutput.file(relativePath, hashed.hash(), hashed.size(), hashed.executable()));
             relink(path, hashed.hash());
         }
+        cache.rememberWrittenFiles();
         return output;
     }
 
     private void relink(Path file, HashInfo hash) {
         List<LinkType> order = config.cacheTypes();
         if (!order.isEmpty() && (order.get(0) == LinkType.HARDLINK || order.get(0) == LinkType.SYMLINK)) {
-            cache.link(cache.objectPath(hash), file, order);
+            cache.link(hash, file, order);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,6 +27,11 @@ import java.util.function.Consumer;
  * {@code dvc fetch} do: only objects the other side lacks (checked in one batch), on {@code jobs}
  * threads, file objects before the {@code .dir} that lists them (a {@code .dir} on the remote means
  * its whole folder is there), and every downloaded object verified before it enters the cache.
+ *
+ * <p>A pushed object is hashed while it is sent, so that a corrupted cache object never reaches the remote
+ * under its name, unless {@link LocalCache#knownIntact} vouches for it: a large object the cache wrote from bytes
+ * it hashed on the way, whose path, inode, modification time and size are still those recorded then (DVC itself
+ * never re-hashes on push). Such an object is sent as a plain copy. {@code data verify} reads every object.
  *
  * <p>Objects that fail are collected; the others still move, then one exception lists the failures.
  * Not thread-safe itself; each call uses its own threads.
@@ -53,6 +59,22 @@ public final class Transfers {
             if (transferred < 0 || alreadyPresent < 0 || bytes < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
+        }
+    }
+
+    /**
+     * Chooses, once the {@code .dir} objects are in the cache and before any file object is downloaded, new files
+     * that each file object is also written to as it arrives (see
+     * {@link LocalCache#receiveStream(HashInfo, LocalCache.StreamSource, List)}). Called once, on the calling
+     * thread.
+     */
+    @FunctionalInterface
+    public interface CopyPlan {
+        /** @return for some of {@code downloads}, the files to write their bytes to as well */
+        Map<HashInfo, List<Path>> copiesOf(Collection<HashInfo> downloads);
+
+        static CopyPlan none() {
+            return downloads -> Map.of();
         }
     }
 
@@ -85,7 +107,7 @@ public final class Transfers {
      * lacks; each {@code .dir} goes only after all its files arrived.
      *
      * @throws SlipwayException INVALID_STATE listing the objects that could not be pushed (missing from
-     *     or corrupted in the local cache, each file verified before it is sent, or failed to upload)
+     *     or corrupted in the local cache, each file verified as it is sent unless known intact, or failed to upload)
      *     after pushing all others; the remote's own error if it is unreachable or refuses the credentials
      */
     public Result push(Collection<HashInfo> roots) {
@@ -129,13 +151,17 @@ public final class Transfers {
         }
         List<HashInfo> directoryUploads = filesOfDirectory.keySet().stream()
                 .filter(directory -> !present.contains(directory)).toList();
+        // objects written from bytes hashed on the way, untouched since (see LocalCache), need no second hashing
+        Set<HashInfo> intact = cache.knownIntact(fileUploads);
         long total = size(fileUploads) + size(directoryUploads);
         AtomicLong done = new AtomicLong();
         progress.update(0, total);
         List<String> uploadFailures = new ArrayList<>(
                 run(fileUploads, failed, done, total, hash -> {
                     // a corrupted cache object must not become a corrupted remote object under a real name
-                    if (remote.streams() && hash.name() == HashName.MD5) {
+                    if (intact.contains(hash)) {
+                        remote.upload(cache.objectPath(hash), hash);
+                    } else if (remote.streams() && hash.name() == HashName.MD5) {
                         String actual = remote.uploadIfIntact(cache.objectPath(hash), hash);
                         if (!actual.equals(hash.hex())) {
                             throw cache.corruptedObject(hash, actual);
@@ -171,6 +197,15 @@ public final class Transfers {
      *     arrived corrupted, after fetching all others; the remote's own error if it is unreachable
      */
     public Result fetch(Collection<HashInfo> roots) {
+        return fetch(roots, CopyPlan.none());
+    }
+
+    /**
+     * As {@link #fetch(Collection)}, also writing each file object, from a remote that {@link Remote#streams()},
+     * to the files {@code plan} names for it (a remote that does not stream leaves them unwritten). A copy is
+     * complete only once its object is verified and stored; none is left of an object that failed.
+     */
+    public Result fetch(Collection<HashInfo> roots, CopyPlan plan) {
         List<String> failures = new ArrayList<>();
         Set<HashInfo> failed = ConcurrentHashMap.newKeySet();
         AtomicLong done = new AtomicLong();
@@ -189,7 +224,7 @@ public final class Transfers {
                     failed.add(directory);
                 }
             }
-            failures.addAll(run(downloads, failed, done, -1, this::download));
+            failures.addAll(run(downloads, failed, done, -1, hash -> download(hash, List.of())));
             moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
         }
         Set<HashInfo> files = new LinkedHashSet<>();
@@ -216,16 +251,17 @@ public final class Transfers {
             }
         }
         long total = done.get() + downloads.stream().mapToLong(onRemote::get).sum();
+        Map<HashInfo, List<Path>> copies = downloads.isEmpty() ? Map.of() : Map.copyOf(plan.copiesOf(downloads));
         progress.update(done.get(), total);
-        failures.addAll(run(downloads, failed, done, total, this::download));
+        failures.addAll(run(downloads, failed, done, total, hash -> download(hash, copies.getOrDefault(hash, List.of()))));
         moved += (int) downloads.stream().filter(hash -> !failed.contains(hash)).count();
         throwIfFailed("fetched from", failures);
         return new Result(moved, alreadyPresent, done.get());
     }
 
-    private void download(HashInfo hash) {
+    private void download(HashInfo hash, List<Path> copies) {
         if (remote.streams()) {
-            cache.receiveStream(hash, () -> remote.open(hash));
+            cache.receiveStream(hash, () -> remote.open(hash), copies);
         } else {
             cache.receive(hash, target -> remote.download(hash, target));
         }

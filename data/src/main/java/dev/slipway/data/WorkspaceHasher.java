@@ -222,6 +222,16 @@ public final class WorkspaceHasher {
         return fileHasher;
     }
 
+    /** Records md5s of files that were hashed elsewhere (as their bytes were written), for later lookups. */
+    void remember(Map<FileStamp, String> hashes, HashName rule) {
+        state.record(hashes, rule);
+    }
+
+    /** The md5s the state cache recorded for those of {@code stamps} it knows unchanged; reads no file. */
+    Map<FileStamp, String> recorded(java.util.Collection<FileStamp> stamps, HashName rule) {
+        return state.lookup(stamps, rule);
+    }
+
     /** The {@code /}-separated path of {@code file} relative to {@code directory}. */
     static String relpath(Path directory, Path file) {
         Path relative = directory.toAbsolutePath().relativize(file.toAbsolutePath());

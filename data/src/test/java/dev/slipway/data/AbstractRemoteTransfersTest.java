@@ -131,6 +131,83 @@ abstract class AbstractRemoteTransfersTest {
         }
     }
 
+    /** 3 MiB of varied bytes: larger than one hashing chunk, so the cache keeps its stamp when it writes it. */
+    static byte[] largeBytes() {
+        byte[] bytes = new byte[3 << 20];
+        new java.util.Random(42).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Overwrites one byte of a cache object in place: same inode and size, a new modification time. */
+    static void corruptInPlace(Path object) throws IOException {
+        object.toFile().setWritable(true);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(object.toFile(), "rw")) {
+            file.seek(1000);
+            int old = file.read();
+            file.seek(1000);
+            file.write(old ^ 0xff);
+        }
+    }
+
+    @Test
+    void pushRefusesALargeCacheObjectWrittenToAfterItWasStored() throws Exception {
+        byte[] large = largeBytes();
+        HashInfo hash = HashInfo.md5(Md5.of(large));
+        Fixtures.write(root.resolve("large.bin"), large);
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("large.bin"));
+            corruptInPlace(repository.cache().objectPath(hash));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                assertThatThrownBy(() -> repository.push(remote, List.of(), 4, Transfers.Progress.none()))
+                        .hasMessageContaining(hash.value()).hasMessageContaining("corrupted");
+                assertThat(remote.list()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void pushSendsALargeObjectWhoseStampIsUnchangedAsItIsAndVerifyStillFindsCorruption() throws Exception {
+        byte[] large = largeBytes();
+        HashInfo hash = HashInfo.md5(Md5.of(large));
+        Fixtures.write(root.resolve("large.bin"), large);
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("large.bin"));
+            Path object = repository.cache().objectPath(hash);
+            java.nio.file.attribute.FileTime stored = Files.getLastModifiedTime(object);
+            corruptInPlace(object);
+            Files.setLastModifiedTime(object, stored); // bit rot, or a tool that restores the time: the stamp holds
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                repository.push(remote, List.of(), 4, Transfers.Progress.none());
+                assertThat(remote.list()).as("trusted by its stamp, as DVC trusts its state").containsExactly(hash);
+            }
+            assertThat(repository.verifyCache().corrupted()).extracting(LocalCache.Corruption::hash)
+                    .containsExactly(hash);
+        }
+    }
+
+    @Test
+    void pulledLargeObjectIsTrustedOnTheNextPush() throws Exception {
+        byte[] large = largeBytes();
+        HashInfo hash = HashInfo.md5(Md5.of(large));
+        Fixtures.write(root.resolve("large.bin"), large);
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("large.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                repository.push(remote, List.of(), 4, Transfers.Progress.none());
+                delete(root.resolve(".dvc/cache"));
+                delete(root.resolve("large.bin"));
+                repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+                assertThat(root.resolve("large.bin")).hasBinaryContent(large);
+                assertThat(repository.cache().knownIntact(List.of(hash))).containsExactly(hash);
+                corruptInPlace(repository.cache().objectPath(hash));
+                assertThat(repository.cache().knownIntact(List.of(hash))).isEmpty();
+            }
+        }
+    }
+
     @Test
     void progressEndsWithAllBytesDone() {
         List<long[]> updates = new ArrayList<>();
@@ -159,6 +236,25 @@ abstract class AbstractRemoteTransfersTest {
             assertThat(repository.cache().contains(LF_TXT)).isFalse();
             assertThat(repository.cache().objects()).hasSize(Fixtures.TREE_FILES + 2 - 1); // the rest did arrive
             assertThat(temporaryFiles(root.resolve(".dvc/cache"))).isEmpty();
+        }
+    }
+
+    @Test
+    void pullOfACorruptedRemoteObjectLeavesNeitherItsObjectNorAnyWorkspaceFile() throws Exception {
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            overwriteOnRemote(LF_TXT, "tampered\n".getBytes(UTF_8));
+            delete(root.resolve(".dvc/cache"));
+            delete(root.resolve("data"));
+            delete(root.resolve("model.bin"));
+
+            assertThatThrownBy(() -> repository.pull(remote, List.of(), 4, Transfers.Progress.none()))
+                    .hasMessageContaining(LF_TXT.value()).hasMessageContaining("arrived corrupted");
+
+            assertThat(repository.cache().contains(LF_TXT)).isFalse();
+            assertThat(root.resolve("data")).doesNotExist();
+            assertThat(root.resolve("model.bin")).as("nothing is checked out when the fetch failed").doesNotExist();
+            assertThat(temporaryFiles(root)).as("no staged copy and no partial object").isEmpty();
         }
     }
 

@@ -49,6 +49,45 @@ class LocalRemoteTransfersTest extends AbstractRemoteTransfersTest {
     }
 
     @Test
+    void pullWritesTheWorkspaceAsObjectsArriveAndTheNextStatusReadsNoFile() throws Exception {
+        Fixtures.writeTree(root.resolve("data"));
+        byte[] large = largeBytes();
+        Fixtures.write(root.resolve("large.bin"), large);
+        LocalRemote remote = new LocalRemote("store", storage.toString(), storage);
+        try (Repository first = Repository.init(root)) {
+            first.add(Path.of("data"));
+            first.add(Path.of("large.bin"));
+            first.push(remote, List.of(), 4, Transfers.Progress.none());
+        }
+        delete(root.resolve(".dvc/cache"));
+        delete(root.resolve("data"));
+        delete(root.resolve("large.bin"));
+        FileHasher fileHasher = new FileHasher();
+        try (StateCache state = SqliteStateCache.open(root.resolve(".dvc/tmp/slipway/state.db"))) {
+            WorkspaceHasher hasher = new WorkspaceHasher(fileHasher, state, 4);
+            Repository repository = new Repository(root, DvcConfig.empty(),
+                    new LocalCache(root.resolve(".dvc/cache"), hasher), hasher, state);
+
+            Repository.Pulled pulled = repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(pulled.checkedOut()).extracting(CheckoutChange::path)
+                    .containsExactlyInAnyOrder("data", "large.bin");
+            assertThat(root.resolve("large.bin")).hasBinaryContent(large).isWritable();
+            assertThat(root.resolve("data/crlf.txt")).hasBinaryContent("line one\r\nline two\r\n".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            long afterPull = fileHasher.bytesRead();
+            assertThat(repository.status(List.of())).isEmpty();
+            assertThat(fileHasher.bytesRead()).as("the copies' stamps were recorded as they were placed")
+                    .isEqualTo(afterPull);
+            assertThat(temporaryFiles(root)).isEmpty();
+            try (var leftovers = Files.list(root.resolve(".dvc/tmp/slipway"))) {
+                assertThat(leftovers.map(path -> path.getFileName().toString()))
+                        .noneMatch(name -> name.startsWith("pull-"));
+            }
+        }
+    }
+
+    @Test
     void legacyObjectsAreReadFromTheLegacyLayout() throws Exception {
         byte[] bytes = "legacy\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HashInfo legacy = new HashInfo(HashName.MD5_DOS2UNIX, Md5.of(bytes));
