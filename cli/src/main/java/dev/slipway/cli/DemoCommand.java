@@ -392,6 +392,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Demo finished in %.1f s.%n%n", seconds);
         out.printf("  Project          %s (Git + DVC: dvc.yaml, params.yaml, dvc.lock, data/, model/)%n", project);
         out.printf("  Tracking server  %s (store %s)%n", trackingUri, LocalStore.database(project));
+        out.printf("  Web UI           %s/ (runs, charts, the registry, lineage, the monitor)%n", trackingUri);
         out.printf("  Model            models:/%s@%s = models:/%s/%d (roc_auc %s on the test data)%n", MODEL_NAME,
                 ALIAS, MODEL_NAME, version, auc);
         out.printf("  CI report        %s%n", report);
@@ -402,6 +403,7 @@ final class DemoCommand implements Callable<Integer> {
                 champion, champion == version ? "" : " (the model server swaps to it within 30 s)");
         out.println();
         out.println(keepRunning ? "Try it:" : "Try it (with --keep-running, while the servers run):");
+        out.printf("  open %s/monitoring/%s%n", trackingUri, MONITOR_NAME);
         out.printf("  curl -s %s/invocations -H 'Content-Type: application/json' \\%n      -d '%s'%n", servingUri,
                 traffic.exampleRequest());
         out.printf("  curl -s '%s/api/2.0/mlflow/registered-models/alias?name=%s&alias=%s'%n", trackingUri,

@@ -36,7 +36,7 @@ class DemoCommandTest {
                 "alert dataset_drift fired: dataset drift:", "retrain: Slipway CI: churn",
                 "Demo finished in ", "Project          " + project,
                 "models:/churn@champion = models:/churn/1", "600 predictions served, 600 in the prediction log",
-                "Monitor          churn-drift: alert; 1 action(s) taken",
+                "Monitor          churn-drift: alert; 1 action(s) taken", "Web UI           http://127.0.0.1:",
                 "curl -s http://127.0.0.1:", "/invocations -H 'Content-Type: application/json'",
                 "slipway exp run -S train.max_depth=6", "slipway models list");
         assertThat(project.resolve(".git")).isDirectory();

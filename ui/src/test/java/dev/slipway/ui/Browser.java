@@ -102,6 +102,41 @@ final class Browser implements AutoCloseable {
         assertThat(severe).as("browser console errors").isEmpty();
     }
 
+    /**
+     * Fails on the basic accessibility faults a page can show without a screen reader: a visible form control
+     * without a label (a {@code label for}, a wrapping label, {@code aria-label} or {@code aria-labelledby}), an image
+     * without {@code alt}, a button or link without an accessible name, a page without exactly one {@code h1} or
+     * without {@code lang}.
+     */
+    void assertBasicAccessibility() {
+        @SuppressWarnings("unchecked")
+        List<String> faults = (List<String>) script(String.join("\n",
+                "var faults = [];",
+                "function visible(el) { return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length); }",
+                "function named(el) { return (el.getAttribute('aria-label') || '').trim()"
+                        + " || el.getAttribute('aria-labelledby') || (el.title || '').trim(); }",
+                "document.querySelectorAll('input, select, textarea').forEach(function (el) {",
+                "  if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button' || !visible(el)) { return; }",
+                "  var labelled = (el.id && document.querySelector('label[for=\"' + CSS.escape(el.id) + '\"]'))",
+                "      || el.closest('label') || named(el);",
+                "  if (!labelled) { faults.push('unlabelled ' + el.tagName.toLowerCase() + ' ' + (el.name || el.id)); }",
+                "});",
+                "document.querySelectorAll('img').forEach(function (el) {",
+                "  if (!el.hasAttribute('alt')) { faults.push('image without alt: ' + el.src); }",
+                "});",
+                "document.querySelectorAll('button, a[href]').forEach(function (el) {",
+                "  if (visible(el) && !(el.textContent || '').trim() && !named(el) && !el.querySelector('img[alt]')) {",
+                "    faults.push('unnamed ' + el.tagName.toLowerCase() + ' ' + (el.outerHTML || '').slice(0, 80));",
+                "  }",
+                "});",
+                "if (document.querySelectorAll('h1').length !== 1) {",
+                "  faults.push(document.querySelectorAll('h1').length + ' h1 elements');",
+                "}",
+                "if (!document.documentElement.lang) { faults.push('no lang on html'); }",
+                "return faults;"));
+        assertThat(faults).as("accessibility faults on " + driver.getCurrentUrl()).isEmpty();
+    }
+
     /** Saves the page as {@code target/screenshots/NAME.png}. */
     Path screenshot(String name) {
         try {
