@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.slipway.client.MonitorClient;
 import dev.slipway.client.MonitorView;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
@@ -542,38 +543,13 @@ final class MonitorAdminCommands {
         }
     }
 
+    /** The result as the monitors API sends it (the server keeps only reports that are JSON objects). */
     static ObjectNode resultJson(MonitorResult result) {
-        ObjectNode node = TrackingCommand.json().createObjectNode();
-        node.put("id", result.id());
-        node.put("monitor_name", result.monitorName());
-        node.put("time", result.time());
-        node.put("window_start", result.windowStart());
-        node.put("window_end", result.windowEnd());
-        node.put("rows", result.rows());
-        node.put("status", result.status().wireName());
-        result.datasetDrift().ifPresent(drift -> node.put("dataset_drift", drift));
-        result.driftShare().ifPresent(share -> node.put("drift_share", share));
-        try {
-            node.set("report", TrackingCommand.json().readTree(result.reportJson()));
-        } catch (IOException e) {
-            node.put("report", result.reportJson());
-        }
-        return node;
+        return MonitorClient.toJson(result);
     }
 
     static ObjectNode actionJson(MonitorAction action) {
-        ObjectNode node = TrackingCommand.json().createObjectNode();
-        node.put("id", action.id());
-        node.put("monitor_name", action.monitorName());
-        node.put("result_id", action.resultId());
-        node.put("time", action.time());
-        node.put("rule", action.rule());
-        node.put("cause", action.cause());
-        node.put("kind", action.kind());
-        node.put("target", action.target());
-        node.put("succeeded", action.succeeded());
-        node.put("detail", action.detail());
-        return node;
+        return MonitorClient.toJson(action);
     }
 
     private static String share(double value) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
@@ -35,7 +36,8 @@ public final class MonitorClient {
 
     private final RestTransport transport;
     /** Reads reports, whose numbers may include NaN. */
-    private final JsonMapper mapper = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     MonitorClient(RestTransport transport) {
         this.transport = requireNonNull(transport, "transport is null");
@@ -94,21 +96,8 @@ public final class MonitorClient {
      */
     public MonitorResult addResult(MonitorResult result) {
         requireNonNull(result, "result is null");
-        JsonNode report = json(result.reportJson(), "result.report");
-        if (!report.isObject()) {
-            throw SlipwayException.invalidParameter("'result.report' must be a JSON object, got %s",
-                    report.getNodeType().toString().toLowerCase(Locale.ROOT));
-        }
-        ObjectNode node = transport.object();
-        node.put("monitor_name", result.monitorName());
-        node.put("time", result.time());
-        node.put("window_start", result.windowStart());
-        node.put("window_end", result.windowEnd());
-        node.put("rows", result.rows());
-        node.put("status", result.status().wireName());
-        result.datasetDrift().ifPresent(drift -> node.put("dataset_drift", drift));
-        result.driftShare().ifPresent(share -> node.put("drift_share", share));
-        node.set("report", report);
+        ObjectNode node = toJson(result);
+        node.remove("id");
         ObjectNode body = transport.object();
         body.set("result", node);
         return result(transport.post(API + "results/create", body).path("result"));
@@ -137,16 +126,8 @@ public final class MonitorClient {
      */
     public MonitorAction addAction(MonitorAction action) {
         requireNonNull(action, "action is null");
-        ObjectNode node = transport.object();
-        node.put("monitor_name", action.monitorName());
-        node.put("result_id", action.resultId());
-        node.put("time", action.time());
-        node.put("rule", action.rule());
-        node.put("cause", action.cause());
-        node.put("kind", action.kind());
-        node.put("target", action.target());
-        node.put("succeeded", action.succeeded());
-        node.put("detail", action.detail());
+        ObjectNode node = toJson(action);
+        node.remove("id");
         ObjectNode body = transport.object();
         body.set("action", node);
         return action(transport.post(API + "actions/create", body).path("action"));
@@ -168,6 +149,47 @@ public final class MonitorClient {
             actions.add(action(node));
         }
         return List.copyOf(actions);
+    }
+
+    /**
+     * A result in the wire form of the monitors API, with its id and its report as a JSON object.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE when the report is not a JSON object
+     */
+    public static ObjectNode toJson(MonitorResult result) {
+        JsonNode report = json(result.reportJson(), "result.report");
+        if (!report.isObject()) {
+            throw SlipwayException.invalidParameter("'result.report' must be a JSON object, got %s",
+                    report.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("id", result.id());
+        node.put("monitor_name", result.monitorName());
+        node.put("time", result.time());
+        node.put("window_start", result.windowStart());
+        node.put("window_end", result.windowEnd());
+        node.put("rows", result.rows());
+        node.put("status", result.status().wireName());
+        result.datasetDrift().ifPresent(drift -> node.put("dataset_drift", drift));
+        result.driftShare().ifPresent(share -> node.put("drift_share", share));
+        node.set("report", report);
+        return node;
+    }
+
+    /** An action in the wire form of the monitors API, with its id. */
+    public static ObjectNode toJson(MonitorAction action) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("id", action.id());
+        node.put("monitor_name", action.monitorName());
+        node.put("result_id", action.resultId());
+        node.put("time", action.time());
+        node.put("rule", action.rule());
+        node.put("cause", action.cause());
+        node.put("kind", action.kind());
+        node.put("target", action.target());
+        node.put("succeeded", action.succeeded());
+        node.put("detail", action.detail());
+        return node;
     }
 
     private static StoredMonitor monitor(JsonNode node) {
@@ -199,9 +221,9 @@ public final class MonitorClient {
                 node.path("succeeded").asBoolean(), node.path("detail").asText(""));
     }
 
-    private JsonNode json(String text, String field) {
+    private static JsonNode json(String text, String field) {
         try {
-            return mapper.readTree(text);
+            return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw SlipwayException.invalidParameter("'%s' is not JSON: %s", field, e.getOriginalMessage());
         }
