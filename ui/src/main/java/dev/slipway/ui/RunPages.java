@@ -11,6 +11,7 @@ import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.FileInfo;
 import dev.slipway.core.logged.LoggedModel;
 import dev.slipway.core.logged.LoggedModelOutput;
+import dev.slipway.core.registry.ModelVersion;
 import dev.slipway.core.tracking.DatasetInput;
 import dev.slipway.core.tracking.Experiment;
 import dev.slipway.core.tracking.LifecycleStage;
@@ -82,6 +83,7 @@ final class RunPages implements WebUi.PageGroup {
         metrics(html, run);
         tags(html, run.tags());
         inputs(html, run.inputs());
+        producedVersions(html, info.runId());
         artifactSection(html, info, selected);
         return Layout.page(info.runName(), Layout.Section.EXPERIMENTS, html.toString(), true, List.of(CHARTS_JS));
     }
@@ -240,6 +242,33 @@ final class RunPages implements WebUi.PageGroup {
                     .append("</span> ").append(Html.text(input.dataset().source())).append("</td></tr>");
         }
         html.append("</tbody></table></div></section>\n");
+    }
+
+    /** The model versions registered from this run, with their aliases: the run's place in data -> run -> model. */
+    private void producedVersions(StringBuilder html, String runId) {
+        Lineage lineage = new Lineage(services);
+        List<ModelVersion> versions = lineage.versionsByRun(List.of(runId)).getOrDefault(runId, List.of());
+        html.append("<section aria-labelledby=\"produced-h\"><h2 id=\"produced-h\">Registered model versions</h2>");
+        if (versions.isEmpty()) {
+            html.append(Layout.empty("No model version was registered from this run.", "<p><a href=\"/lineage?run="
+                    + Html.attr(Html.query(runId)) + "\">Lineage of this run</a></p>")).append("</section>\n");
+            return;
+        }
+        html.append("<div class=\"table-scroll\"><table class=\"grid\" id=\"produced\"><thead><tr>")
+                .append("<th scope=\"col\">Model version</th><th scope=\"col\">Aliases</th>")
+                .append("<th scope=\"col\">Stage</th></tr></thead><tbody>");
+        for (ModelVersion version : versions) {
+            List<String> aliases = lineage.model(version.name())
+                    .map(model -> Lineage.aliasesOf(model, version.version())).orElse(List.of());
+            html.append("<tr><td><a href=\"/models/").append(Html.path(version.name())).append("/versions/")
+                    .append(version.version()).append("\">").append(Html.text(version.name())).append(" version ")
+                    .append(version.version()).append("</a></td><td>")
+                    .append(aliases.isEmpty() ? "\u2013" : Html.text(aliases.stream().map(alias -> "@" + alias)
+                            .collect(java.util.stream.Collectors.joining(", "))))
+                    .append("</td><td>").append(Html.text(version.currentStage().wireName())).append("</td></tr>");
+        }
+        html.append("</tbody></table></div><p><a href=\"/lineage?run=").append(Html.attr(Html.query(runId)))
+                .append("\">Lineage of this run: data \u2192 run \u2192 model \u2192 serving</a></p></section>\n");
     }
 
     private void artifactSection(StringBuilder html, RunInfo info, Optional<String> selected) {

@@ -63,6 +63,11 @@ class RunPageTest {
                         new Tag("mlflow.source.git.commit", "3f9c2ab0d1e4"), new Tag("mlflow.source.name", "train.py"),
                         new Tag("mlflow.parentRunId", parent.info().runId()), new Tag("team", "vision <core>")));
         runId = run.info().runId();
+        server.registry.createRegisteredModel("vision-net", Optional.empty(), List.of());
+        server.registry.createModelVersion(new dev.slipway.core.registry.NewModelVersion("vision-net",
+                "runs:/" + runId + "/model", Optional.of(runId), Optional.empty(), Optional.empty(),
+                Optional.of("alice"), List.of(), Optional.empty()));
+        server.registry.setAlias("vision-net", "champion", "1");
         List<Metric> metrics = new ArrayList<>();
         for (int step = 0; step < 60; step++) {
             metrics.add(new Metric("loss", 1.0 / (step + 1) + (step % 2 == 0 ? 0.2 : -0.2), 1_700_000_000_000L + step * 1000L,
@@ -176,6 +181,9 @@ class RunPageTest {
         assertThat(text("#inputs")).contains("d1g3st42", "training", "/data/imagenet-mini");
         assertThat(text("#logged-models")).contains("Model in model/", "python_function, sklearn", "age", "double",
                 "city", "string", "long", "Logged model resnet-tiny", "pytorch", "float32 [-1,3,32,32]");
+        assertThat(text("#produced")).contains("vision-net version 1", "@champion");
+        assertThat(browser.find("#produced a").getAttribute("href")).endsWith("/models/vision-net/versions/1");
+        assertThat(browser.find("a[href^='/lineage?run=']").getAttribute("href")).endsWith("/lineage?run=" + runId);
         waitForCharts(browser);
         browser.screenshot("run");
         browser.script("document.getElementById('metrics-h').scrollIntoView();");
@@ -306,7 +314,8 @@ class RunPageTest {
     void aRunWithoutDataSaysSo() {
         browser.get(server.url() + "/runs/" + emptyRunId);
         assertThat(text("main")).contains("This run has no parameters.", "This run has no metrics.",
-                "This run has no artifacts.", "This run logged no dataset inputs.", "This run logged no model.");
+                "This run has no artifacts.", "This run logged no dataset inputs.", "This run logged no model.",
+                "No model version was registered from this run.");
         browser.assertNoConsoleErrors();
     }
 
