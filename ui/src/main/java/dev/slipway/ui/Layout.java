@@ -12,6 +12,7 @@ public final class Layout {
     public enum Section {
         EXPERIMENTS("Experiments", "/"),
         MODELS("Models", "/models"),
+        DATA("Data", "/datasets"),
         MONITORING("Monitoring", "/monitoring");
 
         private final String label;

@@ -23,7 +23,7 @@ import java.util.Optional;
  * (one run's chain: data, run, model versions, serving).
  */
 final class LineagePages implements WebUi.PageGroup {
-    private static final Layout.Section SECTION = Layout.Section.MODELS;
+    private static final Layout.Section SECTION = Layout.Section.DATA;
 
     private final UiServices services;
     private final Lineage lineage;
