@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
@@ -205,27 +206,19 @@ final class MonitorCommand {
         int run(TrackingClient client, PrintWriter out) throws IOException {
             MonitoredModel model = MonitoredModel.resolve(client, modelUri);
             ReferenceSketches.Reference reference = new ReferenceSketches(client).reference(model);
-            WindowSource source = window.last.isPresent()
-                    ? new LatestPredictionsWindowSource(client, environment.clock(), window.last.get(), reference.sketch().columns())
-                    : new ServerSketchWindowSource(client, environment.clock(), HumanDuration.parse(window.duration.orElse("24h")));
-            WindowSource.CurrentWindow current = source.read(model);
-            LiveQualitySource.LiveQuality liveQuality = new LiveQualitySource(client).read(model, current.startTime(),
-                    current.endTime(), positiveLabel);
-            if (current.sketch().isEmpty()) {
-                String reason = "no predictions of model " + model.describe() + " in " + current.description();
+            WindowSource source = WindowSource.of(client, environment.clock(),
+                    window.last.map(OptionalLong::of).orElseGet(OptionalLong::empty),
+                    HumanDuration.parse(window.duration.orElse("24h")), reference.sketch().columns());
+            WindowComparison comparison = WindowComparison.compute(client, model, reference, source, options(),
+                    positiveLabel);
+            WindowSource.CurrentWindow current = comparison.current();
+            LiveQualitySource.LiveQuality liveQuality = comparison.liveQuality();
+            if (comparison.notEnoughData().isPresent()) {
+                String reason = comparison.notEnoughData().get();
                 out.printf("Not enough data: %s, so there is nothing to compare with the reference (%d rows from %s).%n",
                         reason, reference.sketch().rows(), reference.origin());
                 printQuality(out, current, liveQuality);
-                ObjectNode json = TrackingCommand.json().createObjectNode();
-                header(json, model, current, reference);
-                json.put("rows", 0);
-                json.putNull("dataset_drift");
-                json.putNull("drift_share");
-                json.put("drift_share_threshold", driftShare);
-                json.putArray("features");
-                json.put("not_enough_data", reason);
-                json.set("model_quality", liveQuality.toJson());
-                writeJson(json, out);
+                writeJson(comparison.toJson(driftShare), out);
                 if (output.isPresent()) {
                     Path file = environment.resolve(output.get().toString());
                     Files.writeString(file, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Drift report: "
@@ -236,22 +229,16 @@ final class MonitorCommand {
                 }
                 return 0;
             }
-            DatasetSketch currentSketch = current.sketch().get();
-            DriftReport drift = compare(reference.sketch(), currentSketch, options());
-            DataQualityReport quality = DataQualityReport.compute(reference.sketch(), currentSketch);
+            DriftReport drift = comparison.drift().orElseThrow();
+            DataQualityReport quality = comparison.dataQuality().orElseThrow();
             print(out, model, current, reference, drift, quality);
             printQuality(out, current, liveQuality);
-            ObjectNode json = TrackingCommand.json().createObjectNode();
-            header(json, model, current, reference);
-            json.setAll(drift.toJson());
-            json.set("data_quality", quality.toJson());
-            json.set("model_quality", liveQuality.toJson());
-            writeJson(json, out);
+            writeJson(comparison.toJson(driftShare), out);
             if (output.isPresent()) {
                 Path file = environment.resolve(output.get().toString());
                 Files.writeString(file, DriftHtmlReport.render(new DriftHtmlReport.Subject(model.describe(),
-                        current.description(), reference.origin()), drift, quality, reference.sketch(), currentSketch,
-                        Optional.of(liveQuality)), StandardCharsets.UTF_8);
+                        current.description(), reference.origin()), drift, quality, reference.sketch(),
+                        current.sketch().orElseThrow(), Optional.of(liveQuality)), StandardCharsets.UTF_8);
                 out.printf("HTML report written to %s%n", file);
             }
             return 0;
@@ -271,14 +258,6 @@ final class MonitorCommand {
                 }
             }
             return DriftReport.compute(referenceColumns, reference.rows(), currentColumns, current.rows(), options);
-        }
-
-        private static void header(ObjectNode json, MonitoredModel model, WindowSource.CurrentWindow current,
-                ReferenceSketches.Reference reference) {
-            json.put("model_name", model.version().name());
-            json.put("model_version", Long.toString(model.version().version()));
-            json.put("window", current.description());
-            json.put("reference", reference.origin());
         }
 
         private void writeJson(ObjectNode json, PrintWriter out) throws IOException {

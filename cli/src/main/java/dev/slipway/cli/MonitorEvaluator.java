@@ -11,8 +11,6 @@ import dev.slipway.core.monitors.MonitorAction;
 import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorStatus;
 import dev.slipway.monitoring.AlertRule;
-import dev.slipway.monitoring.DataQualityReport;
-import dev.slipway.monitoring.DatasetSketch;
 import dev.slipway.monitoring.DriftReport;
 import dev.slipway.monitoring.MonitorDefinition;
 import java.time.Clock;
@@ -90,35 +88,17 @@ final class MonitorEvaluator {
             report.put("model_name", model.version().name());
             report.put("model_version", Long.toString(model.version().version()));
             ReferenceSketches.Reference reference = new ReferenceSketches(client).reference(model);
-            report.put("reference", reference.origin());
-            WindowSource.CurrentWindow current = windowSource(definition, reference).read(model);
-            windowStart = current.startTime();
-            windowEnd = current.endTime();
-            rows = current.rows();
-            report.put("window", current.description());
-            report.put("window_start", windowStart);
-            report.put("window_end", windowEnd);
-            LiveQualitySource.LiveQuality quality = new LiveQualitySource(client)
-                    .read(model, windowStart, windowEnd, definition.positiveLabel());
-            report.set("model_quality", quality.toJson());
-            liveMetrics.putAll(quality.metrics());
-            if (current.sketch().isEmpty()) {
-                report.put("rows", 0);
-                report.putNull("dataset_drift");
-                report.putNull("drift_share");
-                report.putArray("features");
-                report.put("not_enough_data", "no predictions of model " + model.describe() + " in "
-                        + current.description());
-                status = MonitorStatus.NOT_ENOUGH_DATA;
-            } else {
-                DatasetSketch currentSketch = current.sketch().get();
-                DriftReport driftReport = MonitorCommand.Report.compare(reference.sketch(), currentSketch,
-                        definition.driftOptions());
-                drift = Optional.of(driftReport);
-                report.setAll(driftReport.toJson());
-                report.set("data_quality", DataQualityReport.compute(reference.sketch(), currentSketch).toJson());
-                status = MonitorStatus.OK;
-            }
+            WindowComparison comparison = WindowComparison.compute(client, model, reference,
+                    WindowSource.of(client, clock, definition.rows(), definition.window()
+                            .orElse(MonitorDefinition.DEFAULT_WINDOW), reference.sketch().columns()),
+                    definition.driftOptions(), definition.positiveLabel());
+            report.setAll(comparison.toJson(definition.driftShare()));
+            windowStart = comparison.current().startTime();
+            windowEnd = comparison.current().endTime();
+            rows = comparison.current().rows();
+            liveMetrics.putAll(comparison.liveQuality().metrics());
+            drift = comparison.drift();
+            status = drift.isPresent() ? MonitorStatus.OK : MonitorStatus.NOT_ENOUGH_DATA;
         } catch (SlipwayException e) {
             LOG.warn("Monitor {} could not be evaluated: {}", definition.name(), e.getMessage());
             report.put("error", e.getMessage());
@@ -160,14 +140,6 @@ final class MonitorEvaluator {
             }
         }
         return new Evaluation(stored, firings, taken);
-    }
-
-    private WindowSource windowSource(MonitorDefinition definition, ReferenceSketches.Reference reference) {
-        if (definition.window().isPresent()) {
-            return new ServerSketchWindowSource(client, clock, definition.window().get());
-        }
-        return new LatestPredictionsWindowSource(client, clock, definition.rows().getAsLong(),
-                reference.sketch().columns());
     }
 
     /** Whether the rule held at the previous evaluation, as its report recorded. */

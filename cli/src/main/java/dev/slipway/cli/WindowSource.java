@@ -2,8 +2,14 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.client.TrackingClient;
+import dev.slipway.monitoring.ColumnSpec;
 import dev.slipway.monitoring.DatasetSketch;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where the current window of a model version's logged predictions comes from, as a sketch of its inputs and outputs.
@@ -16,6 +22,16 @@ interface WindowSource {
      * @throws dev.slipway.core.SlipwayException when the tracking server cannot answer
      */
     CurrentWindow read(MonitoredModel model);
+
+    /**
+     * The latest {@code latestRows} predictions, read through the search API and sketched here over the reference's
+     * {@code columns}, when given; else the last {@code period}, as the server sketched it.
+     */
+    static WindowSource of(TrackingClient client, Clock clock, OptionalLong latestRows, Duration period,
+            List<ColumnSpec> columns) {
+        return latestRows.isPresent() ? new LatestPredictionsWindowSource(client, clock, latestRows.getAsLong(), columns)
+                : new ServerSketchWindowSource(client, clock, period);
+    }
 
     /**
      * A window: its description ("the last 24 h", "the latest 10000 predictions"), its rows and their sketch, absent
