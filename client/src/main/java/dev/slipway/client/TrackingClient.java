@@ -66,6 +66,7 @@ public final class TrackingClient {
     private final LoggedModelClient loggedModels;
     private final PredictionLogClient predictions;
     private final MonitorClient monitors;
+    private final DeploymentClient deployments;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -92,6 +93,7 @@ public final class TrackingClient {
         this.loggedModels = new LoggedModelClient(transport);
         this.predictions = new PredictionLogClient(transport);
         this.monitors = new MonitorClient(transport);
+        this.deployments = new DeploymentClient(transport);
     }
 
     /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
@@ -136,6 +138,14 @@ public final class TrackingClient {
     /** Slipway's production monitors on the same server, sharing this client's connections and retry policy. */
     public MonitorClient monitors() {
         return monitors;
+    }
+
+    /**
+     * The deployment statuses and events GitOps agents report to the same server, sharing this client's connections
+     * and retry policy.
+     */
+    public DeploymentClient deployments() {
+        return deployments;
     }
 
     // ---- experiments -------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.slipway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.gitops.DeploymentService;
 import dev.slipway.core.monitors.MonitorService;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code /ajax-api/2.0/mlflow}),
  * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}) and the sketches of its windows
  * ({@code /api/2.0/slipway/monitoring/window}), production monitors ({@code /api/2.0/slipway/monitors/*}, with their
- * latest results in {@code /metrics}), the {@code mlflow-artifacts} proxy,
+ * latest results in {@code /metrics}), the deployment statuses and events GitOps agents report
+ * ({@code /api/2.0/slipway/gitops/*}), the {@code mlflow-artifacts} proxy,
  * {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
@@ -133,6 +135,8 @@ public final class SlipwayServer implements AutoCloseable {
         new MonitoringRoutes(sketches, reader, Clock.systemUTC()).register(config.routes);
         new MonitorRoutes(options.predictionLog().monitorStore().map(store -> new MonitorService(store,
                 Clock.systemUTC())), reader, metrics).register(config.routes);
+        new DeploymentRoutes(options.predictionLog().deploymentStore().map(store -> new DeploymentService(store,
+                Clock.systemUTC())), reader).register(config.routes);
         new ModelQualityRoutes(options.predictionLog(), reader, Clock.systemUTC()).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
         options.extensions().forEach(extension -> extension.configure(config));

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The monitor endpoints of a server whose prediction log backend keeps no monitors: 501 NOT_IMPLEMENTED. */
+/**
+ * The monitor and GitOps endpoints of a server whose prediction log backend keeps neither monitors nor deployments:
+ * 501 NOT_IMPLEMENTED.
+ */
 class MonitorApiWithoutMonitorStoreTest {
     @TempDir
     static Path directory;
@@ -43,7 +46,10 @@ class MonitorApiWithoutMonitorStoreTest {
     private static SlipwayServer server;
     private static ApiClient client;
 
-    /** A real prediction log that does not offer its monitors (nor sketches), as a backend without them would. */
+    /**
+     * A real prediction log that does not offer its monitors (nor sketches, nor deployments), as a backend without
+     * them would.
+     */
     private record LogWithoutMonitors(PredictionLogStore log) implements PredictionLogStore {
         @Override
         public void appendPredictions(List<LoggedPrediction> predictions) {
@@ -117,6 +123,25 @@ class MonitorApiWithoutMonitorStoreTest {
             assertThat(response.status()).as(response.body()).isEqualTo(501);
             assertThat(response.errorCode()).isEqualTo("NOT_IMPLEMENTED");
             assertThat(response.message()).contains("monitors");
+        });
+    }
+
+    @Test
+    void everyGitopsRouteAnswersNotImplemented() {
+        List<Response> responses = List.of(
+                client.post("/api/2.0/slipway/gitops/deployments/report", "{\"env\": \"prod\", \"name\": \"churn\", "
+                        + "\"model\": \"models:/churn/1\", \"sync\": \"Synced\", \"health\": \"Healthy\", "
+                        + "\"agent\": \"a\"}"),
+                client.get("/api/2.0/slipway/gitops/deployments/list"),
+                client.get("/ajax-api/2.0/slipway/gitops/deployments/get?env=prod&name=churn"),
+                client.post("/api/2.0/slipway/gitops/deployments/delete", "{\"env\": \"prod\", \"name\": \"churn\"}"),
+                client.post("/api/2.0/slipway/gitops/events/create", "{}"),
+                client.get("/api/2.0/slipway/gitops/events/list?env=prod"));
+
+        assertThat(responses).allSatisfy(response -> {
+            assertThat(response.status()).as(response.body()).isEqualTo(501);
+            assertThat(response.errorCode()).isEqualTo("NOT_IMPLEMENTED");
+            assertThat(response.message()).contains("deployments");
         });
     }
 

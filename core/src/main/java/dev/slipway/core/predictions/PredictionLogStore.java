@@ -53,6 +53,14 @@ public interface PredictionLogStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The store of deployment statuses and events reported by GitOps agents, kept in the same database, when the
+     * backend keeps them; its lifetime is this store's.
+     */
+    default Optional<dev.slipway.core.gitops.DeploymentStore> deploymentStore() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }
