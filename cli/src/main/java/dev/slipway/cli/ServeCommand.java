@@ -43,14 +43,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code slipway serve}: puts models behind HTTP with MLflow's scoring protocol and the Open Inference Protocol,
  * follows registry aliases and stages for live swaps, splits traffic to a canary or mirrors it to a shadow, and logs
- * every prediction to the tracking store. Runs until SIGTERM or Ctrl-C, then finishes in-flight requests.
+ * every prediction to the tracking store. With {@value #ADMIN_TOKEN_VARIABLE} set, it also answers the admin API
+ * under {@code /slipway/admin}, which changes what is served without a restart. Runs until SIGTERM or Ctrl-C, then
+ * finishes in-flight requests.
  */
 @Command(name = "serve", sortOptions = false, description = {
         "Serve models over HTTP: MLflow's scoring protocol (POST /invocations) and the Open Inference Protocol "
                 + "(KServe V2: /v2/models/<name>/infer).",
         "Follows aliases and stages (models:/churn@champion) and swaps versions live when they move. "
-                + "Runs until stopped with Ctrl-C or SIGTERM."})
+                + "Runs until stopped with Ctrl-C or SIGTERM.",
+        "Environment: SLIPWAY_SERVE_ADMIN_TOKEN, when set, enables the admin API on /slipway/admin (GET "
+                + "/slipway/admin/models, PUT /slipway/admin/models/<name> to change the stable version, canary and "
+                + "shadow without a restart) for requests with the header 'Authorization: Bearer <token>'."})
 final class ServeCommand implements Callable<Integer> {
+    /** The environment variable whose value, when set, enables the admin API and is its bearer token. */
+    static final String ADMIN_TOKEN_VARIABLE = "SLIPWAY_SERVE_ADMIN_TOKEN";
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = {"-m", "--model-uri"}, required = true, paramLabel = "MODEL_URI", description = {
@@ -168,8 +175,14 @@ final class ServeCommand implements Callable<Integer> {
                         RetryPolicy.none());
                 predictionLog = TrackingPredictionLog.start(logClient.predictions(), PredictionLogOptions.defaults());
             }
-            server = ServingServer.start(ServingOptions.of(host, port, models, predictionLog, VersionProvider.version())
-                    .withMaxRequestBytes(maxRequestBytes).withRequestTimeout(requestTimeout));
+            ServingOptions options = ServingOptions.of(host, port, models, predictionLog, VersionProvider.version())
+                    .withMaxRequestBytes(maxRequestBytes).withRequestTimeout(requestTimeout);
+            Optional<String> adminToken = environment.variable(ADMIN_TOKEN_VARIABLE);
+            if (adminToken.isPresent()) {
+                options = options.withAdminToken(adminToken.get());
+                LOG.info("Admin API enabled on /slipway/admin");
+            }
+            server = ServingServer.start(options);
         } catch (RuntimeException e) {
             closeAll(null, predictionLog, models, connection, downloads, e);
             throw e;

@@ -125,6 +125,79 @@ class ServeCommandTest {
     }
 
     @Test
+    void theAdminTokenVariableEnablesTheAdminApi() throws Exception {
+        int port = freePort();
+        ManualStopSignal stop = new ManualStopSignal();
+        String token = "admin-token-for-the-test";
+        Environment serving = new Environment(Map.of(ServeCommand.ADMIN_TOKEN_VARIABLE, token), folder,
+                Clock.systemUTC(), ZoneOffset.UTC, stop);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = Main.commandLine(serving);
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<Integer> exit = executor.submit(() -> command.execute("serve", "-m", "models:/churn/1",
+                "--port", String.valueOf(port), "--no-log-predictions"));
+        try {
+            String base = "http://127.0.0.1:" + port;
+            awaitReady(base, exit, out, err);
+
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(base
+                    + "/slipway/admin/models")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+
+            HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(base
+                    + "/slipway/admin/models/churn")).header("Authorization", "Bearer " + token)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"uri\": \"models:/churn@champion\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(JSON.readTree(put.body()).path("uri").asText()).isEqualTo("models:/churn@champion");
+
+            HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(base
+                    + "/slipway/admin/models")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            assertThat(JSON.readTree(list.body()).path("models").get(0).path("version").asText()).isEqualTo("1");
+        } finally {
+            stop.fire();
+            assertThat(exit.get(60, TimeUnit.SECONDS)).as(out + "\n" + err).isZero();
+            executor.shutdownNow();
+        }
+        assertThat(out.toString() + err).doesNotContain(token);
+    }
+
+    @Test
+    void withoutTheAdminTokenVariableThereIsNoAdminApiAndTheHelpTellsTheVariable() throws Exception {
+        CliRun help = CliRun.run(environment, "serve", "--help");
+        assertThat(help.out()).contains(ServeCommand.ADMIN_TOKEN_VARIABLE, "/slipway/admin");
+
+        int port = freePort();
+        ManualStopSignal stop = new ManualStopSignal();
+        Environment serving = new Environment(Map.of(), folder, Clock.systemUTC(), ZoneOffset.UTC, stop);
+        CommandLine command = Main.commandLine(serving);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<Integer> exit = executor.submit(() -> command.execute("serve", "-m", "models:/churn/1",
+                "--port", String.valueOf(port), "--no-log-predictions"));
+        try {
+            String base = "http://127.0.0.1:" + port;
+            awaitReady(base, exit, out, err);
+            HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(URI.create(base
+                    + "/slipway/admin/models")).header("Authorization", "Bearer anything").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(admin.statusCode()).as(admin.body()).isEqualTo(404);
+        } finally {
+            stop.fire();
+            assertThat(exit.get(60, TimeUnit.SECONDS)).as(out + "\n" + err).isZero();
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void aModelThatCannotBeLoadedIsAClearErrorAndANonZeroExit() {
         CliRun run = CliRun.run(environment, "serve", "-m", "models:/churn@nope", "--port", "0",
                 "--no-log-predictions");

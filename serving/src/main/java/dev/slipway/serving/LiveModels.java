@@ -3,10 +3,12 @@ package dev.slipway.serving;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.client.ModelResolver;
+import dev.slipway.client.ModelUri;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -37,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * {@link #lastSwapFailure()}) and reported to the {@link SwapListener}, and is tried again at the next poll. Fixed
  * URIs (a version number, a run, a folder) are never resolved again.
  *
- * <p>{@link #route} reads one immutable snapshot per model and takes leases on it without locks or I/O. Thread-safe.
+ * <p>{@link #reconfigure} changes what a served name answers with while it serves: another stable version, a canary
+ * added, removed or given another share, a shadow added or removed. It loads only what changed and switches the
+ * routing snapshot the same way; from then on the poller follows the new URIs. {@link #describe()} tells what each
+ * name serves now.
+ *
+ * <p>{@link #route} reads one immutable snapshot per model and takes leases on it without locks or I/O. Polls and
+ * reconfigurations take the lock of this object, one at a time, so neither overwrites the other's change.
+ * Thread-safe.
  */
 public final class LiveModels implements ModelRepository {
     private static final Logger LOG = LoggerFactory.getLogger(LiveModels.class);
@@ -73,9 +82,18 @@ public final class LiveModels implements ModelRepository {
         }
     }
 
-    /** What answers one served name right now. Immutable; replaced as a whole by a swap. */
-    private record Snapshot(ServedModel stable, Optional<ServedModel> canary, TrafficSplit split,
+    /**
+     * What answers one served name right now, and the spec it follows. Immutable; replaced as a whole by a swap or a
+     * reconfiguration.
+     */
+    private record Snapshot(ModelSpec spec, ServedModel stable, Optional<ServedModel> canary, TrafficSplit split,
             Optional<ServedModel> shadow) {
+        static Snapshot of(ModelSpec spec, ServedModel stable, Optional<ServedModel> canary,
+                Optional<ServedModel> shadow) {
+            return new Snapshot(spec, stable, canary,
+                    spec.canary().map(ModelSpec.Canary::split).orElse(new TrafficSplit(0)), shadow);
+        }
+
         Optional<ServedModel> model(Role role) {
             return switch (role) {
                 case STABLE -> Optional.of(stable);
@@ -86,9 +104,9 @@ public final class LiveModels implements ModelRepository {
 
         Snapshot with(Role role, ServedModel model) {
             return switch (role) {
-                case STABLE -> new Snapshot(model, canary, split, shadow);
-                case CANARY -> new Snapshot(stable, Optional.of(model), split, shadow);
-                case SHADOW -> new Snapshot(stable, canary, split, Optional.of(model));
+                case STABLE -> new Snapshot(spec, model, canary, split, shadow);
+                case CANARY -> new Snapshot(spec, stable, Optional.of(model), split, shadow);
+                case SHADOW -> new Snapshot(spec, stable, canary, split, Optional.of(model));
             };
         }
 
@@ -101,8 +119,8 @@ public final class LiveModels implements ModelRepository {
         }
     }
 
-    /** One served name. */
-    private record Served(ModelSpec spec, AtomicReference<Snapshot> snapshot) {}
+    /** One served name; its snapshot is switched by swaps and reconfigurations, under the lock of LiveModels. */
+    private record Served(String name, AtomicReference<Snapshot> snapshot) {}
 
     private LiveModels(List<String> names, Map<String, Served> served, ModelLoader loader, LiveModelsOptions options,
             Map<ServedModel, Path> downloads) {
@@ -111,8 +129,9 @@ public final class LiveModels implements ModelRepository {
         this.loader = loader;
         this.options = options;
         this.downloads.putAll(downloads);
-        boolean follows = served.values().stream().anyMatch(model -> followsSomething(model.spec()));
-        this.poller = options.pollInterval().filter(interval -> follows)
+        // polls even when nothing moves yet: a reconfiguration may follow an alias later, and each poll deletes the
+        // downloads of replaced versions once they are drained
+        this.poller = options.pollInterval()
                 .map(interval -> Executors.newSingleThreadScheduledExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "slipway-model-poller");
                     thread.setDaemon(true);
@@ -124,23 +143,27 @@ public final class LiveModels implements ModelRepository {
         poller.ifPresent(executor -> {
             long millis = Math.max(1, options.pollInterval().orElseThrow().toMillis());
             executor.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
-            LOG.info("Following {} in the registry every {} ms", followedUris(), millis);
+            List<String> followed = new ArrayList<>();
+            for (String name : names) {
+                followed.addAll(followedUris(served.get(name).snapshot().get().spec()));
+            }
+            if (!followed.isEmpty()) {
+                LOG.info("Following {} in the registry every {} ms", followed, millis);
+            }
         });
     }
 
-    private List<String> followedUris() {
+    private static List<String> followedUris(ModelSpec spec) {
         List<String> uris = new ArrayList<>();
-        for (String name : names) {
-            for (Role role : Role.values()) {
-                role.uri(served.get(name).spec()).filter(ModelLoader::isMovable).ifPresent(uris::add);
-            }
+        for (Role role : Role.values()) {
+            role.uri(spec).filter(ModelLoader::isMovable).ifPresent(uris::add);
         }
         return uris;
     }
 
     /**
-     * Loads every model (stable, canary and shadow versions) and, when a poll interval is set and some URI follows an
-     * alias, a stage or {@code latest}, starts polling the registry.
+     * Loads every model (stable, canary and shadow versions) and, when a poll interval is set, starts polling the
+     * registry for the URIs that follow an alias, a stage or {@code latest}.
      *
      * @throws SlipwayException INVALID_PARAMETER_VALUE for no models or a name given twice; else, with the cause's
      *     error code, a message that names the model and the URI that failed to load (nothing stays loaded)
@@ -168,11 +191,10 @@ public final class LiveModels implements ModelRepository {
                 ServedModel stable = loadAtStart(loader, spec, Role.STABLE, spec.uri(), loaded, downloads);
                 Optional<ServedModel> canary = spec.canary().map(
                         canarySpec -> loadAtStart(loader, spec, Role.CANARY, canarySpec.uri(), loaded, downloads));
-                TrafficSplit split = spec.canary().map(ModelSpec.Canary::split).orElse(new TrafficSplit(0));
                 Optional<ServedModel> shadow = spec.shadowUri().map(
                         shadowUri -> loadAtStart(loader, spec, Role.SHADOW, shadowUri, loaded, downloads));
-                served.put(spec.name(), new Served(spec,
-                        new AtomicReference<>(new Snapshot(stable, canary, split, shadow))));
+                served.put(spec.name(), new Served(spec.name(),
+                        new AtomicReference<>(Snapshot.of(spec, stable, canary, shadow))));
             }
         } catch (RuntimeException e) {
             loaded.forEach(ServedModel::retire);
@@ -182,11 +204,7 @@ public final class LiveModels implements ModelRepository {
         LiveModels models = new LiveModels(specs.stream().map(ModelSpec::name).toList(), served, loader, options,
                 downloads);
         for (Served model : served.values()) {
-            Snapshot snapshot = model.snapshot().get();
-            LOG.info("Serving model '{}': {}{}{}", model.spec().name(), describe(snapshot.stable()),
-                    snapshot.canary().map(canary -> ", canary " + describe(canary) + " for "
-                            + snapshot.split().percent() + "% of requests").orElse(""),
-                    snapshot.shadow().map(shadow -> ", shadow " + describe(shadow)).orElse(""));
+            LOG.info("Serving model '{}': {}", model.name(), logLine(model.snapshot().get()));
         }
         models.startPolling();
         return models;
@@ -217,8 +235,7 @@ public final class LiveModels implements ModelRepository {
         Served model = served(modelName);
         while (true) {
             if (closed) {
-                throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-                        "Model '" + modelName + "' is not being served: the server is shutting down");
+                throw shuttingDown(modelName);
             }
             Snapshot snapshot = model.snapshot().get();
             boolean toCanary = snapshot.canary().isPresent() && snapshot.split().toCanary(requestKey);
@@ -246,7 +263,7 @@ public final class LiveModels implements ModelRepository {
     private void checkReplaced(Served model, Snapshot snapshot) {
         if (model.snapshot().get() == snapshot && !closed) {
             throw new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-                    "Model '" + model.spec().name() + "' is not loaded: its version was retired");
+                    "Model '" + model.name() + "' is not loaded: its version was retired");
         }
     }
 
@@ -289,13 +306,16 @@ public final class LiveModels implements ModelRepository {
         return !closed;
     }
 
-    /** Swaps done since start (each variant of each model counts). */
+    /** Swaps done since start, by polls and by {@link #reconfigure} (each replaced variant of each model counts). */
     @Override
     public long swaps() {
         return swaps.get();
     }
 
-    /** Failed attempts to follow a moved URI since start (resolving it or loading the new version). */
+    /**
+     * Failed attempts to follow a moved URI since start (resolving it or loading the new version), and failed loads
+     * of {@link #reconfigure}.
+     */
     @Override
     public long swapFailures() {
         return swapFailures.get();
@@ -304,6 +324,145 @@ public final class LiveModels implements ModelRepository {
     /** The most recent failed attempt, if any. */
     public Optional<SwapFailure> lastSwapFailure() {
         return lastSwapFailure.get();
+    }
+
+    /**
+     * What every served name answers with now, in serving order.
+     *
+     * @return one description per served name, immutable
+     */
+    public List<ModelDescription> describe() {
+        return names.stream().map(name -> describe(served.get(name).snapshot().get())).toList();
+    }
+
+    /**
+     * What one served name answers with now.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST naming the served models for an unknown name
+     */
+    public ModelDescription describe(String modelName) {
+        return describe(served(modelName).snapshot().get());
+    }
+
+    /**
+     * Makes a served name follow a new spec without a restart. Only the roles (stable, canary, shadow) whose URI
+     * changed are loaded, with the same loader and download folders as a swap; the other versions keep serving as
+     * they are (a role whose URI follows an alias keeps the version it follows now). Once everything is loaded, the
+     * name's routing snapshot is switched atomically and the versions replaced or removed are retired: they take no
+     * new requests and close once their in-flight requests are done. A change of only the canary's percent loads
+     * nothing and switches the split. Afterwards the poller follows the new spec's aliases, stages and
+     * {@code latest}. Each replaced version counts as a swap and is reported to the {@link SwapListener}.
+     *
+     * <p>If a URI cannot be resolved or loaded, nothing changes: the previous versions keep serving, the versions
+     * loaded for this call are retired and their downloads deleted, and the failure is counted
+     * ({@link #swapFailures()}, {@link #lastSwapFailure()}) and reported to the {@link SwapListener}. Blocks while a
+     * poll or another reconfiguration runs, and while loading; {@link #route} never waits for it.
+     *
+     * @param spec the new spec; its name must be served already
+     * @return what the name answers with once the new spec serves
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST naming the served models for an unknown name;
+     *     INVALID_PARAMETER_VALUE for a malformed URI; TEMPORARILY_UNAVAILABLE once closed; else, with the cause's
+     *     error code, a message that names the model and the URI that failed to load
+     */
+    public ModelDescription reconfigure(ModelSpec spec) {
+        requireNonNull(spec, "spec is null");
+        Served model = served(spec.name());
+        for (Role role : Role.values()) {
+            // a malformed URI is the caller's mistake, not a failed load: refuse it before loading anything
+            role.uri(spec).ifPresent(ModelUri::parse);
+        }
+        synchronized (this) {
+            if (closed) {
+                throw shuttingDown(model.name());
+            }
+            Snapshot current = model.snapshot().get();
+            List<ModelLoader.Loaded> loaded = new ArrayList<>();
+            Map<Role, ServedModel> next = new EnumMap<>(Role.class);
+            for (Role role : Role.values()) {
+                Optional<String> uri = role.uri(spec);
+                if (uri.isEmpty()) {
+                    continue;
+                }
+                if (uri.equals(role.uri(current.spec()))) {
+                    next.put(role, current.model(role).orElseThrow());
+                } else {
+                    ModelLoader.Loaded load = loadReplacement(current, role, uri.get(), loaded);
+                    loaded.add(load);
+                    next.put(role, load.model());
+                }
+            }
+            if (closed) {
+                discard(loaded);
+                throw shuttingDown(model.name());
+            }
+            for (ModelLoader.Loaded load : loaded) {
+                load.download().ifPresent(folder -> downloads.put(load.model(), folder));
+            }
+            Snapshot updated = Snapshot.of(spec, next.get(Role.STABLE), Optional.ofNullable(next.get(Role.CANARY)),
+                    Optional.ofNullable(next.get(Role.SHADOW)));
+            model.snapshot().set(updated);
+            LOG.info("Reconfigured model '{}': {}", model.name(), logLine(updated));
+            // retired only after the new snapshot is published, so a route refused by one of them routes again
+            for (Role role : Role.values()) {
+                Optional<ServedModel> previous = current.model(role);
+                Optional<ServedModel> replacement = updated.model(role);
+                if (previous.isEmpty() || replacement.equals(previous)) {
+                    continue;
+                }
+                previous.get().retire();
+                LOG.info("Model '{}' {}: version {} from {} {}; it drains and closes", model.name(), role.variant,
+                        previous.get().version(), previous.get().uri(), replacement.isPresent() ? "replaced"
+                                : "removed");
+                if (replacement.isPresent()) {
+                    swaps.incrementAndGet();
+                    notifySwap(model.name(), role, previous.get(), replacement.get());
+                }
+            }
+            deleteDrainedDownloads();
+            return describe(updated);
+        }
+    }
+
+    /** Resolves and loads one role's new URI; on failure discards what this reconfiguration loaded and reports. */
+    private ModelLoader.Loaded loadReplacement(Snapshot current, Role role, String uri,
+            List<ModelLoader.Loaded> loaded) {
+        String name = current.spec().name();
+        Optional<String> version = Optional.empty();
+        try {
+            ModelResolver.ResolvedModel resolved = loader.resolve(uri);
+            version = Optional.of(ModelLoader.versionLabel(resolved));
+            return loader.load(name, resolved);
+        } catch (RuntimeException e) {
+            discard(loaded);
+            ErrorCode code = e instanceof SlipwayException slipway ? slipway.errorCode() : ErrorCode.INTERNAL_ERROR;
+            String which = role == Role.STABLE ? "" : " " + role.variant;
+            String message = "Cannot load%s model '%s' from %s: %s; nothing changed, '%s' keeps serving %s".formatted(
+                    which, name, uri, e.getMessage(), name, logLine(current));
+            reportFailure(name, role, uri, version, message, e);
+            throw new SlipwayException(code, message, e);
+        }
+    }
+
+    /** Retires versions that were loaded but never served and deletes their downloads. */
+    private static void discard(List<ModelLoader.Loaded> loaded) {
+        for (ModelLoader.Loaded load : loaded) {
+            load.model().retire();
+            load.download().ifPresent(ModelResolver::deleteDownload);
+        }
+    }
+
+    private static SlipwayException shuttingDown(String modelName) {
+        return new SlipwayException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+                "Model '" + modelName + "' is not being served: the server is shutting down");
+    }
+
+    private static ModelDescription describe(Snapshot snapshot) {
+        ModelSpec spec = snapshot.spec();
+        return new ModelDescription(spec.name(), spec.uri(), snapshot.stable().version(),
+                snapshot.canary().map(canary -> new ModelDescription.Canary(spec.canary().orElseThrow().uri(),
+                        canary.version(), snapshot.split().percent())),
+                snapshot.shadow().map(shadow -> new ModelDescription.Shadow(spec.shadowUri().orElseThrow(),
+                        shadow.version())));
     }
 
     /**
@@ -321,7 +480,7 @@ public final class LiveModels implements ModelRepository {
                 if (closed) {
                     return swapped;
                 }
-                Optional<String> uri = role.uri(model.spec());
+                Optional<String> uri = role.uri(model.snapshot().get().spec());
                 if (uri.isPresent() && ModelLoader.isMovable(uri.get()) && follow(model, role, uri.get())) {
                     swapped++;
                 }
@@ -333,7 +492,7 @@ public final class LiveModels implements ModelRepository {
 
     /** Resolves one followed URI and swaps if it moved; true if it swapped. */
     private boolean follow(Served model, Role role, String uri) {
-        String name = model.spec().name();
+        String name = model.name();
         ServedModel previous = model.snapshot().get().model(role).orElseThrow();
         ModelResolver.ResolvedModel resolved;
         try {
@@ -366,12 +525,16 @@ public final class LiveModels implements ModelRepository {
         swaps.incrementAndGet();
         LOG.info("Model '{}' {}: {} moved from version {} to {}; version {} drains and closes", name, role.variant,
                 uri, previous.version(), next.version(), previous.version());
+        notifySwap(name, role, previous, next);
+        return true;
+    }
+
+    private void notifySwap(String name, Role role, ServedModel previous, ServedModel next) {
         try {
             options.listener().onSwap(name, role.variant, previous, next);
         } catch (RuntimeException e) {
             LOG.warn("A swap listener failed", e);
         }
-        return true;
     }
 
     private void reportFailure(String name, Role role, String uri, Optional<String> version, String message,
@@ -419,16 +582,15 @@ public final class LiveModels implements ModelRepository {
         return model;
     }
 
-    private static boolean followsSomething(ModelSpec spec) {
-        for (Role role : Role.values()) {
-            if (role.uri(spec).filter(ModelLoader::isMovable).isPresent()) {
-                return true;
-            }
-        }
-        return false;
+    /** The versions a snapshot serves, for logs and messages. */
+    private static String logLine(Snapshot snapshot) {
+        return label(snapshot.stable())
+                + snapshot.canary().map(canary -> ", canary " + label(canary) + " for " + snapshot.split().percent()
+                        + "% of requests").orElse("")
+                + snapshot.shadow().map(shadow -> ", shadow " + label(shadow)).orElse("");
     }
 
-    private static String describe(ServedModel model) {
+    private static String label(ServedModel model) {
         return "version " + model.version() + " from " + model.uri();
     }
 

@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param downloadRoot where downloaded model folders go (one new folder per loaded version, deleted at the first
  *     poll after that version was replaced and drained, or when the repository closes)
  * @param intraOpNumThreads ONNX Runtime threads inside one operator, per session (at least 1)
- * @param pollInterval how often URIs that follow an alias, a stage or {@code latest} are resolved again on a
- *     background thread; empty: never in the background (call {@link LiveModels#refresh()})
+ * @param pollInterval how often URIs that follow an alias, a stage or {@code latest} are resolved again (and the
+ *     downloads of drained versions deleted) on a background thread; empty: never in the background (call
+ *     {@link LiveModels#refresh()})
  * @param clock times swap failures
  * @param listener hears about swaps and failed swaps
  */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How a {@link ServingServer} runs.
@@ -18,9 +19,12 @@ import java.time.Duration;
  * @param drainTimeout how long {@link ServingServer#stop()} waits for in-flight requests
  * @param version the version reported by {@code /version} and {@code /v2}
  * @param clock stamps the prediction log and feedback
+ * @param adminToken the bearer token of the admin API ({@link AdminRoutes}, under {@code /slipway/admin}); empty:
+ *     no admin API (its paths answer 404). Needs {@link LiveModels}. Never printed by {@link #toString()}.
  */
 public record ServingOptions(String host, int port, ModelRepository models, PredictionLog predictionLog,
-        long maxRequestBytes, Duration requestTimeout, Duration drainTimeout, String version, Clock clock) {
+        long maxRequestBytes, Duration requestTimeout, Duration drainTimeout, String version, Clock clock,
+        Optional<String> adminToken) {
     /** 16 MiB: a generous batch, far below the 50 MB bodies that must be refused. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 16L << 20;
     /** MLflow's default ({@code MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT}). */
@@ -35,6 +39,7 @@ public record ServingOptions(String host, int port, ModelRepository models, Pred
         requireNonNull(drainTimeout, "drainTimeout is null");
         requireNonNull(version, "version is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(adminToken, "adminToken is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }
@@ -47,6 +52,22 @@ public record ServingOptions(String host, int port, ModelRepository models, Pred
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
         }
+        if (adminToken.isPresent()) {
+            if (adminToken.get().isBlank()) {
+                throw new IllegalArgumentException("adminToken is blank");
+            }
+            if (!(models instanceof LiveModels)) {
+                throw new IllegalArgumentException("The admin API reconfigures live models; "
+                        + models.getClass().getSimpleName() + " cannot be reconfigured");
+            }
+        }
+    }
+
+    /** Options without the admin API. */
+    public ServingOptions(String host, int port, ModelRepository models, PredictionLog predictionLog,
+            long maxRequestBytes, Duration requestTimeout, Duration drainTimeout, String version, Clock clock) {
+        this(host, port, models, predictionLog, maxRequestBytes, requestTimeout, drainTimeout, version, clock,
+                Optional.empty());
     }
 
     /** The defaults for everything but where to listen, what to serve and where to log. */
@@ -58,11 +79,30 @@ public record ServingOptions(String host, int port, ModelRepository models, Pred
 
     public ServingOptions withMaxRequestBytes(long bytes) {
         return new ServingOptions(host, port, models, predictionLog, bytes, requestTimeout, drainTimeout, version,
-                clock);
+                clock, adminToken);
     }
 
     public ServingOptions withRequestTimeout(Duration timeout) {
         return new ServingOptions(host, port, models, predictionLog, maxRequestBytes, timeout, drainTimeout, version,
-                clock);
+                clock, adminToken);
+    }
+
+    /**
+     * Enables the admin API, for requests with the header {@code Authorization: Bearer <token>}.
+     *
+     * @throws IllegalArgumentException for a blank token, or models other than {@link LiveModels}
+     */
+    public ServingOptions withAdminToken(String token) {
+        return new ServingOptions(host, port, models, predictionLog, maxRequestBytes, requestTimeout, drainTimeout,
+                version, clock, Optional.of(requireNonNull(token, "token is null")));
+    }
+
+    /** The options, with the admin token masked. */
+    @Override
+    public String toString() {
+        return "ServingOptions[host=" + host + ", port=" + port + ", models=" + models + ", predictionLog="
+                + predictionLog + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
+                + ", drainTimeout=" + drainTimeout + ", version=" + version + ", clock=" + clock + ", adminToken="
+                + adminToken.map(token -> "****").orElse("none") + "]";
     }
 }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inference server: MLflow's scoring protocol ({@link MlflowRoutes}), the Open Inference Protocol
- * ({@link OpenInferenceRoutes}), {@code POST /feedback} and Prometheus {@code /metrics}, on Javalin over Jetty.
+ * ({@link OpenInferenceRoutes}), {@code POST /feedback}, Prometheus {@code /metrics} and, with an admin token, the
+ * admin API under {@code /slipway/admin} ({@link AdminRoutes}), on Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace: MLflow's routes answer errors with
  * {@code {"error_code", "message"}} (415 with a text/plain body, as MLflow does), the {@code /v2} routes with
@@ -127,6 +128,8 @@ public final class ServingServer implements AutoCloseable {
 
         new MlflowRoutes(options, scorer).register(config.routes);
         new OpenInferenceRoutes(options, scorer).register(config.routes);
+        options.adminToken().ifPresent(token -> new AdminRoutes((LiveModels) options.models(), token,
+                options.maxRequestBytes()).register(config.routes));
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.render(options.predictionLog(), options.models())));
     }

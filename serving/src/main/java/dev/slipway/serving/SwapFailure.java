@@ -6,12 +6,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A failed attempt to follow a movable model URI: resolving it, or loading the version it moved to. The version that
- * was serving keeps serving and the next poll tries again.
+ * A failed attempt to follow a movable model URI (resolving it, or loading the version it moved to), or to load a
+ * URI given to {@link LiveModels#reconfigure}. The version that was serving keeps serving; the next poll tries a
+ * followed URI again, while a reconfiguration is not retried.
  *
  * @param modelName the served model
  * @param variant {@link Lease#STABLE}, {@link Lease#CANARY} or {@link Lease#SHADOW}
- * @param uri the followed URI
+ * @param uri the followed or given URI
  * @param version the version it moved to, if resolving it succeeded
  * @param message what went wrong
  * @param time when

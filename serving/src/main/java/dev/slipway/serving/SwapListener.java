@@ -1,8 +1,9 @@
 package dev.slipway.serving;
 
 /**
- * Hears about the live swaps of {@link LiveModels} (for logs and metrics). Called on the polling thread, after the
- * new version serves; must not block for long and should not throw.
+ * Hears about the live swaps of {@link LiveModels} (for logs and metrics). Called on the polling thread (or the thread
+ * that called {@link LiveModels#reconfigure}), after the new version serves; must not block for long and should not
+ * throw.
  */
 public interface SwapListener {
     SwapListener NONE = new SwapListener() {};
@@ -15,7 +16,10 @@ public interface SwapListener {
     default void onSwap(String modelName, String variant, ServedModel previous, ServedModel next) {
     }
 
-    /** Checking a followed URI or loading its new version failed; the previous version keeps serving. */
+    /**
+     * Checking a followed URI or loading its new version failed, or so did loading a version for
+     * {@link LiveModels#reconfigure}; the previous version keeps serving.
+     */
     default void onSwapFailure(SwapFailure failure) {
     }
 }
