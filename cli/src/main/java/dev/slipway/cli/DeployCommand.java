@@ -30,11 +30,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "deploy", description = "GitOps deployments: the model versions each environment serves, kept as "
         + "envs/<env>/<name>.yaml in a Git repository and changed by commits or pull requests.",
         subcommands = {DeployCommand.Init.class, DeployCommand.Promote.class, DeployCommand.History.class,
-            DeployCommand.Rollback.class, DeployRenderCommand.class})
+            DeployCommand.Rollback.class, DeployStatusCommand.class, DeployStatusCommand.Diff.class,
+            DeployRenderCommand.class})
 final class DeployCommand {
     static final String DEPLOY_REPO = "SLIPWAY_DEPLOY_REPO";
 
     private DeployCommand() {}
+
+    /** Where remote deployments repositories are cloned: $XDG_CACHE_HOME/slipway/deployments, else ~/.cache/... */
+    static Path cacheRoot(Environment environment) {
+        return environment.variable("XDG_CACHE_HOME").map(Path::of)
+                .or(() -> environment.variable("HOME").map(home -> Path.of(home, ".cache")))
+                .orElse(environment.slipwayDirectory())
+                .resolve("slipway").resolve("deployments");
+    }
 
     /** A command on the deployments repository of {@code --repo}. */
     abstract static class RepositoryCommand implements Callable<Integer> {
@@ -82,10 +91,7 @@ final class DeployCommand {
         }
 
         Path cacheRoot() {
-            return environment.variable("XDG_CACHE_HOME").map(Path::of)
-                    .or(() -> environment.variable("HOME").map(home -> Path.of(home, ".cache")))
-                    .orElse(environment.slipwayDirectory())
-                    .resolve("slipway").resolve("deployments");
+            return DeployCommand.cacheRoot(environment);
         }
 
         /** $GIT_AUTHOR_NAME and $GIT_AUTHOR_EMAIL, else Git's user.name and user.email, else $USER. */

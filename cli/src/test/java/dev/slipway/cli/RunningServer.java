@@ -100,7 +100,7 @@ public final class RunningServer implements AutoCloseable {
         throw new IllegalStateException("slipway server did not start within 60 s:\n" + out + err);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

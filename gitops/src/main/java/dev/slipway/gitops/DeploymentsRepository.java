@@ -271,6 +271,89 @@ public final class DeploymentsRepository implements AutoCloseable {
     }
 
     /**
+     * Changes {@code envs/<env>/<name>.yaml} as it is at the head of the default branch, re-read at every attempt so a
+     * push that loses a race applies the change to the other writer's version, and commits it (pushed when remote).
+     *
+     * @param change the new spec from the current one; empty to leave the file alone
+     * @return the commit id, or empty when the file is missing, does not parse, or {@code change} left it as it is
+     */
+    public Optional<String> update(String env, String name, java.util.function.Function<DeploymentSpec, Optional<DeploymentSpec>> change,
+            String message, Author author) {
+        checkEnv(env);
+        requireNonNull(change, "change is null");
+        requireNonNull(message, "message is null");
+        String path = "envs/" + env + "/" + name + ".yaml";
+        return commitWithRetry(DEFAULT_BRANCH, author, () -> {
+            Optional<DeploymentSpec> current = readSpec(path);
+            Optional<DeploymentSpec> next = current.flatMap(change);
+            if (next.isEmpty() || next.equals(current)) {
+                return Optional.empty();
+            }
+            write(path, next.get().toYaml());
+            return Optional.of(message);
+        });
+    }
+
+    /**
+     * Takes the canary {@code candidate} out of {@code envs/<env>/<name>.yaml}: with a revert of the commit that added
+     * it when that commit changed nothing else and is the file's last change, else with a commit that removes it. The
+     * {@code reason} (the failed analysis) goes into the message.
+     *
+     * @return the commit, or empty when the file no longer has that canary
+     */
+    public Optional<Change> rollbackCanary(String env, String name, String candidate, String reason, Author author) {
+        checkEnv(env);
+        requireNonNull(candidate, "candidate is null");
+        requireNonNull(reason, "reason is null");
+        String path = "envs/" + env + "/" + name + ".yaml";
+        Optional<String> commit = commitWithRetry(DEFAULT_BRANCH, author, () -> {
+            Optional<DeploymentSpec> current = readSpec(path);
+            if (current.isEmpty() || current.get().canary().filter(c -> c.candidate().equals(candidate)).isEmpty()) {
+                return Optional.empty();
+            }
+            DeploymentSpec now = current.get();
+            RevCommit last = null;
+            for (RevCommit logged : git.log().addPath(path).setMaxCount(1).call()) {
+                last = logged;
+            }
+            if (last != null) {
+                try (RevWalk walk = new RevWalk(git.getRepository())) {
+                    RevCommit full = walk.parseCommit(last.getId());
+                    if (full.getParentCount() > 0) {
+                        Optional<byte[]> before = contentAt(walk.parseCommit(full.getParent(0)), path);
+                        Optional<DeploymentSpec> parsed = before.flatMap(bytes -> parse(new String(bytes, UTF_8), path));
+                        if (parsed.isPresent() && parsed.get().canary().isEmpty() && parsed.get().withCanary(now.canary()).equals(now)) {
+                            write(path, new String(before.get(), UTF_8));
+                            return Optional.of("Revert \"" + full.getShortMessage() + "\"\n\nThis reverts commit " + full.name()
+                                    + ".\n\n" + reason.strip());
+                        }
+                    }
+                }
+            }
+            write(path, now.withCanary(Optional.empty()).toYaml());
+            return Optional.of("Roll back canary " + candidate + " of " + env + "/" + name + "\n\n" + reason.strip());
+        });
+        return commit.map(id -> history(env).stream().filter(change -> change.commitId().equals(id)).findFirst()
+                .orElseThrow(() -> new SlipwayException(ErrorCode.INTERNAL_ERROR, "Commit " + id + " is not in the history of " + env)));
+    }
+
+    private Optional<DeploymentSpec> readSpec(String path) throws IOException {
+        Path file = workTree().resolve(path);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        return parse(Files.readString(file), path);
+    }
+
+    private static Optional<DeploymentSpec> parse(String text, String path) {
+        try {
+            return Optional.of(DeploymentSpec.fromYaml(text, path));
+        } catch (SlipwayException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Reverts the last commit that changed {@code envs/<env>/} (or only {@code envs/<env>/<name>.yaml}) with a new
      * commit that restores those files as they were before it.
      *

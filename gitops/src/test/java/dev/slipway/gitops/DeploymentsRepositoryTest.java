@@ -133,6 +133,44 @@ class DeploymentsRepositoryTest {
     }
 
     @Test
+    void canaryRollbackRevertsTheCommitThatAddedItOrRemovesIt() {
+        try (DeploymentsRepository repository = initialisedLocal()) {
+            DeploymentSpec stable = DeploymentSpec.of("churn", "models:/churn/7");
+            DeploymentSpec.Canary canary = new DeploymentSpec.Canary("models:/churn/8", List.of(50, 100), java.time.Duration.ofMinutes(1),
+                    DeploymentSpec.Analysis.NONE, 3);
+            repository.promote("prod", stable, "Deploy churn 7", ALICE, Optional.empty());
+            repository.promote("prod", stable.withCanary(Optional.of(canary)), "Canary churn 8", ALICE, Optional.empty());
+
+            Change reverted = repository.rollbackCanary("prod", "churn", "models:/churn/8", "error rate 0.5 above 0.01", BOB).orElseThrow();
+
+            assertThat(reverted.message()).startsWith("Revert \"Canary churn 8\"").contains("This reverts commit").endsWith("error rate 0.5 above 0.01");
+            assertThat(reverted.author()).startsWith("Bob");
+            assertThat(repository.deployment("prod", "churn")).contains(stable);
+            assertThat(repository.rollbackCanary("prod", "churn", "models:/churn/8", "again", BOB)).as("no canary left").isEmpty();
+
+            // a later change to the same file: the canary is removed, the later change kept
+            repository.promote("prod", stable.withCanary(Optional.of(canary)), "Canary churn 8 again", ALICE, Optional.empty());
+            repository.update("prod", "churn", spec -> Optional.of(spec.withReplicas(3)), "Scale churn", ALICE);
+            Change removed = repository.rollbackCanary("prod", "churn", "models:/churn/8", "p99 too slow", BOB).orElseThrow();
+            assertThat(removed.subject()).isEqualTo("Roll back canary models:/churn/8 of prod/churn");
+            assertThat(repository.deployment("prod", "churn")).contains(stable.withReplicas(3));
+        }
+    }
+
+    @Test
+    void updateChangesTheHeadVersionAndSkipsMissingOrUnchangedFiles() {
+        try (DeploymentsRepository repository = initialisedLocal()) {
+            assertThat(repository.update("prod", "churn", spec -> Optional.of(spec.withReplicas(2)), "Scale", ALICE)).isEmpty();
+            repository.promote("prod", DeploymentSpec.of("churn", "models:/churn/7"), "Deploy churn 7", ALICE, Optional.empty());
+
+            assertThat(repository.update("prod", "churn", Optional::of, "Nothing", ALICE)).isEmpty();
+            assertThat(repository.update("prod", "churn", spec -> Optional.of(spec.withModel("models:/churn/8")), "Promote canary", ALICE)).isPresent();
+            assertThat(repository.deployment("prod", "churn").orElseThrow().model()).isEqualTo("models:/churn/8");
+            assertThat(repository.history("prod").get(0).subject()).isEqualTo("Promote canary");
+        }
+    }
+
+    @Test
     void branchCommitsForAPullRequestAndLeavesTheDefaultBranch() throws Exception {
         Path bare = bareRemote();
         try (DeploymentsRepository repository = DeploymentsRepository.openRemote(bare.toUri().toString(), temp.resolve("cache"), Clock.systemUTC())) {
