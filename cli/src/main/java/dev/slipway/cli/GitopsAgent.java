@@ -192,6 +192,7 @@ final class GitopsAgent implements AutoCloseable {
             }
             repositoryError = Optional.empty();
             pollFailures = 0;
+            readMonitors(state);
             long interval = settings.interval().toMillis();
             nextPoll = now.plusMillis(interval + ThreadLocalRandom.current().nextLong(interval / 4 + 1));
         } catch (SlipwayException e) {
@@ -205,6 +206,38 @@ final class GitopsAgent implements AutoCloseable {
                 repository.close();
                 repository = null;
             }
+        }
+    }
+
+    /**
+     * Reads the latest result of each monitor the deployments attach, for their status messages; a monitor that
+     * starts alerting is recorded as an event once per result.
+     */
+    private void readMonitors(DesiredState state) {
+        for (DeploymentSpec spec : state.deployments()) {
+            Deployment deployment = deployments.computeIfAbsent(spec.name(), Deployment::new);
+            List<String> parts = new ArrayList<>();
+            for (String monitor : spec.monitors()) {
+                try {
+                    var view = client.monitors().get(monitor);
+                    if (view.latestResult().isEmpty()) {
+                        parts.add(monitor + " not evaluated yet");
+                        continue;
+                    }
+                    var result = view.latestResult().get();
+                    String status = result.status().name().toLowerCase(Locale.ROOT)
+                            + result.driftShare().map(share -> String.format(Locale.ROOT, " (drift share %.2f)", share)).orElse("");
+                    parts.add(monitor + " " + status);
+                    if (result.status() == dev.slipway.core.monitors.MonitorStatus.ALERT && deployment.alertedResults.add(result.id())) {
+                        event(deployment, "monitor_alert", "Monitor " + monitor + " alerts: " + status, Map.of("monitor", monitor,
+                                "result_id", result.id(), "drift_share", result.driftShare().<Object>map(share -> share).orElse("n/a")));
+                    }
+                } catch (SlipwayException e) {
+                    parts.add(monitor + " " + (e.errorCode() == dev.slipway.core.ErrorCode.RESOURCE_DOES_NOT_EXIST
+                            ? "does not exist" : "unreadable: " + e.getMessage()));
+                }
+            }
+            deployment.monitors = parts.isEmpty() ? "" : "; monitors: " + String.join(", ", parts);
         }
     }
 
@@ -616,7 +649,7 @@ final class GitopsAgent implements AutoCloseable {
         Optional<String> live = deployment.server != null && deployment.ready ? Optional.ofNullable(deployment.applied).map(Serving::model)
                 : Optional.empty();
         Optional<String> canary = Optional.ofNullable(deployment.rollout).map(r -> r.canary().candidate());
-        String message = deployment.message + repositoryError.map(error -> " (" + error + ")").orElse("");
+        String message = deployment.message + deployment.monitors + repositoryError.map(error -> " (" + error + ")").orElse("");
         return new DeploymentStatus(settings.env(), deployment.name, Optional.ofNullable(desired).flatMap(DesiredState::commitId), model,
                 live, canary, deployment.rollout == null ? 0 : deployment.rollout.weight(),
                 Optional.ofNullable(deployment.rollout).map(r -> r.step() + 1), deployment.sync, deployment.health, message,
@@ -752,6 +785,8 @@ final class GitopsAgent implements AutoCloseable {
         Serving applied;
         CanaryRollout rollout;
         final Set<Canary> rolledBack = new HashSet<>();
+        final Set<Long> alertedResults = new HashSet<>();
+        String monitors = "";
         Optional<PendingRevert> pendingRevert = Optional.empty();
         SyncStatus sync = SyncStatus.UNKNOWN;
         HealthStatus health = HealthStatus.MISSING;

@@ -102,7 +102,7 @@ class GitopsAgentTest {
         writer.init(ALICE);
         port = RunningServer.freePort();
         agentPort = RunningServer.freePort();
-        startAgent();
+        startAgent("--keep-servers");
     }
 
     @AfterAll
@@ -299,7 +299,8 @@ class GitopsAgentTest {
         assertThat(score(port)).isEqualTo(200);
 
         Files.move(away, bare);
-        writer.promote("prod", DeploymentSpec.of("churn", V1).withPort(port).withReplicas(1), "Back to churn 1", ALICE, Optional.empty());
+        writer.promote("prod", new DeploymentSpec("churn", V1, 1, port, Map.of(), Optional.empty(), Optional.empty(), List.of("churn-drift"),
+                true, false), "Back to churn 1, watched by churn-drift", ALICE, Optional.empty());
         refresh();
         await("converged after the outage", () -> status("churn").filter(s -> s.liveModel().equals(Optional.of(V1))
                 && !s.message().contains("cannot read")));
@@ -312,6 +313,7 @@ class GitopsAgentTest {
         CliRun status = CliRun.run(environment, "deploy", "status", "--tracking-uri", tracking.uri());
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.out()).contains("ENV", "HEALTH", "prod", "churn", V1, "Synced", "Healthy");
+        assertThat(status("churn").orElseThrow().message()).contains("monitors: churn-drift does not exist");
 
         CliRun detail = CliRun.run(environment, "deploy", "status", "churn", "--env", "prod", "--events", "200", "--tracking-uri", tracking.uri());
         assertThat(detail.exitCode()).as(detail.toString()).isZero();
@@ -334,12 +336,31 @@ class GitopsAgentTest {
         });
     }
 
+    @Test
+    @Order(11)
+    void anAgentStoppedWithKeepServersLeavesThemToTheNextWhichAdoptsThem() throws Exception {
+        long pid = agentPid("churn");
+        agentStop.fire();
+        assertThat(agentExit.get(60, TimeUnit.SECONDS)).as(agentOut.toString()).isZero();
+        agentExecutor.shutdownNow();
+        assertThat(score(port)).as("still serving without an agent").isEqualTo(200);
+        assertThat(status("churn").orElseThrow().message()).contains("its model server keeps running");
+
+        startAgent();
+
+        await("the new agent adopted the server", () -> status("churn").filter(s -> s.health() == HealthStatus.HEALTHY
+                && s.sync() == SyncStatus.SYNCED && s.agent().endsWith(":" + ProcessHandle.current().pid())
+                && s.message().startsWith("serving")));
+        assertThat(agentPid("churn")).as("the same process").isEqualTo(pid);
+        assertThat(score(port)).isEqualTo(200);
+    }
+
     private static DeploymentSpec.Canary canary(String candidate) {
         return new DeploymentSpec.Canary(candidate, List.of(50, 100), Duration.ofSeconds(1),
                 new DeploymentSpec.Analysis(OptionalDouble.of(0.05), OptionalDouble.empty(), Map.of()), 2);
     }
 
-    private static void startAgent() throws Exception {
+    private static void startAgent(String... extra) throws Exception {
         agentStop = new ManualStopSignal();
         Environment agentEnvironment = new Environment(Map.of(), folder.toAbsolutePath(), Clock.systemUTC(), ZoneOffset.UTC, agentStop);
         agentOut = new StringWriter();
@@ -347,8 +368,10 @@ class GitopsAgentTest {
         commandLine.setOut(new PrintWriter(agentOut, true));
         commandLine.setErr(new PrintWriter(agentOut, true));
         agentExecutor = Executors.newSingleThreadExecutor();
-        agentExit = agentExecutor.submit(() -> commandLine.execute("gitops", "agent", "--repo", repoUrl, "--env", "prod",
+        List<String> args = new java.util.ArrayList<>(List.of("gitops", "agent", "--repo", repoUrl, "--env", "prod",
                 "--interval", "1s", "--listen", "127.0.0.1:" + agentPort, "--state-dir", "agent", "--tracking-uri", tracking.uri()));
+        args.addAll(List.of(extra));
+        agentExit = agentExecutor.submit(() -> commandLine.execute(args.toArray(String[]::new)));
         await("the agent's API", () -> {
             try {
                 return Optional.of(agentStatus());

@@ -63,6 +63,8 @@ public final class DeploymentsRepository implements AutoCloseable {
             and `slipway deploy rollback` reverts the last one.
             """;
 
+    private static final Map<Path, java.util.concurrent.locks.ReentrantLock> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Git git;
     private final Optional<String> remoteUrl;
     private final Clock clock;
@@ -154,6 +156,10 @@ public final class DeploymentsRepository implements AutoCloseable {
 
     /** A remote repository, cloned into {@code cache} or fetched there when already cloned. */
     public static DeploymentsRepository openRemote(String url, Path cache, Clock clock) {
+        return withLock(cache.resolveSibling(cache.getFileName() + ".lock"), () -> openRemoteLocked(url, cache, clock));
+    }
+
+    private static DeploymentsRepository openRemoteLocked(String url, Path cache, Clock clock) {
         try {
             Git git;
             if (Files.exists(cache.resolve(".git"))) {
@@ -450,6 +456,10 @@ public final class DeploymentsRepository implements AutoCloseable {
      */
     private Optional<String> commitWithRetry(String branch, Author author, Edit edit) {
         requireNonNull(author, "author is null");
+        return withLock(lockFile(), () -> commitWithRetryLocked(branch, author, edit));
+    }
+
+    private Optional<String> commitWithRetryLocked(String branch, Author author, Edit edit) {
         for (int attempt = 1; ; attempt++) {
             try {
                 sync();
@@ -540,6 +550,13 @@ public final class DeploymentsRepository implements AutoCloseable {
         if (remoteUrl.isEmpty()) {
             return;
         }
+        withLock(lockFile(), () -> {
+            syncLocked();
+            return null;
+        });
+    }
+
+    private void syncLocked() {
         try {
             git.fetch().setRemote("origin").setRemoveDeletedRefs(true).call();
             Ref remoteHead = git.getRepository().findRef("refs/remotes/origin/" + DEFAULT_BRANCH);
@@ -555,6 +572,37 @@ public final class DeploymentsRepository implements AutoCloseable {
         } catch (GitAPIException | IOException e) {
             throw failure("Cannot fetch deployments repository '%s': %s", e, location(), e.getMessage());
         }
+    }
+
+    /**
+     * Runs {@code body} holding the lock of one clone: a lock within this process (several repositories or threads on
+     * one cache folder) and a file lock against other processes (an agent and a command sharing the cache), so that
+     * fetches, resets and commits of one work tree never interleave. Reentrant within a thread.
+     */
+    private static <T> T withLock(Path lockFile, java.util.function.Supplier<T> body) {
+        java.util.concurrent.locks.ReentrantLock lock = LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+                key -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            if (lock.getHoldCount() > 1) {
+                return body.get();
+            }
+            Files.createDirectories(lockFile.getParent());
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock held = channel.lock()) {
+                return body.get();
+            }
+        } catch (IOException e) {
+            throw failure("Cannot lock '%s': %s", e, lockFile, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Path lockFile() {
+        return remoteUrl.isPresent() ? workTree().resolveSibling(workTree().getFileName() + ".lock")
+                : git.getRepository().getDirectory().toPath().resolve("slipway-deploy.lock");
     }
 
     private List<DiffEntry> changedPaths(RevCommit parent, RevCommit commit, String filter) throws IOException {
