@@ -13,6 +13,7 @@ public final class Layout {
         EXPERIMENTS("Experiments", "/"),
         MODELS("Models", "/models"),
         DATA("Data", "/datasets"),
+        DEPLOYMENTS("Deployments", "/deployments"),
         MONITORING("Monitoring", "/monitoring");
 
         private final String label;

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.gitops.DeploymentService;
+import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.monitors.MonitorService;
 import dev.slipway.core.monitors.StoredMonitor;
 import dev.slipway.core.registry.ModelAlias;
@@ -20,13 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Data lineage as {@code slipway data lineage} finds it, read through the services in process: a dataset version is
  * a dataset input's digest; runs that trained on it log the same digest (found with {@code datasets.digest}); model
  * versions name the run they were registered from ({@code run_id}); a version is served through the aliases that
- * point at it and watched by the monitors whose model URI resolves to it. The {@code slipway-datasets} experiment,
+ * point at it, watched by the monitors whose model URI resolves to it and deployed where a GitOps agent reports it as
+ * a deployment's model or canary. The {@code slipway-datasets} experiment,
  * which holds one run per recorded dataset version, is not a user of the data and is searched separately.
  */
 final class Lineage {
@@ -35,6 +40,7 @@ final class Lineage {
     static final int MAX_RUNS = 500;
     private static final int RUN_IDS_PER_QUERY = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern MODEL_VERSION_URI = Pattern.compile("models:/([^/@]+)/([0-9]{1,18})");
 
     private final UiServices services;
 
@@ -72,6 +78,83 @@ final class Lineage {
             // a definition this version cannot read is still listed, with its JSON as it is
             return new Monitor(stored, Optional.empty());
         }
+    }
+
+    /** The server's deployment service, absent when its prediction log has no deployment store. */
+    Optional<DeploymentService> deploymentService() {
+        return services.predictionLog().deploymentStore().map(store -> new DeploymentService(store, services.clock()));
+    }
+
+    /**
+     * The statuses of the deployments of the registered model (as the model Git asks for or as the canary), by env
+     * then name; empty without a deployment store.
+     */
+    List<DeploymentStatus> deployments(String modelName) {
+        if (modelName.length() > DeploymentStatus.MAX_MODEL_NAME_LENGTH) {
+            return List.of(); // no deployment can name it
+        }
+        return deploymentService().map(service -> service.listStatuses(Optional.empty(), Optional.of(modelName)))
+                .orElse(List.of());
+    }
+
+    /** A model version named by a URI {@code models:/<name>/<version>}. */
+    record ModelVersionRef(String name, long version) {
+        ModelVersionRef {
+            requireNonNull(name, "name is null");
+        }
+
+        /** The version the URI names, absent for any other URI (an alias, {@code latest}, a path). */
+        static Optional<ModelVersionRef> parse(String uri) {
+            Matcher matcher = MODEL_VERSION_URI.matcher(uri);
+            if (!matcher.matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ModelVersionRef(matcher.group(1), Long.parseLong(matcher.group(2))));
+        }
+
+        boolean is(String modelName, long modelVersion) {
+            return name.equals(modelName) && version == modelVersion;
+        }
+    }
+
+    /** How a deployment serves a model version. */
+    enum Role {
+        /** Git asks for the version and it serves (or the agent did not say what serves). */
+        STABLE,
+        /** Git asks for the version, but another model still serves: a rollout or drift. */
+        PENDING,
+        /** The version is the candidate of a canary in progress. */
+        CANARY,
+        /** The version still serves, but Git asks for another model. */
+        LIVE
+    }
+
+    /** A deployment that serves a model version, and how. */
+    record Placement(DeploymentStatus status, Role role) {
+        Placement {
+            requireNonNull(status, "status is null");
+            requireNonNull(role, "role is null");
+        }
+    }
+
+    /** The deployments among {@code statuses} that serve the version, each with its role, in the order given. */
+    static List<Placement> placements(List<DeploymentStatus> statuses, String modelName, long version) {
+        List<Placement> placements = new ArrayList<>();
+        for (DeploymentStatus status : statuses) {
+            Optional<ModelVersionRef> live = status.liveModel().flatMap(ModelVersionRef::parse);
+            boolean desired = status.modelName().equals(modelName) && status.modelVersion() == version;
+            if (desired) {
+                boolean otherLive = live.isPresent() && !live.get().is(modelName, version);
+                placements.add(new Placement(status, otherLive ? Role.PENDING : Role.STABLE));
+            } else if (live.isPresent() && live.get().is(modelName, version)) {
+                placements.add(new Placement(status, Role.LIVE));
+            }
+            if (status.canaryModelName().filter(modelName::equals).isPresent()
+                    && status.canaryModelVersion().filter(canary -> canary == version).isPresent()) {
+                placements.add(new Placement(status, Role.CANARY));
+            }
+        }
+        return placements;
     }
 
     /** The ids of the active experiments, without (or only, with {@code datasets}) the datasets experiment. */

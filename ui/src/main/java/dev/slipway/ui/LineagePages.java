@@ -2,6 +2,7 @@ package dev.slipway.ui;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.registry.ModelVersion;
 import dev.slipway.core.registry.RegisteredModel;
 import dev.slipway.core.tracking.DatasetInput;
@@ -19,8 +20,8 @@ import java.util.Optional;
 /**
  * Data and lineage: {@code /datasets} (the dataset versions recorded with {@code slipway data log-version}, and a
  * search), {@code /datasets?digest=...} (one version: the runs that used it, the model versions they produced and
- * where those serve), {@code /datasets?name=...} (every version of a dataset by name) and {@code /lineage?run=...}
- * (one run's chain: data, run, model versions, serving).
+ * where those serve and are deployed), {@code /datasets?name=...} (every version of a dataset by name) and
+ * {@code /lineage?run=...} (one run's chain: data, run, model versions, serving, deployments).
  */
 final class LineagePages implements WebUi.PageGroup {
     private static final Layout.Section SECTION = Layout.Section.DATA;
@@ -239,6 +240,19 @@ final class LineagePages implements WebUi.PageGroup {
             }
             html.append("</ul>");
         }
+        html.append("</li><li class=\"card\" id=\"lineage-deployments\"><h2>Deployments</h2>");
+        if (!serving.deploymentStore) {
+            html.append("<p class=\"muted\">Deployments are not available on this backend.</p>");
+        } else if (versions.isEmpty()) {
+            html.append("<p class=\"muted\">Nothing to deploy.</p>");
+        } else {
+            html.append("<ul class=\"plain\">");
+            for (ModelVersion version : versions) {
+                html.append("<li>").append(Html.text(version.name())).append(" v").append(version.version())
+                        .append(":<br>").append(serving.deployments(version)).append("</li>");
+            }
+            html.append("</ul>");
+        }
         html.append("</li></ol>\n");
         return Layout.page("Lineage of " + run.info().runName(), SECTION, html.toString(), false);
     }
@@ -252,7 +266,9 @@ final class LineagePages implements WebUi.PageGroup {
         html.append("<div class=\"table-scroll\"><table class=\"grid\" id=\"used-by\" aria-labelledby=\"used-by-heading\">")
                 .append("<thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Experiment</th>")
                 .append("<th scope=\"col\">Context</th><th scope=\"col\">Started</th>")
-                .append("<th scope=\"col\">Model versions</th><th scope=\"col\">Serving</th></tr></thead><tbody>\n");
+                .append("<th scope=\"col\">Model versions</th><th scope=\"col\">Serving</th>")
+                .append(serving.deploymentStore ? "<th scope=\"col\">Deployments</th>" : "")
+                .append("</tr></thead><tbody>\n");
         for (Run run : runs) {
             List<ModelVersion> versions = byRun.getOrDefault(run.info().runId(), List.of());
             String context = run.inputs().stream()
@@ -266,25 +282,45 @@ final class LineagePages implements WebUi.PageGroup {
                     .append("</td><td>").append(Html.time(run.info().startTime(), services.zone())).append("</td><td>");
             if (versions.isEmpty()) {
                 html.append("<span class=\"muted\">\u2013</span></td><td><span class=\"muted\">\u2013</span>");
+                if (serving.deploymentStore) {
+                    html.append("</td><td><span class=\"muted\">\u2013</span>");
+                }
             } else {
                 List<String> names = new ArrayList<>();
                 List<String> served = new ArrayList<>();
+                List<String> deployed = new ArrayList<>();
                 for (ModelVersion version : versions) {
                     names.add(versionName(version));
                     served.add(serving.of(version));
+                    deployed.add(serving.deployments(version));
                 }
                 html.append(String.join("<br>", names)).append("</td><td>").append(String.join("<br>", served));
+                if (serving.deploymentStore) {
+                    html.append("</td><td>").append(String.join("<br>", deployed));
+                }
             }
             html.append("</td></tr>\n");
         }
         return html.append("</tbody></table></div>\n").toString();
     }
 
-    /** Where model versions serve: their aliases and the monitors watching them, with models read once per page. */
+    /**
+     * Where model versions serve: their aliases, the monitors watching them and the deployments serving them, with
+     * models and their deployments read once per page.
+     */
     private final class Serving {
         private final List<Lineage.Monitor> monitors = lineage.monitors();
+        private final boolean deploymentStore = lineage.deploymentService().isPresent();
         private final Map<String, Optional<RegisteredModel>> models = new HashMap<>();
         private final Map<String, Long> latest = new HashMap<>();
+        private final Map<String, List<DeploymentStatus>> deployments = new HashMap<>();
+
+        /** The deployments that serve the version, each linking to its page. */
+        String deployments(ModelVersion version) {
+            List<DeploymentStatus> statuses = deployments.computeIfAbsent(version.name(), lineage::deployments);
+            return DeploymentPages.placements(Lineage.placements(statuses, version.name(), version.version()),
+                    "<span class=\"muted\">not deployed</span>");
+        }
 
         String of(ModelVersion version) {
             Optional<RegisteredModel> model = models.computeIfAbsent(version.name(), lineage::model);
@@ -300,7 +336,7 @@ final class LineagePages implements WebUi.PageGroup {
                 parts.add("<a class=\"badge monitor\" href=\"/monitoring/" + Html.path(monitor.stored().name())
                         + "\">monitor " + Html.text(monitor.stored().name()) + "</a>");
             }
-            return parts.isEmpty() ? "<span class=\"muted\">not served</span>" : String.join(" ", parts);
+            return parts.isEmpty() ? "<span class=\"muted\">no alias or monitor</span>" : String.join(" ", parts);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.slipway.ui;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.registry.ModelAlias;
 import dev.slipway.core.registry.ModelVersion;
 import dev.slipway.core.registry.ModelVersionStage;
@@ -22,8 +23,9 @@ import java.util.Optional;
 
 /**
  * The model registry: {@code /models} (every registered model with its latest versions, aliases and stages),
- * {@code /models/{name}} (its versions, aliases and tags) and {@code /models/{name}/versions/{version}} (a version's
- * source run, serving, stage, tags and gate reports), with the actions a reviewer takes as htmx POSTs: set, move or
+ * {@code /models/{name}} (its versions, where each is deployed, aliases and tags) and
+ * {@code /models/{name}/versions/{version}} (a version's source run, serving, deployments, stage, tags and gate
+ * reports), with the actions a reviewer takes as htmx POSTs: set, move or
  * delete an alias, transition a stage, edit a description, add or remove a tag.
  *
  * <p>An action answers with the whole page again, its outcome written into the form that was sent (a refused action
@@ -238,6 +240,8 @@ final class RegistryPages implements WebUi.PageGroup {
     private String modelPage(String name, Outcome outcome) {
         RegisteredModel model = services.registry().getRegisteredModel(name);
         List<ModelVersion> versions = versions(name);
+        boolean deploymentStore = lineage.deploymentService().isPresent();
+        List<DeploymentStatus> deployments = lineage.deployments(name);
         String base = "/models/" + Html.path(name);
         StringBuilder html = new StringBuilder();
         html.append("<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/models\">Models</a> / </nav>")
@@ -257,7 +261,8 @@ final class RegistryPages implements WebUi.PageGroup {
             html.append("<div class=\"table-scroll\"><table class=\"grid\" id=\"versions\" aria-labelledby=\"versions-heading\">")
                     .append("<thead><tr><th scope=\"col\" class=\"num\">Version</th><th scope=\"col\">Stage</th>")
                     .append("<th scope=\"col\">Aliases</th><th scope=\"col\">Source run</th><th scope=\"col\">Gate</th>")
-                    .append("<th scope=\"col\">Status</th><th scope=\"col\">Created</th></tr></thead><tbody>\n");
+                    .append("<th scope=\"col\">Status</th><th scope=\"col\">Created</th>")
+                    .append(deploymentStore ? "<th scope=\"col\">Deployed</th>" : "").append("</tr></thead><tbody>\n");
             for (ModelVersion version : versions) {
                 html.append("<tr data-version=\"").append(version.version()).append("\"><td class=\"num\">")
                         .append(versionLink(name, version.version())).append("</td><td>")
@@ -267,9 +272,20 @@ final class RegistryPages implements WebUi.PageGroup {
                         .append("</td><td>").append(runLink(version.runId())).append("</td><td>")
                         .append(gateBadge(version)).append("</td><td>")
                         .append(Html.text(version.status().name())).append("</td><td>")
-                        .append(Html.time(version.creationTimestamp(), services.zone())).append("</td></tr>\n");
+                        .append(Html.time(version.creationTimestamp(), services.zone())).append("</td>");
+                if (deploymentStore) {
+                    html.append("<td class=\"deployed\">").append(DeploymentPages.placements(
+                            Lineage.placements(deployments, name, version.version()),
+                            "<span class=\"muted\">\u2013</span>")).append("</td>");
+                }
+                html.append("</tr>\n");
             }
             html.append("</tbody></table></div>\n");
+        }
+        if (!deployments.isEmpty()) {
+            html.append("<p><a href=\"/deployments?model=").append(Html.query(name)).append("\">Deployments of ")
+                    .append(Html.text(name)).append("</a> <span class=\"muted\">(").append(deployments.size())
+                    .append(")</span></p>\n");
         }
 
         html.append("<h2>Aliases</h2>\n");
@@ -377,6 +393,8 @@ final class RegistryPages implements WebUi.PageGroup {
                         + "type=\"text\" required placeholder=\"champion\" autocomplete=\"off\">"
                         + "<button type=\"submit\">Set alias</button>", outcome));
 
+        html.append(deploymentsSection(model.name(), version.version()));
+
         html.append("<h2>Stage</h2>\n");
         StringBuilder stages = new StringBuilder();
         for (ModelVersionStage stage : ModelVersionStage.values()) {
@@ -395,6 +413,32 @@ final class RegistryPages implements WebUi.PageGroup {
         html.append(gateReports(version));
         html.append("</div>\n");
         return Layout.page(title, Layout.Section.MODELS, html.toString(), false);
+    }
+
+    /** Where GitOps agents report the version deployed: as a deployment's model, its canary, or still live. */
+    private String deploymentsSection(String name, long version) {
+        StringBuilder html = new StringBuilder("<h2 id=\"deployments-heading\">Deployments</h2>\n");
+        if (lineage.deploymentService().isEmpty()) {
+            return html.append("<p class=\"muted\" id=\"no-deployments\">Deployments are not available on this "
+                    + "backend.</p>\n").toString();
+        }
+        List<Lineage.Placement> placements = Lineage.placements(lineage.deployments(name), name, version);
+        if (placements.isEmpty()) {
+            return html.append("<p class=\"muted\" id=\"no-deployments\">Not deployed: no GitOps agent reports this "
+                    + "version in an environment. Deploy it with <code>slipway deploy promote --model models:/")
+                    .append(Html.text(name)).append('/').append(version).append(" --env prod</code>.</p>\n").toString();
+        }
+        html.append("<ul class=\"plain\" id=\"version-deployments\" aria-labelledby=\"deployments-heading\">");
+        for (Lineage.Placement placement : placements) {
+            DeploymentStatus status = placement.status();
+            html.append("<li data-deployment=\"").append(Html.attr(status.env() + "/" + status.name())).append("\">")
+                    .append(DeploymentPages.roleBadge(placement)).append(" deployed in ")
+                    .append(DeploymentPages.link(status)).append(' ').append(DeploymentPages.syncBadge(status.sync()))
+                    .append(' ').append(DeploymentPages.healthBadge(status.health()))
+                    .append(" <span class=\"muted\">reported ").append(Html.time(status.updatedTime(), services.zone()))
+                    .append("</span></li>");
+        }
+        return html.append("</ul>\n").toString();
     }
 
     // ---- gate reports ----------------------------------------------------------------------------

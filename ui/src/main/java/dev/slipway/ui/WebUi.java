@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The web UI, served by the tracking server at {@code /} from the same jar: experiments, runs, charts, comparisons,
- * the registry, lineage and monitoring, as server-rendered pages with htmx for partial updates and uPlot for charts
+ * the registry, lineage, GitOps deployments and monitoring, as server-rendered pages with htmx for partial updates and uPlot for charts
  * (both from WebJars, at {@code /webjars/...}); Slipway's own script and style sheet at {@code /static/...}.
  */
 public final class WebUi implements ServerExtension {
@@ -40,6 +40,7 @@ public final class WebUi implements ServerExtension {
 
     private List<PageGroup> groups() {
         return List.of(new ExperimentPages(services), new RunPages(services),
-                new RegistryPages(services), new LineagePages(services), new MonitoringPages(services));
+                new RegistryPages(services), new LineagePages(services), new DeploymentPages(services),
+                new MonitoringPages(services));
     }
 }

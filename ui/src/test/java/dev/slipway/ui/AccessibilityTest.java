@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.slipway.core.gitops.DeploymentService;
+import dev.slipway.core.gitops.DeploymentStatus;
+import dev.slipway.core.gitops.HealthStatus;
+import dev.slipway.core.gitops.SyncStatus;
 import dev.slipway.core.registry.NewModelVersion;
 import dev.slipway.core.tracking.Metric;
 import dev.slipway.core.tracking.Param;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.Tag;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,9 +59,19 @@ class AccessibilityTest {
                 Optional.of(runIds.get(0)), Optional.empty(), Optional.empty(), Optional.of("ana"), List.of(),
                 Optional.empty()));
         server.registry.setAlias("churn", "champion", "1");
+        DeploymentService deployments = new DeploymentService(server.predictionLog.deploymentStore().orElseThrow(),
+                Clock.systemUTC());
+        deployments.report(new DeploymentStatus("prod", "churn", Optional.of("4e1d2c3b4a5f"), "models:/churn/1",
+                Optional.of("models:/churn/1"), Optional.empty(), 0, Optional.empty(), SyncStatus.SYNCED,
+                HealthStatus.HEALTHY, "Serving models:/churn/1", Optional.of("http://127.0.0.1:5001"), "agent@host-1",
+                0));
+        deployments.appendEvent(new DeploymentService.NewEvent("prod", "churn", "canary_check", Optional.empty(),
+                "Canary step 1: pass", "{\"requests\":120,\"errors\":0,\"error_rate\":0.0,\"p99_ms\":25.0,"
+                        + "\"max_p99_ms\":500,\"verdict\":\"pass\"}"));
         pages = List.of("/", "/experiments/" + experimentId, "/runs/" + runIds.get(0),
                 "/compare?runs=" + String.join(",", runIds), "/models", "/models/churn", "/models/churn/versions/1",
-                "/datasets", "/monitoring");
+                "/datasets", "/lineage?run=" + runIds.get(0), "/deployments", "/deployments?env=prod",
+                "/deployments/prod/churn", "/monitoring");
     }
 
     @AfterAll

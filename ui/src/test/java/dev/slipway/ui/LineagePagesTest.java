@@ -124,11 +124,12 @@ class LineagePagesTest {
     void lineageOfARunFollowsDataToServing() {
         browser.get(server.url() + "/lineage?run=" + trainingRunId);
         List<String> steps = browser.findAll("#lineage > li").stream().map(step -> step.getText()).toList();
-        assertThat(steps).hasSize(4);
+        assertThat(steps).hasSize(5);
         assertThat(steps.get(0)).contains("data/churn.csv", DIGEST.substring(0, 12));
         assertThat(steps.get(1)).contains("gbm-depth-6");
         assertThat(steps.get(2)).contains("churn v1");
         assertThat(steps.get(3)).contains("@champion", "monitor churn-drift");
+        assertThat(steps.get(4)).contains("Deployments", "churn v1", "not deployed");
         browser.assertNoConsoleErrors();
     }
 
