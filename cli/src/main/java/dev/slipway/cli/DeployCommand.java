@@ -17,7 +17,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -154,6 +159,37 @@ final class DeployCommand {
                 description = "Commit on this new branch (and push it) for a pull request, instead of the default branch.")
         Optional<String> branch = Optional.empty();
 
+        @Option(names = "--canary", description = "Make the version the canary candidate of the existing deployment (the "
+                + "GitOps agent walks it through its steps, then promotes or reverts it) instead of its model.")
+        boolean asCanary;
+
+        @Option(names = "--shadow", description = "Make the version the shadow of the existing deployment (it scores a "
+                + "copy of every request; its answers are logged, not returned).")
+        boolean asShadow;
+
+        @Option(names = "--steps", paramLabel = "PERCENTS", split = ",", description = "With --canary: traffic weights in "
+                + "percent, increasing (default: the existing canary's, else 10,25,50,100).")
+        List<Integer> steps = new ArrayList<>();
+
+        @Option(names = "--pause", paramLabel = "DURATION", description = "With --canary: how long each step lasts (default: "
+                + "the existing canary's, else 5m).")
+        Optional<String> pause = Optional.empty();
+
+        @Option(names = "--max-error-rate", paramLabel = "RATE", description = "With --canary: the largest share of the "
+                + "candidate's requests that may fail, 0-1.")
+        Optional<Double> maxErrorRate = Optional.empty();
+
+        @Option(names = "--max-p99-ms", paramLabel = "MILLIS", description = "With --canary: the largest p99 latency.")
+        Optional<Double> maxP99Millis = Optional.empty();
+
+        @Option(names = "--min-quality", paramLabel = "METRIC=VALUE", description = "With --canary: a lower bound on the "
+                + "candidate's live quality from feedback (accuracy=0.8); repeatable.")
+        Map<String, Double> minQuality = new LinkedHashMap<>();
+
+        @Option(names = "--failure-limit", paramLabel = "N", description = "With --canary: failed checks before the "
+                + "canary is rolled back (default: the existing canary's, else 3).")
+        Optional<Integer> failureLimit = Optional.empty();
+
         @Mixin
         TrackingOptions trackingOptions;
 
@@ -185,15 +221,41 @@ final class DeployCommand {
             }
             String modelName = pinned.substring("models:/".length(), pinned.lastIndexOf('/'));
             String deployment = name.orElse(modelName);
-            DeploymentSpec spec = repository.deployment(env, deployment).map(existing -> existing.withModel(pinned))
-                    .orElseGet(() -> DeploymentSpec.of(deployment, pinned));
+            if (asCanary && asShadow) {
+                throw new ParameterException(spec.commandLine(), "Give --canary or --shadow, not both");
+            }
+            boolean canaryOptions = !steps.isEmpty() || pause.isPresent() || maxErrorRate.isPresent() || maxP99Millis.isPresent()
+                    || !minQuality.isEmpty() || failureLimit.isPresent();
+            if (canaryOptions && !asCanary) {
+                throw new ParameterException(spec.commandLine(), "--steps, --pause, --max-error-rate, --max-p99-ms, --min-quality "
+                        + "and --failure-limit go with --canary");
+            }
+            Optional<DeploymentSpec> current = repository.deployment(env, deployment);
+            DeploymentSpec spec;
+            String subject;
+            if (asCanary || asShadow) {
+                DeploymentSpec existing = current.orElseThrow(() -> new ParameterException(this.spec.commandLine(), String.format(
+                        "%s/%s is not deployed yet: promote a stable version first, then its %s", env, deployment,
+                        asCanary ? "canary" : "shadow")));
+                if (asCanary) {
+                    spec = existing.withCanary(Optional.of(canary(existing, pinned)));
+                    DeploymentSpec.Canary canary = spec.canary().orElseThrow();
+                    subject = "Canary " + pinned + " in " + env + "/" + deployment + " (steps " + canary.steps() + " every "
+                            + DeploymentSpec.formatDuration(canary.pause()) + ")";
+                } else {
+                    spec = existing.withShadow(Optional.of(pinned));
+                    subject = "Shadow " + pinned + " in " + env + "/" + deployment;
+                }
+            } else {
+                spec = current.map(existing -> existing.withModel(pinned)).orElseGet(() -> DeploymentSpec.of(deployment, pinned));
+                subject = "Deploy " + pinned + " to " + env + "/" + deployment;
+            }
             if (port.isPresent()) {
                 spec = spec.withPort(port.get());
             }
             if (replicas.isPresent()) {
                 spec = spec.withReplicas(replicas.get());
             }
-            String subject = "Deploy " + pinned + " to " + env + "/" + deployment;
             String message = subject + (model.equals(pinned) ? "" : "\n\nResolved from " + model + ".")
                     + report.map(text -> "\n\n" + text.strip()).orElse("");
             Optional<String> commit = repository.promote(env, spec, message, author(repository), branch);
@@ -204,6 +266,21 @@ final class DeployCommand {
                         branch.map(b -> " on branch " + b + ": open a pull request from it").orElse(""));
             }
             return 0;
+        }
+
+        private DeploymentSpec.Canary canary(DeploymentSpec existing, String candidate) {
+            Optional<DeploymentSpec.Canary> before = existing.canary();
+            DeploymentSpec.Analysis previous = before.map(DeploymentSpec.Canary::analysis).orElse(DeploymentSpec.Analysis.NONE);
+            DeploymentSpec.Analysis analysis = new DeploymentSpec.Analysis(
+                    maxErrorRate.map(OptionalDouble::of).orElse(previous.maxErrorRate()),
+                    maxP99Millis.map(OptionalDouble::of).orElse(previous.maxP99Millis()),
+                    minQuality.isEmpty() ? previous.minQuality() : minQuality);
+            return new DeploymentSpec.Canary(candidate,
+                    steps.isEmpty() ? before.map(DeploymentSpec.Canary::steps).orElse(DeploymentSpec.Canary.DEFAULT_STEPS) : steps,
+                    pause.map(text -> DeploymentSpec.parseDuration(text.trim(), "--pause"))
+                            .orElse(before.map(DeploymentSpec.Canary::pause).orElse(DeploymentSpec.Canary.DEFAULT_PAUSE)),
+                    analysis,
+                    failureLimit.orElse(before.map(DeploymentSpec.Canary::failureLimit).orElse(DeploymentSpec.Canary.DEFAULT_FAILURE_LIMIT)));
         }
 
         private boolean trackingConfigured() {

@@ -56,6 +56,51 @@ class DeployCommandTest {
     }
 
     @Test
+    void promoteWritesACanaryOrAShadowBesideTheStableVersion() throws Exception {
+        Environment environment = CliRun.environment(folder, Map.of());
+        CliRun.run(environment, "deploy", "init", "--repo", "deployments");
+        CliRun early = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/8", "--env", "prod", "--canary");
+        assertThat(early.exitCode()).isEqualTo(2);
+        assertThat(early.err()).contains("prod/churn is not deployed yet");
+        CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/7", "--env", "prod");
+
+        CliRun canary = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/8", "--env", "prod",
+                "--canary", "--steps", "20,100", "--pause", "2m", "--max-error-rate", "0.01", "--min-quality", "accuracy=0.8",
+                "--failure-limit", "2");
+        assertThat(canary.exitCode()).as(canary.toString()).isZero();
+        assertThat(canary.out()).contains("Canary models:/churn/8 in prod/churn (steps [20, 100] every 2m)");
+        DeploymentSpec spec = DeploymentSpec.fromYaml(Files.readString(folder.resolve("deployments/envs/prod/churn.yaml")), "churn.yaml");
+        assertThat(spec.model()).isEqualTo("models:/churn/7");
+        DeploymentSpec.Canary written = spec.canary().orElseThrow();
+        assertThat(written.candidate()).isEqualTo("models:/churn/8");
+        assertThat(written.steps()).containsExactly(20, 100);
+        assertThat(written.pause()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(written.analysis().maxErrorRate()).hasValue(0.01);
+        assertThat(written.analysis().minQuality()).containsEntry("accuracy", 0.8);
+        assertThat(written.failureLimit()).isEqualTo(2);
+
+        CliRun next = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/9", "--env", "prod", "--canary");
+        assertThat(next.exitCode()).as(next.toString()).isZero();
+        DeploymentSpec kept = DeploymentSpec.fromYaml(Files.readString(folder.resolve("deployments/envs/prod/churn.yaml")), "churn.yaml");
+        assertThat(kept.canary().orElseThrow()).as("the other canary settings are kept").isEqualTo(
+                new DeploymentSpec.Canary("models:/churn/9", written.steps(), written.pause(), written.analysis(), written.failureLimit()));
+
+        CliRun shadow = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/10", "--env", "prod", "--shadow");
+        assertThat(shadow.exitCode()).as(shadow.toString()).isZero();
+        assertThat(DeploymentSpec.fromYaml(Files.readString(folder.resolve("deployments/envs/prod/churn.yaml")), "churn.yaml").shadow())
+                .contains("models:/churn/10");
+
+        CliRun misplaced = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/8", "--env", "prod",
+                "--steps", "10,100");
+        assertThat(misplaced.exitCode()).isEqualTo(2);
+        assertThat(misplaced.err()).contains("go with --canary");
+        CliRun badSteps = CliRun.run(environment, "deploy", "promote", "--repo", "deployments", "-m", "models:/churn/8", "--env", "prod",
+                "--canary", "--steps", "50,20");
+        assertThat(badSteps.exitCode()).isNotZero();
+        assertThat(badSteps.err()).contains("must increase strictly");
+    }
+
+    @Test
     void repositoryDefaultsToTheVariableThenTheCurrentGitRepository() throws Exception {
         Path repo = folder.resolve("deployments");
         Environment viaVariable = CliRun.environment(folder, Map.of("SLIPWAY_DEPLOY_REPO", repo.toString()));

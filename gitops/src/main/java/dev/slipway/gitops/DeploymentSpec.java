@@ -130,6 +130,10 @@ public record DeploymentSpec(
         return new DeploymentSpec(name, model, replicas, newPort, resources, canary, shadow, monitors, selfHeal, prune);
     }
 
+    public DeploymentSpec withShadow(Optional<String> newShadow) {
+        return new DeploymentSpec(name, model, replicas, port, resources, canary, newShadow, monitors, selfHeal, prune);
+    }
+
     public DeploymentSpec withCanary(Optional<Canary> newCanary) {
         return new DeploymentSpec(name, model, replicas, port, resources, newCanary, shadow, monitors, selfHeal, prune);
     }
