@@ -20,10 +20,16 @@ final class RawHttpClient implements AutoCloseable {
     private Socket socket;
     private OutputStream out;
     private InputStream in;
+    private String extraHeaders = "";
 
     RawHttpClient(String host, int port) {
         this.host = host;
         this.port = port;
+    }
+
+    /** Sends {@code name: value} with every later request (e.g. Authorization). */
+    void header(String name, String value) {
+        extraHeaders += name + ": " + value + "\r\n";
     }
 
     /** Sends a request and returns the status code; the body is read and handed to the sink (may be null). */
@@ -33,7 +39,7 @@ final class RawHttpClient implements AutoCloseable {
         }
         StringBuilder head = new StringBuilder(128);
         head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
-                .append("\r\n");
+                .append("\r\n").append(extraHeaders);
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

@@ -42,14 +42,21 @@ final class SlipwayProcess implements AutoCloseable {
     /** As {@link #start(Path, String, Path, String)}, with more JVM options ({@code -Dname=value}). */
     static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap, List<String> jvmOptions)
             throws Exception {
+        return start(jar, backendUri, artifacts, heap, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(Path, String, Path, String, List)}, with more {@code slipway server} options. */
+    static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap, List<String> jvmOptions,
+            List<String> serverOptions) throws Exception {
         int port = TrackingBench.freePort();
         Files.createDirectories(artifacts);
-        Path log = artifacts.resolveSibling(artifacts.getFileName() + "-server.log");
+        Path log = artifacts.resolveSibling(artifacts.getFileName() + "-server-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx" + heap));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "server", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--backend-store-uri", backendUri, "--artifacts-destination", artifacts.toString()));
+        command.addAll(serverOptions);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         SlipwayProcess server = new SlipwayProcess(process, port, log);

@@ -25,7 +25,7 @@ final class RequestMetrics {
     private final Map<RequestKey, LongAdder> requestCounts = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latencies = new ConcurrentHashMap<>();
 
-    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
+    private final List<Collector> collectors = new CopyOnWriteArrayList<>(List.of(new JvmMetrics()));
 
     /** Series computed at scrape time, in the Prometheus text format with their HELP and TYPE lines. */
     @FunctionalInterface
