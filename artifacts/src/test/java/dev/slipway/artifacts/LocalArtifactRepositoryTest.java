@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.FileInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,9 +17,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalArtifactRepositoryTest {
+class LocalArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
     @TempDir
     Path temp;
+
+    @Override
+    ArtifactRepository createRepository() {
+        return new LocalArtifactRepository(temp.resolve("contract"));
+    }
 
     private static InputStream bytes(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));

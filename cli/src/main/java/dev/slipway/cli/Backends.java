@@ -5,6 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.artifacts.ArtifactRepositoryFactory;
+import dev.slipway.core.auth.AuthStore;
+import dev.slipway.core.auth.AuthStoreFactory;
+import dev.slipway.core.backup.StoreBackup;
+import dev.slipway.core.backup.StoreBackupFactory;
+import dev.slipway.core.gc.TrackingPurger;
+import dev.slipway.core.gc.TrackingPurgerFactory;
 import dev.slipway.core.logged.LoggedModelStore;
 import dev.slipway.core.logged.LoggedModelStoreFactory;
 import dev.slipway.core.predictions.PredictionLogStore;
@@ -15,6 +21,7 @@ import dev.slipway.core.tracking.TrackingStore;
 import dev.slipway.core.tracking.TrackingStoreFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -31,6 +38,8 @@ public final class Backends {
     private final List<RegistryStoreFactory> registryFactories;
     private final List<LoggedModelStoreFactory> loggedModelFactories;
     private final List<PredictionLogStoreFactory> predictionLogFactories;
+    private final List<TrackingPurgerFactory> purgerFactories;
+    private final List<StoreBackupFactory> backupFactories;
 
     public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories) {
         this(storeFactories, artifactFactories, List.of());
@@ -49,6 +58,16 @@ public final class Backends {
     public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
             List<RegistryStoreFactory> registryFactories, List<LoggedModelStoreFactory> loggedModelFactories,
             List<PredictionLogStoreFactory> predictionLogFactories) {
+        this(storeFactories, artifactFactories, registryFactories, loggedModelFactories, predictionLogFactories,
+                List.of(), List.of());
+    }
+
+    public Backends(List<TrackingStoreFactory> storeFactories, List<ArtifactRepositoryFactory> artifactFactories,
+            List<RegistryStoreFactory> registryFactories, List<LoggedModelStoreFactory> loggedModelFactories,
+            List<PredictionLogStoreFactory> predictionLogFactories, List<TrackingPurgerFactory> purgerFactories,
+            List<StoreBackupFactory> backupFactories) {
+        this.purgerFactories = List.copyOf(requireNonNull(purgerFactories, "purgerFactories is null"));
+        this.backupFactories = List.copyOf(requireNonNull(backupFactories, "backupFactories is null"));
         this.storeFactories = List.copyOf(requireNonNull(storeFactories, "storeFactories is null"));
         this.artifactFactories = List.copyOf(requireNonNull(artifactFactories, "artifactFactories is null"));
         this.registryFactories = List.copyOf(requireNonNull(registryFactories, "registryFactories is null"));
@@ -69,6 +88,10 @@ public final class Backends {
                 ServiceLoader.load(LoggedModelStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
                         .toList(),
                 ServiceLoader.load(PredictionLogStoreFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList(),
+                ServiceLoader.load(TrackingPurgerFactory.class, loader).stream().map(ServiceLoader.Provider::get)
+                        .toList(),
+                ServiceLoader.load(StoreBackupFactory.class, loader).stream().map(ServiceLoader.Provider::get)
                         .toList());
     }
 
@@ -126,6 +149,47 @@ public final class Backends {
         return factory.open(uri);
     }
 
+    /**
+     * Opens (and migrates) the store at the URI for {@code slipway gc}, which removes deleted runs and experiments.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public TrackingPurger openTrackingPurger(String uri) {
+        TrackingPurgerFactory factory = factoryFor(uri, purgerFactories, TrackingPurgerFactory::schemes)
+                .orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s': the supported schemes are %s", uri,
+                        String.join(", ", storeSchemes())));
+        return factory.open(uri);
+    }
+
+    /**
+     * Opens (and migrates) the store at the URI for {@code slipway db export|import}.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public StoreBackup openStoreBackup(String uri) {
+        StoreBackupFactory factory = factoryFor(uri, backupFactories, StoreBackupFactory::schemes)
+                .orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s': the supported schemes are %s", uri,
+                        String.join(", ", storeSchemes())));
+        return factory.open(uri);
+    }
+
+    /**
+     * Opens (and migrates) the users, tokens and permissions of {@code slipway server --auth basic} at the URI, found
+     * on the class path of this class.
+     *
+     * @throws SlipwayException INVALID_PARAMETER_VALUE if no factory handles the URI's scheme
+     */
+    public AuthStore openAuthStore(String uri) {
+        List<AuthStoreFactory> factories = ServiceLoader.load(AuthStoreFactory.class, Backends.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).toList();
+        AuthStoreFactory factory = factoryFor(uri, factories, AuthStoreFactory::schemes)
+                .orElseThrow(() -> SlipwayException.invalidParameter(
+                        "Unsupported backend store URI '%s' for users and permissions", uri));
+        return factory.open(uri);
+    }
+
     /** The schemes of the registered tracking stores without driver variants ({@code mysql+pymysql}), sorted. */
     public List<String> storeSchemes() {
         TreeSet<String> schemes = new TreeSet<>();
@@ -140,7 +204,20 @@ public final class Backends {
      * @param proxiedDestination what {@code mlflow-artifacts:/} stands for, when artifacts are served
      */
     public ArtifactRepositories artifactRepositories(Optional<String> proxiedDestination) {
-        return new ArtifactRepositories(artifactFactories, proxiedDestination);
+        return artifactRepositories(proxiedDestination, Map.of());
+    }
+
+    /**
+     * The artifact repositories over every registered factory, each {@link ArtifactRepositoryFactory#configured
+     * configured} with the settings (environment variables such as {@code MLFLOW_S3_ENDPOINT_URL}); close them to
+     * release the clients they open.
+     *
+     * @param proxiedDestination what {@code mlflow-artifacts:/} stands for, when artifacts are served
+     * @throws SlipwayException INVALID_PARAMETER_VALUE for a malformed setting
+     */
+    public ArtifactRepositories artifactRepositories(Optional<String> proxiedDestination, Map<String, String> settings) {
+        return new ArtifactRepositories(artifactFactories.stream().map(factory -> factory.configured(settings)).toList(),
+                proxiedDestination);
     }
 
     private Optional<TrackingStoreFactory> storeFactory(String uri) {

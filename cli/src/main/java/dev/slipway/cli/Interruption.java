@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,10 +42,17 @@ final class Interruption {
      * @param err where the message goes
      */
     static Interruption watch(StopSignal signal, Thread commandThread, String commandName, PrintWriter err) {
+        return watch(signal, commandThread, commandName, Optional.empty(), err);
+    }
+
+    /** Like the public {@code watch}, with the command's own words after "interrupted." when present. */
+    private static Interruption watch(StopSignal signal, Thread commandThread, String commandName,
+            Optional<String> stoppedMessage, PrintWriter err) {
         requireNonNull(commandName, "commandName is null");
+        requireNonNull(stoppedMessage, "stoppedMessage is null");
         requireNonNull(err, "err is null");
         Interruption interruption = new Interruption(commandThread);
-        signal.onStop(() -> interruption.stop(commandName, err));
+        signal.onStop(() -> interruption.stop(commandName, stoppedMessage, err));
         return interruption;
     }
 
@@ -60,8 +68,21 @@ final class Interruption {
      * after the signal is reported as the interruption.
      */
     static int run(Environment environment, CommandSpec spec, Body body) throws Exception {
+        return run(environment, spec, Optional.empty(), body);
+    }
+
+    /**
+     * Like {@link #run(Environment, CommandSpec, Body)} for a command that is not a data command: once it has unwound,
+     * stderr gets "interrupted." followed by {@code stoppedMessage} (what was kept, how to continue).
+     */
+    static int run(Environment environment, CommandSpec spec, String stoppedMessage, Body body) throws Exception {
+        return run(environment, spec, Optional.of(stoppedMessage), body);
+    }
+
+    private static int run(Environment environment, CommandSpec spec, Optional<String> stoppedMessage, Body body)
+            throws Exception {
         Interruption interruption = watch(environment.stopSignal(), Thread.currentThread(), spec.qualifiedName(),
-                spec.commandLine().getErr());
+                stoppedMessage, spec.commandLine().getErr());
         try {
             int exitCode = body.run();
             spec.commandLine().getOut().flush();
@@ -87,7 +108,7 @@ final class Interruption {
         unwound.countDown();
     }
 
-    private void stop(String commandName, PrintWriter err) {
+    private void stop(String commandName, Optional<String> stoppedMessage, PrintWriter err) {
         if (finished.get()) {
             return;
         }
@@ -100,10 +121,16 @@ final class Interruption {
             Thread.currentThread().interrupt();
             clean = false;
         }
-        err.println(commandName + ": interrupted. " + (clean
-                ? "Finished steps are kept; the step in progress left no pointer file and no partial object. "
-                : "The step in progress did not stop in time; 'slipway data gc -w' removes leftover temporary files. ")
-                + "Run the command again to complete it.");
+        if (stoppedMessage.isPresent()) {
+            err.println(commandName + ": interrupted. " + (clean ? "" : "The step in progress did not stop in time. ")
+                    + stoppedMessage.get());
+        } else {
+            err.println(commandName + ": interrupted. " + (clean
+                    ? "Finished steps are kept; the step in progress left no pointer file and no partial object. "
+                    : "The step in progress did not stop in time; 'slipway data gc -w' removes leftover temporary "
+                            + "files. ")
+                    + "Run the command again to complete it.");
+        }
         err.flush();
     }
 

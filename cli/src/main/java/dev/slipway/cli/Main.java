@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
                 DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class,
                 ReportCommands.Params.class, ReportCommands.Metrics.class, ReportCommands.Plots.class,
                 PipelineCommand.Repro.class, PipelineCommand.Dag.class, ExpCommand.class, CiCommand.class,
-                DemoCommand.class, MonitorCommand.class, DeployCommand.class, GitopsCommand.class},
+                DemoCommand.class, MonitorCommand.class, DeployCommand.class, GitopsCommand.class,
+                ImportMlflowCommand.class, AuditCommand.class, GcCommand.class, DbCommand.class,
+                UsersCommand.class, PermissionsCommand.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})

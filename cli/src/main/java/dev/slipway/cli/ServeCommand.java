@@ -172,7 +172,7 @@ final class ServeCommand implements Callable<Integer> {
             if (logPredictions) {
                 // the log retries with backoff itself; the client's own retries would only lengthen a stall
                 TrackingClient logClient = TrackingClient.create(connection.client().trackingUri().toString(),
-                        RetryPolicy.none());
+                        RetryPolicy.none(), connection.client().credentials());
                 predictionLog = TrackingPredictionLog.start(logClient.predictions(), PredictionLogOptions.defaults());
             }
             ServingOptions options = ServingOptions.of(host, port, models, predictionLog, VersionProvider.version())

@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.client.Credentials;
+import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
@@ -15,13 +17,17 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,6 +45,7 @@ import picocli.CommandLine.Spec;
 final class ServerCommand implements Callable<Integer> {
     /** The largest JSON request body; dataset profiles alone may be 16 MB. Artifact uploads are not limited. */
     static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+    private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\\s]+/?");
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = {
             "The network address to listen on (default: ${DEFAULT-VALUE}, this machine only).",
@@ -62,9 +69,17 @@ final class ServerCommand implements Callable<Integer> {
     Optional<String> defaultArtifactRoot = Optional.empty();
 
     @Option(names = "--artifacts-destination", paramLabel = "URI", description = {
-            "Where the artifact proxy stores files: a folder or file:///path.",
+            "Where the artifact proxy stores files: a folder, file:///path or s3://bucket/prefix (credentials from "
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS default chain, region from AWS_REGION or "
+                    + "AWS_DEFAULT_REGION).",
             "Default: <current folder>/.slipway/artifacts"})
     Optional<String> artifactsDestination = Optional.empty();
+
+    @Option(names = "--s3-endpoint-url", paramLabel = "URL", description = {
+            "The S3-compatible store (MinIO, Ceph, ...) that s3:// locations are on, such as http://127.0.0.1:9000; "
+                    + "path-style requests are used.",
+            "Default: $MLFLOW_S3_ENDPOINT_URL, else AWS S3. MLFLOW_S3_IGNORE_TLS=true accepts any certificate."})
+    Optional<String> s3EndpointUrl = Optional.empty();
 
     @Option(names = "--serve-artifacts", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"Serve the artifact proxy (/api/2.0/mlflow-artifacts), so clients read and write "
@@ -78,11 +93,21 @@ final class ServerCommand implements Callable<Integer> {
                     + "host."})
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--cors-allowed-origins", paramLabel = "ORIGINS", split = ",", description = {
+            "Comma-separated origins whose web pages may call the API from a browser, such as "
+                    + "https://notebooks.example.org; '*' allows every origin.",
+            "Default: none. Browsers then keep pages of other origins from reading the API's answers, and the server "
+                    + "refuses their changes."})
+    List<String> corsAllowedOrigins = new ArrayList<>();
+
     @Option(names = "--monitors", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"Run the stored monitors on their schedules (default: on). With several replicas on one "
                     + "database each monitor runs on one replica at a time.",
                     "--no-monitors leaves them to other replicas."})
     boolean monitors;
+
+    @Mixin
+    ServerAuthOptions authOptions = new ServerAuthOptions();
 
     @Spec
     CommandSpec spec;
@@ -103,6 +128,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), "--host " + host + " is not a known address or host name");
         }
+        for (String origin : corsAllowedOrigins) {
+            if (!CORS_ORIGIN.matcher(origin.trim()).matches()) {
+                throw new ParameterException(spec.commandLine(), "--cors-allowed-origins: '" + origin + "' is not an "
+                        + "origin; give scheme://host[:port], such as https://notebooks.example.org, or '*'");
+            }
+        }
+        authOptions.validate(spec);
         Optional<String> explicitRoot = defaultArtifactRoot.map(this::absoluteLocation);
         if (!serveArtifacts && explicitRoot.filter(ServerCommand::isProxyUri).isPresent()) {
             throw new ParameterException(spec.commandLine(), "--default-artifact-root " + explicitRoot.get()
@@ -115,26 +147,46 @@ final class ServerCommand implements Callable<Integer> {
         String artifactRoot = explicitRoot.orElseGet(() -> serveArtifacts ? ArtifactRepositories.PROXY_SCHEME + ":/"
                 : LocalStore.artifacts(environment.workingDirectory()).toString());
 
+        Map<String, String> artifactSettings = new HashMap<>(environment.variables());
+        s3EndpointUrl.map(String::trim).ifPresent(url -> artifactSettings.put("MLFLOW_S3_ENDPOINT_URL", url));
+
         Backends backends = Backends.discover();
         ArtifactRepositories artifacts = backends.artifactRepositories(
-                serveArtifacts ? Optional.of(destination) : Optional.empty());
-        if (serveArtifacts) {
-            artifacts.destination(); // fails now, not on the first upload, if no repository handles the destination
-        }
-        BackendServices services = BackendServices.open(backends, storeUri, artifactRoot, environment.clock());
-        SlipwayServer server;
+                serveArtifacts ? Optional.of(destination) : Optional.empty(), artifactSettings);
+        BackendServices services;
         try {
-            server = start(new ServerOptions(host, port, services.tracking(), services.registry(),
-                    services.loggedModels(), services.predictionLog(), artifacts, serveArtifacts, allowedHosts,
-                    MAX_REQUEST_BYTES, VersionProvider.version(),
-                    List.of(new WebUi(services.uiServices(artifacts, environment)))));
+            if (serveArtifacts) {
+                artifacts.destination(); // fails now, not on the first upload, if no repository handles the destination
+            }
+            services = BackendServices.open(backends, storeUri, artifactRoot, environment.clock());
         } catch (RuntimeException e) {
-            BackendServices.closeAll(List.of(services), e);
+            BackendServices.closeAll(List.of(artifacts), e);
             throw e;
         }
+        SlipwayServer server;
+        Optional<ServerAuthOptions.Enabled> auth = Optional.empty();
+        try {
+            auth = authOptions.open(spec, backends, storeUri, environment, spec.commandLine().getOut());
+            ServerOptions options = new ServerOptions(host, port, services.tracking(), services.registry(),
+                    services.loggedModels(), services.predictionLog(), artifacts, serveArtifacts, allowedHosts,
+                    MAX_REQUEST_BYTES, VersionProvider.version(),
+                    List.of(new WebUi(services.uiServices(artifacts, environment))))
+                    .withCorsAllowedOrigins(corsAllowedOrigins);
+            server = start(auth.map(enabled -> options.withAuth(enabled.serverAuth())).orElse(options));
+        } catch (RuntimeException e) {
+            List<AutoCloseable> opened = new ArrayList<>(List.of(services, artifacts));
+            auth.ifPresent(opened::add);
+            BackendServices.closeAll(opened, e);
+            throw e;
+        }
+        // the server's own client of its API (the monitors) authenticates with the in-memory internal token
+        Credentials internal = auth.map(enabled -> Credentials.bearer(enabled.serverAuth().internalToken()))
+                .orElse(Credentials.none());
+        List<AutoCloseable> resources = new ArrayList<>(List.of(services, artifacts));
+        auth.ifPresent(resources::add);
 
         Optional<MonitorScheduler> scheduler = monitors ? services.predictionLog().monitorStore()
-                .map(store -> startMonitors(store, server.port())) : Optional.empty();
+                .map(store -> startMonitors(store, server.port(), internal)) : Optional.empty();
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
@@ -145,7 +197,7 @@ final class ServerCommand implements Callable<Integer> {
                     server.stop();
                 } finally {
                     try {
-                        services.close();
+                        BackendServices.closeInOrder(resources, "Stopping the server failed");
                     } finally {
                         stopped.countDown();
                     }
@@ -157,10 +209,11 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** Evaluates the monitors through this server's own API, on its loopback address. */
-    private MonitorScheduler startMonitors(MonitorStore store, int boundPort) {
+    private MonitorScheduler startMonitors(MonitorStore store, int boundPort, Credentials credentials) {
         String loopback = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
         String authority = loopback.contains(":") && !loopback.startsWith("[") ? "[" + loopback + "]" : loopback;
-        TrackingClient client = TrackingClient.create("http://" + authority + ":" + boundPort);
+        TrackingClient client = TrackingClient.create("http://" + authority + ":" + boundPort, RetryPolicy.defaults(),
+                credentials);
         AlertActions actions = new AlertActions(client, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .build(), environment.clock(), environment.workingDirectory(), environment.variables(),
                 Duration.ofHours(1));

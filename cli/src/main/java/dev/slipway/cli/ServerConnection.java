@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.client.Credentials;
+import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.server.ServerOptions;
@@ -32,7 +34,8 @@ final class ServerConnection implements AutoCloseable {
     static ServerConnection open(TrackingOptions options, Environment environment, Backends backends) {
         TrackingOptions.Target target = options.target(environment, backends);
         if (target.isServer()) {
-            return new ServerConnection(TrackingClient.create(target.uri()), target.uri(), List.of());
+            return new ServerConnection(TrackingClient.create(target.uri(), RetryPolicy.defaults(),
+                    Credentials.fromVariables(environment.variables())), target.uri(), List.of());
         }
         return embedded(target.uri(), environment, backends);
     }

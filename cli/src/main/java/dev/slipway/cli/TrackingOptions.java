@@ -1,5 +1,7 @@
 package dev.slipway.cli;
 
+import dev.slipway.client.Credentials;
+import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactRepositories;
@@ -70,7 +72,8 @@ final class TrackingOptions {
     TrackingBackend open(Environment environment, Backends backends) {
         Target target = target(environment, backends);
         if (target.isServer()) {
-            return new HttpTrackingBackend(TrackingClient.create(target.uri()));
+            return new HttpTrackingBackend(TrackingClient.create(target.uri(), RetryPolicy.defaults(),
+                    Credentials.fromVariables(environment.variables())));
         }
         return openStore(target.uri(), environment, backends);
     }

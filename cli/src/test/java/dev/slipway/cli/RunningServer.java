@@ -61,8 +61,13 @@ public final class RunningServer implements AutoCloseable {
      * {@code /health} answers.
      */
     public static RunningServer start(Path workingDirectory, String... args) {
+        return start(workingDirectory, Map.of(), args);
+    }
+
+    /** {@link #start(Path, String...)} with these environment variables (AWS_ACCESS_KEY_ID, ...). */
+    public static RunningServer start(Path workingDirectory, Map<String, String> variables, String... args) {
         ManualStopSignal stopSignal = new ManualStopSignal();
-        Environment environment = new Environment(Map.of(), workingDirectory.toAbsolutePath(), Clock.systemUTC(),
+        Environment environment = new Environment(variables, workingDirectory.toAbsolutePath(), Clock.systemUTC(),
                 ZoneOffset.UTC, stopSignal);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

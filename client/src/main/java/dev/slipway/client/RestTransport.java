@@ -42,15 +42,21 @@ final class RestTransport {
     private final HttpClient httpClient;
     private final RetryPolicy retryPolicy;
     private final Duration requestTimeout;
+    private final Credentials credentials;
     private final ObjectMapper mapper = new ObjectMapper();
 
     RestTransport(URI trackingUri, String baseUrl, HttpClient httpClient, RetryPolicy retryPolicy,
-            Duration requestTimeout) {
+            Duration requestTimeout, Credentials credentials) {
         this.trackingUri = requireNonNull(trackingUri, "trackingUri is null");
         this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
         this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy is null");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
+        this.credentials = requireNonNull(credentials, "credentials is null");
+    }
+
+    Credentials credentials() {
+        return credentials;
     }
 
     URI trackingUri() {
@@ -102,8 +108,9 @@ final class RestTransport {
                 .method(method, BodyPublishers.ofByteArray(json))));
     }
 
-    /** Sends the request, repeating it on retryable answers and broken connections. */
+    /** Sends the request with the credentials, repeating it on retryable answers and broken connections. */
     HttpResponse<InputStream> send(HttpRequest.Builder builder) {
+        credentials.authorization().ifPresent(value -> builder.setHeader("Authorization", value));
         HttpRequest request = builder.build();
         for (int retry = 0; ; retry++) {
             boolean mayRetry = retry < retryPolicy.maxRetries();

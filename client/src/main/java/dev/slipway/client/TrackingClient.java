@@ -67,12 +67,24 @@ public final class TrackingClient {
     private final PredictionLogClient predictions;
     private final MonitorClient monitors;
     private final DeploymentClient deployments;
+    private final AuthClient auth;
+    private final AuditClient audit;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
      * @param requestTimeout how long one attempt may wait for the response headers
      */
     public TrackingClient(URI trackingUri, HttpClient httpClient, RetryPolicy retryPolicy, Duration requestTimeout) {
+        this(trackingUri, httpClient, retryPolicy, requestTimeout, Credentials.none());
+    }
+
+    /**
+     * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
+     * @param requestTimeout how long one attempt may wait for the response headers
+     * @param credentials sent with every request
+     */
+    public TrackingClient(URI trackingUri, HttpClient httpClient, RetryPolicy retryPolicy, Duration requestTimeout,
+            Credentials credentials) {
         this.trackingUri = requireNonNull(trackingUri, "trackingUri is null");
         requireNonNull(httpClient, "httpClient is null");
         requireNonNull(retryPolicy, "retryPolicy is null");
@@ -88,20 +100,31 @@ public final class TrackingClient {
             text = text.substring(0, query);
         }
         this.baseUrl = text.endsWith("/") ? text : text + "/";
-        this.transport = new RestTransport(trackingUri, baseUrl, httpClient, retryPolicy, requestTimeout);
+        this.transport = new RestTransport(trackingUri, baseUrl, httpClient, retryPolicy, requestTimeout,
+                requireNonNull(credentials, "credentials is null"));
         this.registry = new RegistryClient(transport);
         this.loggedModels = new LoggedModelClient(transport);
         this.predictions = new PredictionLogClient(transport);
         this.monitors = new MonitorClient(transport);
         this.deployments = new DeploymentClient(transport);
+        this.auth = new AuthClient(transport);
+        this.audit = new AuditClient(transport);
     }
 
-    /** A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout. */
+    /**
+     * A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout, authenticating with
+     * the credentials of MLflow's variables in this process's environment ({@link Credentials#fromEnvironment()}).
+     */
     public static TrackingClient create(String trackingUri) {
         return create(trackingUri, RetryPolicy.defaults());
     }
 
+    /** A client with the credentials of MLflow's variables in this process's environment. */
     public static TrackingClient create(String trackingUri, RetryPolicy retryPolicy) {
+        return create(trackingUri, retryPolicy, Credentials.fromEnvironment());
+    }
+
+    public static TrackingClient create(String trackingUri, RetryPolicy retryPolicy, Credentials credentials) {
         URI uri;
         try {
             uri = URI.create(requireNonNull(trackingUri, "trackingUri is null").trim());
@@ -113,11 +136,21 @@ public final class TrackingClient {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
-        return new TrackingClient(uri, httpClient, retryPolicy, Duration.ofSeconds(120));
+        return new TrackingClient(uri, httpClient, retryPolicy, Duration.ofSeconds(120), credentials);
     }
 
     public URI trackingUri() {
         return trackingUri;
+    }
+
+    /** The credentials this client sends. */
+    public Credentials credentials() {
+        return transport.credentials();
+    }
+
+    /** The users, permissions and tokens of the same server (a server with authentication). */
+    public AuthClient auth() {
+        return auth;
     }
 
     /** The model registry of the same server, sharing this client's connections and retry policy. */
@@ -146,6 +179,11 @@ public final class TrackingClient {
      */
     public DeploymentClient deployments() {
         return deployments;
+    }
+
+    /** The audit log of the same server: every change made through it, newest first. */
+    public AuditClient audit() {
+        return audit;
     }
 
     // ---- experiments -------------------------------------------------------------------------
@@ -372,6 +410,22 @@ public final class TrackingClient {
     /** Opens a file of the run's artifact tree through the server's artifact proxy; the caller closes it. */
     public InputStream openRunArtifact(String runId, String artifactPath) {
         return openArtifact(proxyPath(runId, artifactPath));
+    }
+
+    /**
+     * Opens a file of the run's artifact tree through the server's {@code /get-artifact} route, which serves any
+     * artifact location the server can read, proxied or not; the caller closes the stream.
+     *
+     * @throws SlipwayException RESOURCE_DOES_NOT_EXIST if the run has no such file
+     */
+    public InputStream openRunArtifactFile(String runId, String artifactPath) {
+        Query query = new Query().add("path", artifactPath).add("run_id", runId).add("run_uuid", runId);
+        HttpResponse<InputStream> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "get-artifact"
+                + query.encoded())).timeout(requestTimeout).GET());
+        if (response.statusCode() / 100 != 2) {
+            throw error(response);
+        }
+        return response.body();
     }
 
     private String proxyPath(String runId, String artifactPath) {

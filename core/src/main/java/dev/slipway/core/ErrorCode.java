@@ -13,6 +13,8 @@ public enum ErrorCode {
     RESOURCE_DOES_NOT_EXIST(404),
     ENDPOINT_NOT_FOUND(404),
     RESOURCE_CONFLICT(409),
+    /** A request body larger than the server accepts (not an MLflow code: MLflow leaves this to its web server). */
+    REQUEST_TOO_LARGE(413),
     REQUEST_LIMIT_EXCEEDED(429),
     INTERNAL_ERROR(500),
     INVALID_STATE(500),

@@ -74,6 +74,11 @@ final class ApiRequest {
         return ofJson(JsonNodeFactory.instance.objectNode());
     }
 
+    /** The parameters as one JSON object, read-only: the audit trail summarises them. */
+    ObjectNode fields() {
+        return fields;
+    }
+
     boolean has(String field) {
         return lookup(field) != null;
     }

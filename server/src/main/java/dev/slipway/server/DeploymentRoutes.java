@@ -177,7 +177,8 @@ final class DeploymentRoutes {
         }));
     }
 
-    private static void status(JsonGenerator generator, DeploymentStatus status) throws IOException {
+    /** The JSON of a status, as the routes answer it (and the audit log keeps it). */
+    static void status(JsonGenerator generator, DeploymentStatus status) throws IOException {
         generator.writeStartObject();
         generator.writeStringField("env", status.env());
         generator.writeStringField("name", status.name());

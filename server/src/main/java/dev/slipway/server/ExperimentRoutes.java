@@ -5,6 +5,7 @@ import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.tracking.Experiment;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Tag;
@@ -44,6 +45,7 @@ final class ExperimentRoutes {
         Optional<String> artifactLocation = request.string("artifact_location");
         List<Tag> tags = request.tags("tags");
         String experimentId = tracking.createExperiment(name, artifactLocation, tags);
+        Authentication.experimentCreated(ctx, experimentId);
         WireFormat.send(ctx, WireFormat.object(generator -> generator.writeStringField("experiment_id", experimentId)));
     }
 
@@ -63,8 +65,16 @@ final class ExperimentRoutes {
         ApiRequest request = reader.read(ctx);
         ViewType viewType = request.enumValue("view_type", value -> ViewType.parse("view_type", value))
                 .orElse(ViewType.ACTIVE_ONLY);
-        Page<Experiment> page = tracking.searchExperiments(viewType, request.string("filter"),
-                request.strings("order_by"), request.int32("max_results"), request.string("page_token"));
+        Optional<String> filter = request.string("filter");
+        List<String> orderBy = request.strings("order_by");
+        Optional<Integer> maxResults = request.int32("max_results");
+        Access access = Authentication.access(ctx);
+        Page<Experiment> page = access.readsEveryExperiment()
+                ? tracking.searchExperiments(viewType, filter, orderBy, maxResults, request.string("page_token"))
+                : FilteredPages.filter(request.string("page_token"),
+                        maxResults.orElse(TrackingService.DEFAULT_EXPERIMENTS_RESULTS),
+                        token -> tracking.searchExperiments(viewType, filter, orderBy, maxResults, token),
+                        experiment -> access.canReadExperiment(experiment.experimentId()));
         WireFormat.send(ctx, WireFormat.object(generator -> {
             if (!page.items().isEmpty()) {
                 generator.writeArrayFieldStart("experiments");

@@ -23,6 +23,9 @@ final class JsonErrorHandler extends ErrorHandler {
             return;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, WireFormat.JSON_CONTENT_TYPE);
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Frame-Options", "DENY");
+        response.getHeaders().put("Referrer-Policy", "same-origin");
         // Jetty drops the connection after a request it rejected; saying so keeps clients from reusing it and
         // failing their next request on a dead connection
         response.getHeaders().put(HttpHeader.CONNECTION, "close");

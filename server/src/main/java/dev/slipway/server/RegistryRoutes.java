@@ -11,6 +11,7 @@ import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactPaths;
 import dev.slipway.core.artifacts.ArtifactRepositories;
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.logged.LoggedModelService;
 import dev.slipway.core.registry.ModelVersion;
 import dev.slipway.core.registry.NewModelVersion;
@@ -105,14 +106,18 @@ final class RegistryRoutes {
         ApiRequest request = reader.read(ctx);
         String name = request.requiredString("name");
         List<Tag> tags = request.tags("tags");
-        sendModel(ctx, registry.createRegisteredModel(name, request.string("description"), tags));
+        RegisteredModel created = registry.createRegisteredModel(name, request.string("description"), tags);
+        Authentication.registeredModelCreated(ctx, created.name());
+        sendModel(ctx, created);
     }
 
     private void renameModel(Context ctx) {
         ApiRequest request = reader.read(ctx);
         String name = request.requiredString("name");
         String newName = request.requiredString("new_name");
-        sendModel(ctx, registry.renameRegisteredModel(name, newName));
+        RegisteredModel renamed = registry.renameRegisteredModel(name, newName);
+        Authentication.registeredModelRenamed(ctx, name, renamed.name());
+        sendModel(ctx, renamed);
     }
 
     private void updateModel(Context ctx) {
@@ -122,7 +127,9 @@ final class RegistryRoutes {
     }
 
     private void deleteModel(Context ctx) {
-        registry.deleteRegisteredModel(reader.read(ctx).requiredString("name"));
+        String name = reader.read(ctx).requiredString("name");
+        registry.deleteRegisteredModel(name);
+        Authentication.registeredModelDeleted(ctx, name);
         WireFormat.sendEmpty(ctx);
     }
 
@@ -132,8 +139,16 @@ final class RegistryRoutes {
 
     private void searchModels(Context ctx) {
         ApiRequest request = reader.read(ctx);
-        Page<RegisteredModel> page = registry.searchRegisteredModels(request.string("filter"),
-                request.int64("max_results"), request.strings("order_by"), pageToken(request));
+        Optional<String> filter = request.string("filter");
+        Optional<Long> maxResults = request.int64("max_results");
+        List<String> orderBy = request.strings("order_by");
+        Access access = Authentication.access(ctx);
+        Page<RegisteredModel> page = access.readsEveryRegisteredModel()
+                ? registry.searchRegisteredModels(filter, maxResults, orderBy, pageToken(request))
+                : FilteredPages.filter(pageToken(request), pageSize(maxResults,
+                        RegistryService.DEFAULT_REGISTERED_MODELS_RESULTS),
+                        token -> registry.searchRegisteredModels(filter, maxResults, orderBy, token),
+                        model -> access.canReadRegisteredModel(model.name()));
         WireFormat.send(ctx, WireFormat.object(generator -> {
             if (!page.items().isEmpty()) {
                 generator.writeArrayFieldStart("registered_models");
@@ -247,8 +262,16 @@ final class RegistryRoutes {
 
     private void searchVersions(Context ctx) {
         ApiRequest request = reader.read(ctx);
-        Page<ModelVersion> page = registry.searchModelVersions(request.string("filter"), request.int64("max_results"),
-                request.strings("order_by"), pageToken(request));
+        Optional<String> filter = request.string("filter");
+        Optional<Long> maxResults = request.int64("max_results");
+        List<String> orderBy = request.strings("order_by");
+        Access access = Authentication.access(ctx);
+        Page<ModelVersion> page = access.readsEveryRegisteredModel()
+                ? registry.searchModelVersions(filter, maxResults, orderBy, pageToken(request))
+                : FilteredPages.filter(pageToken(request), pageSize(maxResults,
+                        RegistryService.DEFAULT_MODEL_VERSIONS_RESULTS),
+                        token -> registry.searchModelVersions(filter, maxResults, orderBy, token),
+                        version -> access.canReadRegisteredModel(version.name()));
         WireFormat.send(ctx, WireFormat.object(generator -> {
             RegistryWireFormat.modelVersions(generator, "model_versions", page.items());
             if (page.nextPageToken().isPresent()) {
@@ -313,6 +336,11 @@ final class RegistryRoutes {
             generator.writeFieldName("model_version");
             RegistryWireFormat.modelVersion(generator, version);
         }));
+    }
+
+    /** The page size of a search: the request's max_results (checked by the service before any page is used). */
+    private static int pageSize(Optional<Long> maxResults, int defaultSize) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxResults.orElse((long) defaultSize)));
     }
 
     /** An empty page token is no token, as in MLflow. */

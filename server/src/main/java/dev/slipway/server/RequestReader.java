@@ -3,12 +3,14 @@ package dev.slipway.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads API requests as MLflow's server does: GET parameters from the query string, every other method from a
@@ -20,6 +22,9 @@ final class RequestReader {
     /** MLflow's limit on the raw body of a log-batch request. */
     static final int MAX_LOG_BATCH_BYTES = 1_000_000;
 
+    private static final String PARSED_ATTRIBUTE = "slipway.request";
+    private static final String FAILURE_ATTRIBUTE = "slipway.request.failure";
+    private static final String LOG_BATCH_BODY_ATTRIBUTE = "slipway.request.log-batch-body";
     private static final int MAX_ECHOED_LENGTH = 200;
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
@@ -32,22 +37,68 @@ final class RequestReader {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /** The parameters of a request whose JSON body may be up to the configured request size. */
+    /**
+     * The parameters of a request whose JSON body may be up to the configured request size. The body is read once:
+     * a second call for the same request (the audit trail reads registry requests before their route does) answers
+     * the same parameters, or throws the same failure.
+     *
+     * @throws SlipwayException REQUEST_TOO_LARGE (413) for a body over the limit, INVALID_PARAMETER_VALUE for a body
+     *     that is not JSON or not declared as JSON
+     */
     ApiRequest read(Context ctx) {
+        ApiRequest parsed = ctx.attribute(PARSED_ATTRIBUTE);
+        if (parsed != null) {
+            return parsed;
+        }
+        SlipwayException failed = ctx.attribute(FAILURE_ATTRIBUTE);
+        if (failed != null) {
+            throw failed;
+        }
+        try {
+            parsed = readOnce(ctx);
+        } catch (SlipwayException e) {
+            ctx.attribute(FAILURE_ATTRIBUTE, e);
+            throw e;
+        }
+        ctx.attribute(PARSED_ATTRIBUTE, parsed);
+        return parsed;
+    }
+
+    /** The parameters {@link #read} parsed for this request, if it did. */
+    static Optional<ApiRequest> parsed(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PARSED_ATTRIBUTE));
+    }
+
+    private ApiRequest readOnce(Context ctx) {
         if (ctx.method() == HandlerType.GET) {
             return ApiRequest.ofQuery(ctx.queryParamMap());
         }
         checkContentType(ctx);
         byte[] body = readBody(ctx, maxRequestBytes);
         if (body == null) {
-            throw SlipwayException.invalidParameter("Request body must be at most %d bytes", maxRequestBytes);
+            long declared = ctx.req().getContentLengthLong();
+            throw new SlipwayException(ErrorCode.REQUEST_TOO_LARGE, String.format("Request body too large: at most "
+                    + "%d bytes are accepted%s. Upload files through the artifact API instead.", maxRequestBytes,
+                    declared > 0 ? ", got " + declared : ""));
         }
         return parse(body);
     }
 
-    /** The parameters of a log-batch request, whose raw body MLflow limits to 1,000,000 bytes. */
-    /** The raw body of a log-batch request, after the content-type and size checks. */
+    /**
+     * The raw body of a log-batch request, after the content-type and size checks. The body is read once: a second
+     * call for the same request (authorization reads the run id before the route runs) answers the same bytes.
+     */
     byte[] readLogBatchBody(Context ctx) {
+        byte[] read = ctx.attribute(LOG_BATCH_BODY_ATTRIBUTE);
+        if (read != null) {
+            return read;
+        }
+        byte[] body = readLogBatchBodyOnce(ctx);
+        ctx.attribute(LOG_BATCH_BODY_ATTRIBUTE, body);
+        return body;
+    }
+
+    private byte[] readLogBatchBodyOnce(Context ctx) {
         checkContentType(ctx);
         byte[] body = readBody(ctx, MAX_LOG_BATCH_BYTES);
         if (body == null) {

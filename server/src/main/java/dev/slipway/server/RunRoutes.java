@@ -5,6 +5,7 @@ import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.slipway.core.logged.LoggedModelMetric;
 import dev.slipway.core.logged.LoggedModelOutput;
 import dev.slipway.core.logged.LoggedModelService;
@@ -155,6 +156,7 @@ final class RunRoutes {
         if (plain.isPresent()) {
             LogBatchParser.LogBatch batch = plain.get();
             tracking.logBatch(batch.runId(), batch.metrics(), batch.params(), batch.tags());
+            describeBatch(ctx, batch.runId(), batch.metrics().size(), batch.params().size(), batch.tags().size());
             WireFormat.sendEmpty(ctx);
             return;
         }
@@ -175,9 +177,17 @@ final class RunRoutes {
         for (ApiRequest element : paramElements) {
             params.add(new Param(element.requiredString("key"), element.string("value").orElse("")));
         }
-        tracking.logBatch(runId, metrics, params, request.tags("tags"));
+        List<Tag> tags = request.tags("tags");
+        tracking.logBatch(runId, metrics, params, tags);
         modelMetrics.forEach(loggedModels::logLoggedModelMetrics);
+        describeBatch(ctx, runId, metrics.size(), params.size(), tags.size());
         WireFormat.sendEmpty(ctx);
+    }
+
+    /** The audit log keeps the counts of a batch, not its values. */
+    private static void describeBatch(Context ctx, String runId, int metrics, int params, int tags) {
+        AuditTrail.describe(ctx, runId, JsonNodeFactory.instance.objectNode().put("run_id", runId)
+                .put("metrics", metrics).put("params", params).put("tags", tags));
     }
 
     private void logInputs(Context ctx) {

@@ -8,6 +8,7 @@ import dev.slipway.core.predictions.PredictionLogService;
 import dev.slipway.core.registry.RegistryService;
 import dev.slipway.core.tracking.TrackingService;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the HTTP server needs, built by the composition root ({@code cli}).
@@ -25,11 +26,15 @@ import java.util.List;
  * @param maxRequestBytes the largest JSON request body accepted (artifact uploads are not limited by it)
  * @param version the version string served at {@code /version}
  * @param extensions routes added beside the API, such as the web UI, configured in this order
+ * @param corsAllowedOrigins the origins whose pages may call the API from a browser ({@code https://host[:port]},
+ *     or {@code "*"} for any); empty: none, no CORS headers are sent
+ * @param auth users, tokens and permissions ({@code --auth basic}); absent: no authentication, everyone may do
+ *     everything
  */
 public record ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
         LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
         boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version,
-        List<ServerExtension> extensions) {
+        List<ServerExtension> extensions, List<String> corsAllowedOrigins, Optional<ServerAuth> auth) {
     public ServerOptions {
         requireNonNull(host, "host is null");
         requireNonNull(tracking, "tracking is null");
@@ -40,9 +45,42 @@ public record ServerOptions(String host, int port, TrackingService tracking, Reg
         allowedHosts = List.copyOf(requireNonNull(allowedHosts, "allowedHosts is null"));
         requireNonNull(version, "version is null");
         extensions = List.copyOf(requireNonNull(extensions, "extensions is null"));
+        corsAllowedOrigins = List.copyOf(requireNonNull(corsAllowedOrigins, "corsAllowedOrigins is null"));
+        requireNonNull(auth, "auth is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+    }
+
+    /** Options without authentication. */
+    public ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
+            LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
+            boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version,
+            List<ServerExtension> extensions, List<String> corsAllowedOrigins) {
+        this(host, port, tracking, registry, loggedModels, predictionLog, artifacts, serveArtifacts, allowedHosts,
+                maxRequestBytes, version, extensions, corsAllowedOrigins, Optional.empty());
+    }
+
+    /** These options with authentication and permissions. */
+    public ServerOptions withAuth(ServerAuth serverAuth) {
+        return new ServerOptions(host, port, tracking, registry, loggedModels, predictionLog, artifacts, serveArtifacts,
+                allowedHosts, maxRequestBytes, version, extensions, corsAllowedOrigins,
+                Optional.of(requireNonNull(serverAuth, "serverAuth is null")));
+    }
+
+    /** Options that allow no cross-origin access. */
+    public ServerOptions(String host, int port, TrackingService tracking, RegistryService registry,
+            LoggedModelService loggedModels, PredictionLogService predictionLog, ArtifactRepositories artifacts,
+            boolean serveArtifacts, List<String> allowedHosts, long maxRequestBytes, String version,
+            List<ServerExtension> extensions) {
+        this(host, port, tracking, registry, loggedModels, predictionLog, artifacts, serveArtifacts, allowedHosts,
+                maxRequestBytes, version, extensions, List.of());
+    }
+
+    /** These options with another list of the origins allowed cross-origin access. */
+    public ServerOptions withCorsAllowedOrigins(List<String> origins) {
+        return new ServerOptions(host, port, tracking, registry, loggedModels, predictionLog, artifacts, serveArtifacts,
+                allowedHosts, maxRequestBytes, version, extensions, origins, auth);
     }
 
     /** Options without extensions: the API alone. */

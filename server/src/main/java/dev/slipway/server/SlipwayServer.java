@@ -2,14 +2,19 @@ package dev.slipway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.audit.AuditService;
 import dev.slipway.core.gitops.DeploymentService;
 import dev.slipway.core.monitors.MonitorService;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
@@ -21,12 +26,18 @@ import org.slf4j.LoggerFactory;
  * Slipway's prediction log ({@code /api/2.0/slipway/predictions/*}) and the sketches of its windows
  * ({@code /api/2.0/slipway/monitoring/window}), production monitors ({@code /api/2.0/slipway/monitors/*}, with their
  * latest results in {@code /metrics}), the deployment statuses and events GitOps agents report
- * ({@code /api/2.0/slipway/gitops/*}), the {@code mlflow-artifacts} proxy,
- * {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on Javalin over Jetty.
+ * ({@code /api/2.0/slipway/gitops/*}), the audit log ({@code /api/2.0/slipway/audit/list}), the
+ * {@code mlflow-artifacts} proxy, {@code /health}, {@code /version}, server info and Prometheus {@code /metrics}, on
+ * Javalin over Jetty.
  *
  * <p>Every answer is JSON or plain text, never an HTML page or a stack trace. Requests whose Host header does not
  * name this server are refused with 403 (DNS-rebinding protection), except the probe paths {@code /health} and
- * {@code /version}. Thread-safe; {@link #stop()} may be called once from any thread.
+ * {@code /version}; cross-origin use of the API follows the {@link CorsPolicy}; every answer carries
+ * {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options: DENY} and {@code Referrer-Policy: same-origin},
+ * and no {@code Server} header. Every change is recorded in the audit log when the backend keeps one
+ * ({@link AuditTrail}). With {@link ServerOptions#auth()}, every request but the open ones must be authenticated
+ * ({@link Authentication}) and pass the check of its route ({@link AccessRules}); the users, permissions and token
+ * endpoints are served ({@link AuthRoutes}). Thread-safe; {@link #stop()} may be called once from any thread.
  */
 public final class SlipwayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlipwayServer.class);
@@ -45,10 +56,15 @@ public final class SlipwayServer implements AutoCloseable {
 
     private final Javalin app;
     private final Optional<PredictionSketches> sketches;
+    private final Optional<AuditWriter> audit;
+    private final AccessRules accessRules;
 
-    private SlipwayServer(Javalin app, Optional<PredictionSketches> sketches) {
+    private SlipwayServer(Javalin app, Optional<PredictionSketches> sketches, Optional<AuditWriter> audit,
+            AccessRules accessRules) {
         this.app = requireNonNull(app, "app is null");
         this.sketches = requireNonNull(sketches, "sketches is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.accessRules = requireNonNull(accessRules, "accessRules is null");
     }
 
     /**
@@ -65,16 +81,42 @@ public final class SlipwayServer implements AutoCloseable {
         boolean sketching = !"false".equalsIgnoreCase(System.getProperty("slipway.monitoring.sketches", "true"));
         Optional<PredictionSketches> sketches = options.predictionLog().sketchStore().filter(store -> sketching)
                 .map(store -> new PredictionSketches(store, PredictionSketches.DEFAULT_BUCKET_LENGTH));
-        Javalin app = Javalin.create(config -> configure(config, options, sketches, metrics));
+        CorsPolicy cors = new CorsPolicy(options.corsAllowedOrigins());
+        Optional<AuditWriter> audit = options.predictionLog().auditStore().map(AuditWriter::start);
+        AccessRules accessRules = new AccessRules(options.tracking(), options.loggedModels(),
+                new RequestReader(options.maxRequestBytes()));
+        Javalin app = Javalin.create(config -> configure(config, options, sketches, metrics, cors, audit));
         try {
             app.start(options.host(), options.port());
         } catch (RuntimeException e) {
             sketches.ifPresent(PredictionSketches::close);
+            audit.ifPresent(AuditWriter::close);
             throw e;
         }
         sketches.ifPresent(sketch -> sketch.startFlushing(PredictionSketches.DEFAULT_FLUSH_INTERVAL));
+        SlipwayServer server = new SlipwayServer(app, sketches, audit, accessRules);
+        if (options.auth().isPresent() && !server.routesWithoutAccessRule().isEmpty()) {
+            LOG.warn("No access rule names these routes, so only administrators may call them: {}",
+                    server.routesWithoutAccessRule());
+        }
         LOG.info("Slipway {} listening on http://{}:{}", options.version(), options.host(), app.port());
-        return new SlipwayServer(app, sketches);
+        return server;
+    }
+
+    /**
+     * The routes ({@code "METHOD /path"}) that the access rules of {@code --auth basic} do not name, sorted: with
+     * authentication only administrators may call them. Empty when the table is complete, as a test keeps it.
+     */
+    public List<String> routesWithoutAccessRule() {
+        List<String> missing = new ArrayList<>();
+        for (ParsedEndpoint parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+            Endpoint endpoint = parsed.endpoint;
+            if (endpoint.method.isHttpMethod() && accessRules.rule(endpoint.method, endpoint.path).isEmpty()) {
+                missing.add(endpoint.method + " " + endpoint.path);
+            }
+        }
+        missing.sort(null);
+        return List.copyOf(missing);
     }
 
     /** The port the server listens on (the chosen one when started with port 0). */
@@ -82,12 +124,19 @@ public final class SlipwayServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops accepting requests, shuts the server down and stores the prediction sketches held in memory. */
+    /**
+     * Stops accepting requests, shuts the server down and stores the prediction sketches and the audit entries held
+     * in memory.
+     */
     public void stop() {
         try {
             app.stop();
         } finally {
-            sketches.ifPresent(PredictionSketches::close);
+            try {
+                sketches.ifPresent(PredictionSketches::close);
+            } finally {
+                audit.ifPresent(AuditWriter::close);
+            }
         }
     }
 
@@ -97,7 +146,8 @@ public final class SlipwayServer implements AutoCloseable {
     }
 
     private static void configure(JavalinConfig config, ServerOptions options,
-            Optional<PredictionSketches> sketches, RequestMetrics metrics) {
+            Optional<PredictionSketches> sketches, RequestMetrics metrics, CorsPolicy cors,
+            Optional<AuditWriter> audit) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.compressionStrategy = CompressionStrategy.NONE;
@@ -114,15 +164,36 @@ public final class SlipwayServer implements AutoCloseable {
 
         HostHeaderCheck hostCheck = new HostHeaderCheck(options.host(), options.allowedHosts());
         config.routes.before(ctx -> {
+            // the web UI's pages relax X-Frame-Options with their own Content-Security-Policy frame-ancestors
             ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("X-Frame-Options", "SAMEORIGIN");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "same-origin");
             if (!SystemRoutes.PROBE_PATHS.contains(ctx.path())) {
                 hostCheck.check(Optional.ofNullable(ctx.header("Host")));
             }
+            cors.apply(ctx);
         });
         ErrorResponses.register(config.routes);
 
         RequestReader reader = new RequestReader(options.maxRequestBytes());
+        options.auth().ifPresent(auth -> {
+            AccessRules rules = new AccessRules(options.tracking(), options.loggedModels(), reader);
+            Authentication authentication = new Authentication(auth, rules::isOpen, Clock.systemUTC());
+            config.routes.before(ctx -> {
+                if (ctx.method() != HandlerType.OPTIONS) {
+                    authentication.authenticate(ctx);
+                }
+            });
+            config.routes.beforeMatched(rules::authorize);
+            new AuthRoutes(auth.service(), options.tracking(), options.registry(), reader).register(config.routes);
+        });
+        Optional<DeploymentService> deployments = options.predictionLog().deploymentStore()
+                .map(store -> new DeploymentService(store, Clock.systemUTC()));
+        audit.ifPresent(writer -> {
+            metrics.addCollector(writer::appendMetrics);
+            new AuditTrail(writer, new AuditedActions(options.registry(), deployments), reader, Clock.systemUTC())
+                    .register(config.routes);
+        });
         new ExperimentRoutes(options.tracking(), reader).register(config.routes);
         new RunRoutes(options.tracking(), options.loggedModels(), reader).register(config.routes);
         new MetricRoutes(options.tracking(), reader).register(config.routes);
@@ -135,8 +206,8 @@ public final class SlipwayServer implements AutoCloseable {
         new MonitoringRoutes(sketches, reader, Clock.systemUTC()).register(config.routes);
         new MonitorRoutes(options.predictionLog().monitorStore().map(store -> new MonitorService(store,
                 Clock.systemUTC())), reader, metrics).register(config.routes);
-        new DeploymentRoutes(options.predictionLog().deploymentStore().map(store -> new DeploymentService(store,
-                Clock.systemUTC())), reader).register(config.routes);
+        new DeploymentRoutes(deployments, reader).register(config.routes);
+        new AuditRoutes(options.predictionLog().auditStore().map(AuditService::new), reader).register(config.routes);
         new ModelQualityRoutes(options.predictionLog(), reader, Clock.systemUTC()).register(config.routes);
         new SystemRoutes(options.version(), metrics).register(config.routes);
         options.extensions().forEach(extension -> extension.configure(config));
@@ -144,7 +215,8 @@ public final class SlipwayServer implements AutoCloseable {
 
     /** The route pattern of the request; all unknown paths share one label so the series stay bounded. */
     private static String routeLabel(Context ctx) {
-        Endpoint endpoint = ctx.endpoint();
+        // the HTTP endpoint that answered, not the last handler that ran (an after handler such as the audit trail's)
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         if (endpoint == null || endpoint.path.equals("*")) {
             return UNMATCHED_ROUTE;
         }

@@ -112,11 +112,13 @@ class RequestHandlingTest {
     }
 
     @Test
-    void bodiesOverTheRequestLimitAreRejected() {
+    void bodiesOverTheRequestLimitAreRejectedWith413() {
         String padding = "x".repeat((int) TestServer.MAX_REQUEST_BYTES);
         Response response = client.post(API + "experiments/create", "{\"name\": \"" + padding + "\"}");
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.errorCode()).isEqualTo("REQUEST_TOO_LARGE");
+        assertThat(response.header("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("application/json"));
         assertThat(response.message()).contains("at most " + TestServer.MAX_REQUEST_BYTES + " bytes");
     }
 
@@ -275,6 +277,10 @@ class RequestHandlingTest {
                 .contains("slipway_http_request_duration_seconds_count{route=\"/api/2.0/mlflow/experiments/get\"}")
                 .contains("route=\"unmatched\"")
                 .doesNotContain("/definitely/not");
+        assertThat(text).containsPattern("\njvm_memory_heap_used_bytes [1-9][0-9]*\n")
+                .containsPattern("\njvm_memory_heap_after_gc_bytes [0-9]+\n")
+                .containsPattern("\njvm_threads_live [1-9][0-9]*\n")
+                .contains("# TYPE process_cpu_seconds_total counter");
     }
 
     @Test

@@ -51,7 +51,8 @@ final class TestServer implements AutoCloseable {
                 Optional.of(artifactDestination.toUri().toString()));
         PredictionLogService predictionLog = new PredictionLogService(predictionLogStore, Clock.systemUTC());
         this.server = SlipwayServer.start(new ServerOptions("127.0.0.1", 0, tracking, registry, loggedModels,
-                predictionLog, artifacts, builder.serveArtifacts, builder.allowedHosts, MAX_REQUEST_BYTES, VERSION));
+                predictionLog, artifacts, builder.serveArtifacts, builder.allowedHosts, MAX_REQUEST_BYTES, VERSION,
+                builder.extensions, builder.corsAllowedOrigins));
         this.client = new ApiClient(server.port());
     }
 
@@ -69,6 +70,8 @@ final class TestServer implements AutoCloseable {
         private List<String> allowedHosts = List.of();
         private String defaultArtifactRoot = "mlflow-artifacts:/";
         private Optional<String> backendUri = Optional.empty();
+        private List<ServerExtension> extensions = List.of();
+        private List<String> corsAllowedOrigins = List.of();
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -92,6 +95,17 @@ final class TestServer implements AutoCloseable {
         /** The backend store of both tracking and registry; default: a SQLite file in the directory. */
         Builder backendUri(String value) {
             this.backendUri = Optional.of(value);
+            return this;
+        }
+
+        /** Routes and handlers added beside the API, such as one that sets the authenticated user. */
+        Builder extensions(List<ServerExtension> value) {
+            this.extensions = value;
+            return this;
+        }
+
+        Builder corsAllowedOrigins(List<String> value) {
+            this.corsAllowedOrigins = value;
             return this;
         }
 

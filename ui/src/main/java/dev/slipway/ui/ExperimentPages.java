@@ -3,12 +3,14 @@ package dev.slipway.ui;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.search.PageToken;
 import dev.slipway.core.tracking.Experiment;
 import dev.slipway.core.tracking.LifecycleStage;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.RunStats;
 import dev.slipway.core.tracking.ViewType;
+import dev.slipway.server.Authentication;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -48,9 +50,14 @@ final class ExperimentPages implements WebUi.PageGroup {
         boolean showDeleted = "1".equals(ctx.queryParam("deleted"));
         int pageNumber = ExperimentRunsPage.pageNumber(ctx.queryParam("page"));
         Optional<String> filter = search.map(q -> "name ILIKE '%" + q.replace("'", "''") + "%'");
-        Page<Experiment> page = services.tracking().searchExperiments(showDeleted ? ViewType.ALL : ViewType.ACTIVE_ONLY,
-                filter, List.of("last_update_time DESC"), Optional.of(PAGE_SIZE),
+        Page<Experiment> found = services.tracking().searchExperiments(showDeleted ? ViewType.ALL
+                : ViewType.ACTIVE_ONLY, filter, List.of("last_update_time DESC"), Optional.of(PAGE_SIZE),
                 Optional.of(PageToken.encode((long) (pageNumber - 1) * PAGE_SIZE)));
+        // a user never sees the experiments the user cannot read (a page may then show fewer rows)
+        Access access = Authentication.access(ctx);
+        Page<Experiment> page = new Page<>(found.items().stream()
+                .filter(experiment -> access.canReadExperiment(experiment.experimentId())).toList(),
+                found.nextPageToken());
         List<String> activeIds = page.items().stream()
                 .filter(experiment -> experiment.lifecycleStage() == LifecycleStage.ACTIVE)
                 .map(Experiment::experimentId).toList();
@@ -145,6 +152,7 @@ final class ExperimentPages implements WebUi.PageGroup {
     private String create(Context ctx) {
         return change(ctx, () -> {
             String id = services.tracking().createExperiment(formName(ctx), Optional.empty(), List.of());
+            Authentication.experimentCreated(ctx, id);
             return Optional.of("/experiments/" + Html.path(id));
         });
     }
@@ -181,6 +189,7 @@ final class ExperimentPages implements WebUi.PageGroup {
             ctx.header("HX-Redirect", target);
             return "";
         } catch (SlipwayException | IllegalArgumentException e) {
+            Pages.refused(ctx);
             return Layout.error(e.getMessage());
         }
     }

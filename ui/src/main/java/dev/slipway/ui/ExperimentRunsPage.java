@@ -491,6 +491,7 @@ final class ExperimentRunsPage {
         String experimentId = ctx.pathParam("experimentId");
         List<String> runIds = selection(ctx.formParam("runs"));
         if (runIds.isEmpty()) {
+            Pages.refused(ctx);
             return Layout.error("Select runs first.");
         }
         try {
@@ -507,6 +508,7 @@ final class ExperimentRunsPage {
                 }
             }
         } catch (SlipwayException e) {
+            Pages.refused(ctx);
             return Layout.error(e.getMessage());
         }
         String current = ExperimentPages.currentPage(ctx, "/experiments/" + Html.path(experimentId));

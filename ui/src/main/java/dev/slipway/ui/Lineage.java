@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.gitops.DeploymentService;
 import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.monitors.MonitorService;
@@ -43,9 +44,17 @@ final class Lineage {
     private static final Pattern MODEL_VERSION_URI = Pattern.compile("models:/([^/@]+)/([0-9]{1,18})");
 
     private final UiServices services;
+    private final Access access;
 
+    /** The lineage of everything, for what spans models and environments (monitors, deployments). */
     Lineage(UiServices services) {
+        this(services, Access.unrestricted());
+    }
+
+    /** The lineage a user may see: runs of experiments and versions of registered models the user can read. */
+    Lineage(UiServices services, Access access) {
         this.services = requireNonNull(services, "services is null");
+        this.access = requireNonNull(access, "access is null");
     }
 
     /** A monitor with its definition, when the definition can be read. */
@@ -162,7 +171,7 @@ final class Lineage {
         List<Experiment> experiments = all(token -> services.tracking().searchExperiments(ViewType.ACTIVE_ONLY,
                 Optional.empty(), List.of(), Optional.of(1000), token));
         return experiments.stream().filter(experiment -> experiment.name().equals(DATASETS_EXPERIMENT) == datasets)
-                .map(Experiment::experimentId).toList();
+                .map(Experiment::experimentId).filter(access::canReadExperiment).toList();
     }
 
     /** Runs outside the datasets experiment matching the filter, newest first, at most {@value #MAX_RUNS}. */
@@ -198,7 +207,10 @@ final class Lineage {
                     + ")";
             for (ModelVersion version : all(token -> services.registry().searchModelVersions(Optional.of(filter),
                     Optional.empty(), List.of("version_number ASC"), token))) {
-                version.runId().ifPresent(runId -> byRun.computeIfAbsent(runId, key -> new ArrayList<>()).add(version));
+                if (access.canReadRegisteredModel(version.name())) {
+                    version.runId().ifPresent(runId -> byRun.computeIfAbsent(runId, key -> new ArrayList<>())
+                            .add(version));
+                }
             }
         }
         return byRun;

@@ -8,6 +8,7 @@ import dev.slipway.core.registry.RegisteredModel;
 import dev.slipway.core.tracking.DatasetInput;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.Tag;
+import dev.slipway.server.Authentication;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -40,6 +41,11 @@ final class LineagePages implements WebUi.PageGroup {
         routes.get("/lineage", Pages.page(SECTION, this::lineage));
     }
 
+    /** The lineage the request's user may see. */
+    private Lineage visible(Context ctx) {
+        return new Lineage(services, Authentication.access(ctx));
+    }
+
     private static Optional<String> param(Context ctx, String name) {
         return Optional.ofNullable(ctx.queryParam(name)).map(String::trim).filter(value -> !value.isEmpty());
     }
@@ -50,13 +56,13 @@ final class LineagePages implements WebUi.PageGroup {
         Optional<String> digest = param(ctx, "digest");
         Optional<String> name = param(ctx, "name");
         if (digest.isPresent()) {
-            return datasetVersion(digest.get());
+            return datasetVersion(visible(ctx), digest.get());
         }
         if (name.isPresent()) {
-            return datasetByName(name.get());
+            return datasetByName(visible(ctx), name.get());
         }
         StringBuilder html = new StringBuilder("<h1>Datasets</h1>\n").append(searchForm(""));
-        List<Run> recorded = lineage.recordedVersions();
+        List<Run> recorded = visible(ctx).recordedVersions();
         html.append("<h2>Recorded dataset versions</h2>\n");
         if (recorded.isEmpty()) {
             html.append(Layout.empty("No dataset version has been recorded yet.", "<p>Record one with "
@@ -88,7 +94,7 @@ final class LineagePages implements WebUi.PageGroup {
                 + "<button type=\"submit\">Find users</button></form>\n";
     }
 
-    private String datasetVersion(String digest) {
+    private String datasetVersion(Lineage lineage, String digest) {
         String filter = "datasets.digest = '" + Lineage.quote(digest) + "'";
         List<Run> recorded = lineage.recordedVersions(filter);
         List<Run> runs = lineage.runs(filter);
@@ -146,12 +152,12 @@ final class LineagePages implements WebUi.PageGroup {
         if (runs.isEmpty()) {
             html.append("<p class=\"muted\">No run used this version yet.</p>\n");
         } else {
-            html.append(lineageTable(runs, Optional.of(digest)));
+            html.append(lineageTable(lineage, runs, Optional.of(digest)));
         }
         return Layout.page(title, SECTION, html.toString(), false);
     }
 
-    private String datasetByName(String name) {
+    private String datasetByName(Lineage lineage, String name) {
         List<Run> runs = concat(lineage.recordedVersions("datasets.name = '" + Lineage.quote(name) + "'"),
                 lineage.runs("datasets.name = '" + Lineage.quote(name) + "'"));
         Map<String, List<Run>> byDigest = new LinkedHashMap<>();
@@ -198,7 +204,7 @@ final class LineagePages implements WebUi.PageGroup {
         StringBuilder html = new StringBuilder();
         html.append("<h1>Lineage of run <span class=\"muted\">").append(Html.text(run.info().runName()))
                 .append("</span></h1>\n");
-        List<ModelVersion> versions = lineage.versionsByRun(List.of(run.info().runId()))
+        List<ModelVersion> versions = visible(ctx).versionsByRun(List.of(run.info().runId()))
                 .getOrDefault(run.info().runId(), List.of());
         Serving serving = new Serving();
         html.append("<ol class=\"flow\" id=\"lineage\">");
@@ -258,7 +264,7 @@ final class LineagePages implements WebUi.PageGroup {
     }
 
     /** Runs with their data version, model versions and serving: the dataset page's "used by" table. */
-    private String lineageTable(List<Run> runs, Optional<String> digest) {
+    private String lineageTable(Lineage lineage, List<Run> runs, Optional<String> digest) {
         Map<String, List<ModelVersion>> byRun = lineage.versionsByRun(runs.stream().map(run -> run.info().runId())
                 .toList());
         Serving serving = new Serving();

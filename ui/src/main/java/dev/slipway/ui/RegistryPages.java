@@ -3,6 +3,7 @@ package dev.slipway.ui;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.registry.ModelAlias;
 import dev.slipway.core.registry.ModelVersion;
@@ -11,6 +12,7 @@ import dev.slipway.core.registry.RegisteredModel;
 import dev.slipway.core.tracking.Page;
 import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.Tag;
+import dev.slipway.server.Authentication;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -76,7 +78,8 @@ final class RegistryPages implements WebUi.PageGroup {
         routes.get("/models", Pages.page(models, this::list));
         routes.get("/models/{name}", Pages.page(models, ctx -> modelPage(ctx.pathParam("name"), Outcome.none())));
         routes.get("/models/{name}/versions/{version}", Pages.page(models,
-                ctx -> versionPage(ctx.pathParam("name"), ctx.pathParam("version"), Outcome.none())));
+                ctx -> versionPage(Authentication.access(ctx), ctx.pathParam("name"), ctx.pathParam("version"),
+                        Outcome.none())));
 
         modelAction(routes, "aliases", ctx -> {
             String alias = required(ctx, "alias");
@@ -145,7 +148,7 @@ final class RegistryPages implements WebUi.PageGroup {
 
     private void versionAction(RoutesConfig routes, String path, Change change) {
         routes.post("/models/{name}/versions/{version}/" + path, Pages.action(Layout.Section.MODELS,
-                ctx -> versionPage(name(ctx), version(ctx), run(ctx, change))));
+                ctx -> versionPage(Authentication.access(ctx), name(ctx), version(ctx), run(ctx, change))));
     }
 
     /** Runs the change; a refusal of the service (or of the form) becomes the outcome's message, not an error page. */
@@ -154,6 +157,7 @@ final class RegistryPages implements WebUi.PageGroup {
         try {
             return new Outcome(formId, true, change.apply(ctx));
         } catch (SlipwayException | IllegalArgumentException e) {
+            Pages.refused(ctx);
             return new Outcome(formId, false, e.getMessage());
         }
     }
@@ -187,8 +191,12 @@ final class RegistryPages implements WebUi.PageGroup {
     private String list(Context ctx) {
         Optional<String> search = Optional.ofNullable(ctx.queryParam("q")).map(String::trim).filter(q -> !q.isEmpty());
         Optional<String> filter = search.map(q -> "name ILIKE '%" + Lineage.quote(q) + "%'");
-        Page<RegisteredModel> page = services.registry().searchRegisteredModels(filter, Optional.of((long) PAGE_SIZE),
-                List.of("name ASC"), Optional.empty());
+        Page<RegisteredModel> found = services.registry().searchRegisteredModels(filter,
+                Optional.of((long) PAGE_SIZE), List.of("name ASC"), Optional.empty());
+        // a user never sees the models the user cannot read
+        Access access = Authentication.access(ctx);
+        Page<RegisteredModel> page = new Page<>(found.items().stream()
+                .filter(model -> access.canReadRegisteredModel(model.name())).toList(), found.nextPageToken());
         StringBuilder html = new StringBuilder();
         html.append("<h1>Models</h1>\n<p class=\"muted\">Where models come from: <a href=\"/datasets\">datasets and "
                 + "lineage</a>.</p>\n")
@@ -333,7 +341,7 @@ final class RegistryPages implements WebUi.PageGroup {
         return Layout.page(name, Layout.Section.MODELS, html.toString(), false);
     }
 
-    private String versionPage(String name, String versionText, Outcome outcome) {
+    private String versionPage(Access access, String name, String versionText, Outcome outcome) {
         ModelVersion version = services.registry().getModelVersion(name, versionText);
         RegisteredModel model = services.registry().getRegisteredModel(name);
         String base = "/models/" + Html.path(name) + "/versions/" + version.version();
@@ -410,7 +418,7 @@ final class RegistryPages implements WebUi.PageGroup {
 
         html.append(descriptionForm(base, version.description(), outcome));
         html.append(tagsSection(base, version.tags(), outcome));
-        html.append(gateReports(version));
+        html.append(gateReports(access, version));
         html.append("</div>\n");
         return Layout.page(title, Layout.Section.MODELS, html.toString(), false);
     }
@@ -448,7 +456,7 @@ final class RegistryPages implements WebUi.PageGroup {
      * source run (the release run), and {@code slipway models evaluate}'s {@value #EVALUATION_REPORT} on each
      * evaluation run whose {@code candidate} parameter names this version ({@code models:/name/N}).
      */
-    private String gateReports(ModelVersion version) {
+    private String gateReports(Access access, ModelVersion version) {
         StringBuilder html = new StringBuilder("<h2>Gate reports</h2>\n<div id=\"gate-reports\">");
         int found = 0;
         if (version.runId().isPresent()) {
@@ -461,7 +469,7 @@ final class RegistryPages implements WebUi.PageGroup {
         String candidate = "models:/" + version.name() + "/" + version.version();
         List<Run> evaluations;
         try {
-            evaluations = lineage.runs("params.candidate = '" + Lineage.quote(candidate) + "'");
+            evaluations = new Lineage(services, access).runs("params.candidate = '" + Lineage.quote(candidate) + "'");
         } catch (SlipwayException e) {
             evaluations = List.of();
         }

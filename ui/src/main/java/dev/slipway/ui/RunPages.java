@@ -9,6 +9,7 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactPaths;
 import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.FileInfo;
+import dev.slipway.core.auth.Access;
 import dev.slipway.core.logged.LoggedModel;
 import dev.slipway.core.logged.LoggedModelOutput;
 import dev.slipway.core.registry.ModelVersion;
@@ -21,6 +22,7 @@ import dev.slipway.core.tracking.Run;
 import dev.slipway.core.tracking.RunInfo;
 import dev.slipway.core.tracking.Tag;
 import dev.slipway.core.tracking.TrackingService;
+import dev.slipway.server.Authentication;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -83,7 +85,7 @@ final class RunPages implements WebUi.PageGroup {
         metrics(html, run);
         tags(html, run.tags());
         inputs(html, run.inputs());
-        producedVersions(html, info.runId());
+        producedVersions(html, info.runId(), Authentication.access(ctx));
         artifactSection(html, info, selected);
         return Layout.page(info.runName(), Layout.Section.EXPERIMENTS, html.toString(), true, List.of(CHARTS_JS));
     }
@@ -245,8 +247,8 @@ final class RunPages implements WebUi.PageGroup {
     }
 
     /** The model versions registered from this run, with their aliases: the run's place in data -> run -> model. */
-    private void producedVersions(StringBuilder html, String runId) {
-        Lineage lineage = new Lineage(services);
+    private void producedVersions(StringBuilder html, String runId, Access access) {
+        Lineage lineage = new Lineage(services, access);
         List<ModelVersion> versions = lineage.versionsByRun(List.of(runId)).getOrDefault(runId, List.of());
         html.append("<section aria-labelledby=\"produced-h\"><h2 id=\"produced-h\">Registered model versions</h2>");
         if (versions.isEmpty()) {
@@ -443,7 +445,10 @@ final class RunPages implements WebUi.PageGroup {
             case HTML -> "text/html; charset=utf-8";
             case TEXT, JSON, CSV, TSV, OTHER -> "application/octet-stream";
         };
-        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+        // framed by the run page's preview (the server answers X-Frame-Options: DENY everywhere else)
+        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+                + "frame-ancestors 'self'");
+        ctx.header("X-Frame-Options", "SAMEORIGIN");
         if (type.equals("application/octet-stream")) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
         }

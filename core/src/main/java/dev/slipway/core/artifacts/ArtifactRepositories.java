@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.core.SlipwayException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,12 +16,14 @@ import java.util.Optional;
 /**
  * Resolves artifact URIs ({@code file:///x}, {@code /x}, {@code mlflow-artifacts:/x}, {@code s3://b/x}) to
  * a repository rooted at that location. {@code mlflow-artifacts:} URIs map onto the proxied destination
- * repository, as MLflow's server does.
+ * repository, as MLflow's server does. Closing it closes the factories that hold resources ({@link AutoCloseable}
+ * ones, such as the S3 factory's client); close it once nothing reads or writes artifacts through it any more.
  */
-public final class ArtifactRepositories {
+public final class ArtifactRepositories implements AutoCloseable {
     public static final String PROXY_SCHEME = "mlflow-artifacts";
 
     private final Map<String, ArtifactRepositoryFactory> factoriesByScheme = new HashMap<>();
+    private final List<AutoCloseable> closeableFactories = new ArrayList<>();
     private final Optional<String> proxiedDestination;
 
     /**
@@ -27,9 +31,13 @@ public final class ArtifactRepositories {
      *     artifacts
      */
     public ArtifactRepositories(List<ArtifactRepositoryFactory> factories, Optional<String> proxiedDestination) {
+        Map<ArtifactRepositoryFactory, Boolean> seen = new IdentityHashMap<>();
         for (ArtifactRepositoryFactory factory : factories) {
             for (String scheme : factory.schemes()) {
                 factoriesByScheme.put(scheme, factory);
+            }
+            if (factory instanceof AutoCloseable closeable && seen.put(factory, Boolean.TRUE) == null) {
+                closeableFactories.add(closeable);
             }
         }
         this.proxiedDestination = requireNonNull(proxiedDestination, "proxiedDestination is null");
@@ -58,6 +66,31 @@ public final class ArtifactRepositories {
             throw SlipwayException.invalidParameter("Unsupported artifact location scheme '%s' in '%s'", scheme, location);
         }
         return factory.create(parsed);
+    }
+
+    /**
+     * Closes the factories that hold resources, all of them even when one fails.
+     *
+     * @throws SlipwayException INTERNAL_ERROR if a factory fails to close, with the other failures suppressed
+     */
+    @Override
+    public void close() {
+        SlipwayException failure = null;
+        for (AutoCloseable factory : closeableFactories) {
+            try {
+                factory.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new SlipwayException(dev.slipway.core.ErrorCode.INTERNAL_ERROR,
+                            "Closing the artifact repository factory " + factory + " failed: " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** The path part of a {@code mlflow-artifacts:/path} or {@code mlflow-artifacts://host:port/path} URI. */

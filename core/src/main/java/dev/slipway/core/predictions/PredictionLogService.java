@@ -3,6 +3,7 @@ package dev.slipway.core.predictions;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.audit.AuditStore;
 import dev.slipway.core.gitops.DeploymentStore;
 import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.core.search.PageToken;
@@ -137,6 +138,11 @@ public final class PredictionLogService {
     /** The store of deployment statuses and events over the log's database, when its backend keeps them. */
     public Optional<DeploymentStore> deploymentStore() {
         return store.deploymentStore();
+    }
+
+    /** The append-only audit log over the log's database, when its backend keeps one. */
+    public Optional<AuditStore> auditStore() {
+        return store.auditStore();
     }
 
     /** The number of the model's predictions matching the query. */

@@ -61,6 +61,13 @@ public interface PredictionLogStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The append-only audit log kept in the same database, when the backend keeps one; its lifetime is this store's.
+     */
+    default Optional<dev.slipway.core.audit.AuditStore> auditStore() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

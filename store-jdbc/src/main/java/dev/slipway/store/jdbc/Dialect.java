@@ -133,6 +133,22 @@ enum Dialect {
         };
     }
 
+    /**
+     * A DELETE of at most a chunk of the rows of {@code table} whose {@code column} equals the first parameter; the
+     * second parameter is the chunk size. {@code keyColumns} are the table's primary key; when {@code column} leads
+     * an index, each chunk is found without reading the table.
+     */
+    String deleteChunk(String table, String column, List<String> keyColumns) {
+        String keys = String.join(", ", keyColumns);
+        return switch (this) {
+            case SQLITE -> "DELETE FROM " + table + " WHERE (" + keys + ") IN (SELECT " + keys + " FROM " + table
+                    + " WHERE " + column + " = ? LIMIT ?)";
+            case POSTGRESQL -> "DELETE FROM " + table + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + table
+                    + " WHERE " + column + " = ? LIMIT ?))";
+            case MYSQL -> "DELETE FROM " + table + " WHERE " + column + " = ? ORDER BY " + keys + " LIMIT ?";
+        };
+    }
+
     /** Whether writers must be serialised inside the JVM (SQLite allows one writer per file). */
     boolean serializesWriters() {
         return switch (this) {
@@ -210,7 +226,10 @@ enum Dialect {
         appendStringComparison(sql, column, operator, value);
     }
 
-    /** Whether retrying the transaction may succeed: a unique-key race, a deadlock or a serialisation failure. */
+    /**
+     * Whether retrying the transaction may succeed: a unique-key race, a deadlock, a serialisation failure, or (SQLite)
+     * a stale snapshot.
+     */
     boolean isRetryable(SQLException exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sqlException && isRetryableCode(sqlException)) {
@@ -223,9 +242,14 @@ enum Dialect {
     private boolean isRetryableCode(SQLException exception) {
         String state = exception.getSQLState() == null ? "" : exception.getSQLState();
         return switch (this) {
+            // SQLITE_BUSY without waiting: another connection to the file (another store of this process, such as
+            // the audit log's writer, or another process) committed between this transaction's first read and its
+            // first write, and SQLite refuses to upgrade the stale snapshot (SQLITE_BUSY_SNAPSHOT): start again
             case SQLITE -> exception instanceof SQLiteException sqlite
                     && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
-                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_BUSY
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT);
             case POSTGRESQL -> state.equals("23505") || state.equals("40001") || state.equals("40P01");
             case MYSQL -> exception.getErrorCode() == 1062 || exception.getErrorCode() == 1213
                     || exception.getErrorCode() == 1205 || state.equals("40001");

@@ -26,10 +26,7 @@ import java.util.Optional;
  * <p>Adding a result or an action reads the monitor's row locked for update in the same transaction, so that it
  * cannot interleave with {@link #deleteMonitor}, which deletes the monitor row first and then its results, actions
  * and the lease named {@value #MONITOR_LEASE_PREFIX}{@code <name>} (the name the scheduler gives a monitor's lease).
- * A lease is taken in one transaction: an insert that skips an existing row, else an UPDATE conditional on the owner
- * or the expiry, whose row lock decides between concurrent takers; a duplicate-key race between two first inserts is
- * retried by {@link Transactions}. Lease names and owners are at most 255 characters. Thread-safe; shares the
- * {@link Transactions} of the prediction log, which owns it.
+ * Leases are {@link JdbcLeases}. Thread-safe; shares the {@link Transactions} of the prediction log, which owns it.
  */
 final class JdbcMonitorStore implements MonitorStore {
     /** The prefix of the lease name under which the scheduler evaluates a monitor. */
@@ -51,20 +48,15 @@ final class JdbcMonitorStore implements MonitorStore {
             + "rule, cause, kind, target, succeeded, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SELECT_ACTIONS = "SELECT action_id, monitor_name, result_id, time_ms, rule, cause, "
             + "kind, target, succeeded, detail FROM monitor_actions";
-    private static final String UPDATE_LEASE = "UPDATE leases SET owner = ?, expires_ms = ? "
-            + "WHERE name = ? AND (owner = ? OR expires_ms < ?)";
-    private static final String SELECT_LEASE = "SELECT owner, expires_ms FROM leases WHERE name = ?";
-    private static final String DELETE_LEASE = "DELETE FROM leases WHERE name = ? AND owner = ?";
 
     private final Transactions transactions;
     private final String lockMonitor;
-    private final String insertLease;
+    private final JdbcLeases leases;
 
     JdbcMonitorStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.lockMonitor = "SELECT name FROM monitors WHERE name = ?" + transactions.dialect().lockForUpdate();
-        this.insertLease = transactions.dialect().insertIgnoringDuplicates("leases",
-                List.of("name", "owner", "expires_ms"));
+        this.leases = new JdbcLeases(transactions);
     }
 
     @Override
@@ -217,53 +209,12 @@ final class JdbcMonitorStore implements MonitorStore {
 
     @Override
     public boolean tryAcquireLease(String name, String owner, long now, long durationMillis) {
-        requireNonNull(name, "name is null");
-        requireNonNull(owner, "owner is null");
-        if (durationMillis < 0) {
-            throw new IllegalArgumentException("durationMillis is negative: " + durationMillis);
-        }
-        long expires = now + durationMillis;
-        return transactions.write("taking lease '" + name + "'", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(insertLease)) {
-                insert.setString(1, name);
-                insert.setString(2, owner);
-                insert.setLong(3, expires);
-                if (insert.executeUpdate() > 0) {
-                    return true;
-                }
-            }
-            try (PreparedStatement update = connection.prepareStatement(UPDATE_LEASE)) {
-                update.setString(1, owner);
-                update.setLong(2, expires);
-                update.setString(3, name);
-                update.setString(4, owner);
-                update.setLong(5, now);
-                if (update.executeUpdate() > 0) {
-                    return true;
-                }
-            }
-            // A driver counting changed rather than matched rows reports 0 when the owner renews to the same expiry.
-            try (PreparedStatement select = connection.prepareStatement(SELECT_LEASE)) {
-                select.setString(1, name);
-                try (ResultSet resultSet = select.executeQuery()) {
-                    return resultSet.next() && resultSet.getString(1).equals(owner) && resultSet.getLong(2) == expires;
-                }
-            }
-        });
+        return leases.tryAcquire(name, owner, now, durationMillis);
     }
 
     @Override
     public void releaseLease(String name, String owner) {
-        requireNonNull(name, "name is null");
-        requireNonNull(owner, "owner is null");
-        transactions.write("releasing lease '" + name + "'", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(DELETE_LEASE)) {
-                delete.setString(1, name);
-                delete.setString(2, owner);
-                delete.executeUpdate();
-            }
-            return null;
-        });
+        leases.release(name, owner);
     }
 
     private Optional<StoredMonitor> selectMonitor(Connection connection, String name, boolean forUpdate)

@@ -2,6 +2,7 @@ package dev.slipway.store.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.audit.AuditStore;
 import dev.slipway.core.gitops.DeploymentStore;
 import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.core.predictions.JoinedPrediction;
@@ -23,9 +24,9 @@ import java.util.Optional;
 /**
  * A {@link PredictionLogStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the tables {@code served_predictions}
  * and {@code prediction_feedback} (migration V5), with the {@link JdbcPredictionSketchStore}, the
- * {@link JdbcMonitorStore} and the {@link JdbcDeploymentStore} of the same database. Each append is one batched
- * INSERT in one transaction (see {@link Transactions}); a search is one query joining each prediction with its
- * feedback. Thread-safe.
+ * {@link JdbcMonitorStore}, the {@link JdbcDeploymentStore} and the {@link JdbcAuditStore} of the same database.
+ * Each append is one batched INSERT in one transaction (see {@link Transactions}); a search is one query joining each
+ * prediction with its feedback. Thread-safe.
  */
 public final class JdbcPredictionLogStore implements PredictionLogStore {
     private static final String INSERT_PREDICTION = "INSERT INTO served_predictions (request_id, row_index, "
@@ -41,12 +42,14 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     private final JdbcPredictionSketchStore sketchStore;
     private final JdbcMonitorStore monitorStore;
     private final JdbcDeploymentStore deploymentStore;
+    private final JdbcAuditStore auditStore;
 
     JdbcPredictionLogStore(Transactions transactions) {
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.sketchStore = new JdbcPredictionSketchStore(transactions);
         this.monitorStore = new JdbcMonitorStore(transactions);
         this.deploymentStore = new JdbcDeploymentStore(transactions);
+        this.auditStore = new JdbcAuditStore(transactions);
         this.upsertFeedbackSql = transactions.dialect().upsert("prediction_feedback",
                 List.of("request_id", "row_index", "actual", "timestamp_ms"), List.of("request_id", "row_index"),
                 List.of("actual", "timestamp_ms"));
@@ -170,6 +173,12 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     @Override
     public Optional<DeploymentStore> deploymentStore() {
         return Optional.of(deploymentStore);
+    }
+
+    /** The append-only audit log in the table of migration V10 of the same database. */
+    @Override
+    public Optional<AuditStore> auditStore() {
+        return Optional.of(auditStore);
     }
 
     @Override

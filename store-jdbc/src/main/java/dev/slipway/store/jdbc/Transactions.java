@@ -22,6 +22,7 @@ import org.sqlite.SQLiteException;
  */
 final class Transactions implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 12;
+    private static final long MAX_RETRY_NANOS = 10_000_000_000L;
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -55,6 +56,7 @@ final class Transactions implements AutoCloseable {
 
     /** Runs the work in one transaction, retrying it from the start when it lost a race. */
     <T> T write(String action, SqlWork<T> work) {
+        long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             writeLock.ifPresent(Lock::lock);
             try {
@@ -77,7 +79,8 @@ final class Transactions implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
-                if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e)) {
+                // a write that waited out SQLite's busy timeout is not tried again
+                if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e) || System.nanoTime() - start > MAX_RETRY_NANOS) {
                     throw databaseError(action, e);
                 }
             } finally {
