@@ -21,7 +21,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -604,13 +603,5 @@ final class AccessRules {
             }
             return Optional.of(new LogBatchTargets(chosen, Set.copyOf(modelIds)));
         }
-    }
-
-    /** For messages: every route the table names, sorted. */
-    List<String> describe() {
-        List<String> names = new ArrayList<>();
-        rules.keySet().forEach(route -> names.add(route.toString()));
-        names.sort(null);
-        return names;
     }
 }
