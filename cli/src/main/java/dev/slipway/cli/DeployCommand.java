@@ -42,6 +42,20 @@ final class DeployCommand {
 
     private DeployCommand() {}
 
+    /**
+     * The deployments repository named by {@code --repo}, else {@code $SLIPWAY_DEPLOY_REPO}, else {@code fallback}: a
+     * URL as given, a path resolved against the working folder.
+     */
+    static String location(Optional<String> repo, Environment environment, CommandSpec spec, Optional<Path> fallback) {
+        Optional<String> named = repo.map(String::trim).filter(value -> !value.isEmpty())
+                .or(() -> environment.variable(DEPLOY_REPO));
+        if (named.isPresent()) {
+            return DeploymentsRepository.isUrl(named.get()) ? named.get() : environment.resolve(named.get()).toString();
+        }
+        return fallback.orElseThrow(() -> new ParameterException(spec.commandLine(), "No deployments repository: give "
+                + "--repo PATH_OR_URL, set $" + DEPLOY_REPO + ", or run inside a Git repository")).toString();
+    }
+
     /** Where remote deployments repositories are cloned: $XDG_CACHE_HOME/slipway/deployments, else ~/.cache/... */
     static Path cacheRoot(Environment environment) {
         return environment.variable("XDG_CACHE_HOME").map(Path::of)
@@ -80,15 +94,7 @@ final class DeployCommand {
 
         /** The repository named by --repo, else $SLIPWAY_DEPLOY_REPO, else the enclosing Git repository. */
         String location() {
-            Optional<String> named = repo.map(String::trim).filter(value -> !value.isEmpty())
-                    .or(() -> environment.variable(DEPLOY_REPO));
-            if (named.isPresent()) {
-                return DeploymentsRepository.isUrl(named.get()) ? named.get() : environment.resolve(named.get()).toString();
-            }
-            return defaultLocation()
-                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "No deployments repository: give --repo "
-                            + "PATH_OR_URL, set $" + DEPLOY_REPO + ", or run inside a Git repository"))
-                    .toString();
+            return DeployCommand.location(repo, environment, spec, defaultLocation());
         }
 
         Optional<Path> defaultLocation() {

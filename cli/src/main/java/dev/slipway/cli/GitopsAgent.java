@@ -564,9 +564,10 @@ final class GitopsAgent implements AutoCloseable {
     }
 
     private Optional<QualityReading> quality(String candidate, Instant since) {
-        DeploymentSpec probe = DeploymentSpec.of("probe", candidate);
+        // a canary candidate is always models:/<name>/<version> (DeploymentSpec checked it)
+        var version = (dev.slipway.client.ModelUri.RegistryVersion) dev.slipway.client.ModelUri.parse(candidate);
         try {
-            QualityWindow window = client.predictions().quality(probe.modelName(), Long.toString(probe.modelVersion()),
+            QualityWindow window = client.predictions().quality(version.name(), String.valueOf(version.version()),
                     Optional.of(since.toEpochMilli()), Optional.empty(), Optional.empty());
             Map<String, Double> metrics = new TreeMap<>();
             window.quality().ifPresent(quality -> quality.fields().forEachRemaining(field -> {

@@ -148,15 +148,8 @@ final class GitopsCommand {
         }
 
         private String location() {
-            Optional<String> named = repo.map(String::trim).filter(value -> !value.isEmpty())
-                    .or(() -> environment.variable(DeployCommand.DEPLOY_REPO));
-            if (named.isPresent()) {
-                return DeploymentsRepository.isUrl(named.get()) ? named.get() : environment.resolve(named.get()).toString();
-            }
-            return DeploymentsRepository.enclosingWorkTree(environment.workingDirectory())
-                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "No deployments repository: give --repo "
-                            + "PATH_OR_URL, set $" + DeployCommand.DEPLOY_REPO + ", or run inside a Git repository"))
-                    .toString();
+            return DeployCommand.location(repo, environment, spec,
+                    DeploymentsRepository.enclosingWorkTree(environment.workingDirectory()));
         }
 
         private Path cacheRoot() {
