@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The tables a backup holds (every table of migrations V1 to V10 but Flyway's history and the leases), in an order
+ * The tables a backup holds (every table of migrations V1 to V11 but Flyway's history and the leases), in an order
  * that inserts parents before the rows referring to them, with their columns and the portable type of each; tables
  * that refuse UPDATE and DELETE (append-only) come last. A backup refuses a database that has a table or column
  * missing here, so a migration that adds one must add it here too (and a test checks this list against a freshly
@@ -134,6 +134,8 @@ final class BackupTables {
             table("registered_model_permissions", "name text", "user_id bigint", "permission text"),
             table("access_tokens", "token_id text", "secret_hash text", "user_id bigint", "name text",
                     "creation_time_ms bigint", "expiration_time_ms bigint"),
+            // V11 the lowest ids sequences may still hand out
+            table("id_high_water", "name text", "next_value bigint"),
             // V10 audit log: append-only, so last
             appendOnly(table("audit_log", "audit_id bigint identity", "time_ms bigint", "user_name text",
                     "client_address text", "forwarded_for text", "method text", "route text", "action text",

@@ -254,6 +254,13 @@ final class JdbcTrackingPurger implements TrackingPurger {
             return new PurgedRows(false, rows);
         }
         long[] removed = transactions.write("removing experiment " + experimentId, connection -> {
+            // Taken before the delete, like an experiment's creation takes it before choosing an id.
+            Optional<String> lock = transactions.dialect().experimentIdLock();
+            if (lock.isPresent()) {
+                try (PreparedStatement statement = connection.prepareStatement(lock.get())) {
+                    statement.executeQuery().close();
+                }
+            }
             long experiments;
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM experiments "
                     + "WHERE experiment_id = ? AND lifecycle_stage = ? "
@@ -266,7 +273,7 @@ final class JdbcTrackingPurger implements TrackingPurger {
             if (experiments == 0) {
                 return new long[] {0, 0};
             }
-            // The next experiment may get this id again (ids are the largest plus one): it must not inherit these.
+            raiseExperimentHighWater(connection, id + 1);
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM experiment_permissions WHERE experiment_id = ?")) {
                 delete.setString(1, experimentId);
@@ -276,6 +283,25 @@ final class JdbcTrackingPurger implements TrackingPurger {
         record(rows, listener, "experiment_permissions", removed[1]);
         record(rows, listener, "experiments", removed[0]);
         return new PurgedRows(removed[0] > 0, rows);
+    }
+
+    /** Makes sure no experiment is given an id below {@code nextId} again (inside the experiment id lock). */
+    private static void raiseExperimentHighWater(Connection connection, long nextId) throws SQLException {
+        boolean present;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM id_high_water WHERE name = 'experiments'");
+                ResultSet resultSet = select.executeQuery()) {
+            present = resultSet.next();
+        }
+        try (PreparedStatement write = connection.prepareStatement(present
+                ? "UPDATE id_high_water SET next_value = ? WHERE name = 'experiments' AND next_value < ?"
+                : "INSERT INTO id_high_water (next_value, name) VALUES (?, 'experiments')")) {
+            write.setLong(1, nextId);
+            if (present) {
+                write.setLong(2, nextId);
+            }
+            write.executeUpdate();
+        }
     }
 
     @Override

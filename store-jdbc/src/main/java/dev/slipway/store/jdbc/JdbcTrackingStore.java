@@ -115,12 +115,14 @@ public final class JdbcTrackingStore implements TrackingStore {
                 }
             }
             requireNameUnused(connection, name, Optional.empty());
+            // The largest id plus one, but never an id of an experiment that gc removed (its high-water mark).
             long experimentId;
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT COALESCE(MAX(experiment_id) + 1, 0) FROM experiments");
+                    "SELECT COALESCE(MAX(experiment_id) + 1, 0), (SELECT next_value FROM id_high_water "
+                            + "WHERE name = 'experiments') FROM experiments");
                     ResultSet resultSet = statement.executeQuery()) {
                 resultSet.next();
-                experimentId = resultSet.getLong(1);
+                experimentId = Math.max(resultSet.getLong(1), resultSet.getLong(2));
             }
             String id = String.valueOf(experimentId);
             String location = artifactLocation.orElseGet(() -> TrackingService.joinUri(defaultArtifactRoot, id));

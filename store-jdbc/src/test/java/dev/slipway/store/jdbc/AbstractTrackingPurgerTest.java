@@ -238,6 +238,25 @@ abstract class AbstractTrackingPurgerTest {
     }
 
     @Test
+    void anExperimentCreatedAfterGcNeverGetsTheIdOfARemovedOne() {
+        experiment("kept");
+        String lower = experiment("lower");
+        String highest = experiment("highest");
+        tracking.setExperimentLifecycleStage(lower, LifecycleStage.DELETED, LONG_AGO);
+        tracking.setExperimentLifecycleStage(highest, LifecycleStage.DELETED, LONG_AGO);
+        // the highest goes first, then one below it: the mark must not go down again
+        collector.collect(new GcRequest(Optional.empty(), List.of(), List.of(highest), false), new GcListener() {});
+        collector.collect(new GcRequest(Optional.empty(), List.of(), List.of(lower), false), new GcListener() {});
+        assertThat(tracking.getExperiment(highest)).isEmpty();
+
+        String next = experiment("next");
+        String after = experiment("after");
+
+        assertThat(Long.parseLong(next)).isEqualTo(Long.parseLong(highest) + 1);
+        assertThat(Long.parseLong(after)).isEqualTo(Long.parseLong(next) + 1);
+    }
+
+    @Test
     void deletesInChunksNoLargerThanTheChunkSize() {
         String experimentId = experiment("big");
         String runId = run(experimentId, 2_500);

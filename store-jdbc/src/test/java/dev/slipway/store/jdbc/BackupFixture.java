@@ -121,6 +121,7 @@ final class BackupFixture {
             insert(connection, "registered_model_permissions", "churn-model", 2L, "EDIT");
             insert(connection, "access_tokens", "tok-1", "a".repeat(64), 1L, "ci", T, null);
             insert(connection, "access_tokens", "tok-2", "b".repeat(64), 2L, "laptop ✓", T, T + 1_000);
+            insert(connection, "id_high_water", "experiments", 7L);
             insert(connection, "audit_log", 1L, T, "admin", "127.0.0.1", null, "POST",
                     "/api/2.0/mlflow/experiments/create", "create_experiment", "experiment", "1", 200L, null,
                     "{\"experiment_id\":\"1\"}", "{}");
