@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -83,6 +84,7 @@ final class JdbcStoreBackup implements StoreBackup {
     private static final String DEFAULT_EXPERIMENT_NAME = "Default";
 
     private final HikariDataSource dataSource;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Dialect dialect;
     private final JsonFactory json;
 
@@ -1080,6 +1082,8 @@ final class JdbcStoreBackup implements StoreBackup {
 
     @Override
     public void close() {
-        dataSource.close();
+        if (closed.compareAndSet(false, true)) {
+            dataSource.close();
+        }
     }
 }

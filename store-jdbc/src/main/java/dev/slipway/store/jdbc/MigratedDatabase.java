@@ -13,17 +13,30 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * A connection pool on a backend URI whose schema (tracking and registry) has been migrated to the newest version.
- * The tracking and the registry store each open their own.
+ * A connection pool on a backend URI whose schema has been migrated to the newest version.
+ *
+ * <p>On PostgreSQL and MySQL every store of one process on the same URI shares one pool of
+ * {@value #DEFAULT_SERVER_POOL_SIZE} connections ({@value #POOL_SIZE_VARIABLE} sets another size), closed when the last
+ * of them closes it: a server opens a dozen stores, and a pool each would take the database's connections (PostgreSQL
+ * allows 100 by default) from the replicas. On SQLite each store keeps its own pool, as each keeps a writer
+ * connection of its own.
  */
 record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
+    /** The environment variable that sets the size of the shared pool on PostgreSQL and MySQL. */
+    static final String POOL_SIZE_VARIABLE = "SLIPWAY_DB_POOL_SIZE";
+    static final int DEFAULT_SERVER_POOL_SIZE = 20;
     private static final int SQLITE_POOL_SIZE = 8;
-    private static final int SERVER_POOL_SIZE = 10;
+    private static final Map<String, SharedPool> SHARED = new HashMap<>();
+    private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
     MigratedDatabase {
         requireNonNull(dataSource, "dataSource is null");
@@ -38,20 +51,84 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
      */
     static MigratedDatabase open(String uri, String purpose) {
         BackendUri backend = BackendUri.parse(uri);
-        backend.sqliteFile().ifPresent(MigratedDatabase::createParentFolders);
-        HikariDataSource dataSource = dataSource(uri, backend, purpose);
+        if (backend.dialect() == Dialect.SQLITE) {
+            backend.sqliteFile().ifPresent(MigratedDatabase::createParentFolders);
+            HikariConfig config = config(uri, backend, "slipway-" + purpose + "-sqlite");
+            return migrated(connect(uri, () -> new HikariDataSource(config)), backend.dialect());
+        }
+        synchronized (SHARED) {
+            SharedPool shared = SHARED.get(uri);
+            if (shared != null && shared.share()) {
+                return new MigratedDatabase(shared, backend.dialect());
+            }
+            HikariConfig config = config(uri, backend, "slipway-" + backend.dialect().name().toLowerCase(Locale.ROOT)
+                    + "-" + POOL_NUMBER.incrementAndGet());
+            SharedPool pool = connect(uri, () -> new SharedPool(config, uri));
+            MigratedDatabase database = migrated(pool, backend.dialect());
+            SHARED.put(uri, pool);
+            return database;
+        }
+    }
+
+    /** Opens the pool, which connects at once: an unreachable database is reported here. */
+    private static <T extends HikariDataSource> T connect(String uri, Supplier<T> pool) {
         try {
-            migrate(dataSource, backend.dialect());
-            return new MigratedDatabase(dataSource, backend.dialect());
+            return pool.get();
+        } catch (RuntimeException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
+                    "Cannot connect to the backend store '" + BackendUri.redact(uri) + "': " + rootMessage(e), e);
+        }
+    }
+
+    private static MigratedDatabase migrated(HikariDataSource dataSource, Dialect dialect) {
+        try {
+            migrate(dataSource, dialect);
+            return new MigratedDatabase(dataSource, dialect);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
     }
 
-    private static HikariDataSource dataSource(String uri, BackendUri backend, String purpose) {
+    /**
+     * A pool that several stores share: each {@link #close()} ends one store's use of it (a store closes it once),
+     * and the last one closes the connections.
+     */
+    private static final class SharedPool extends HikariDataSource {
+        private final String uri;
+        private int users = 1; // guarded by SHARED
+
+        SharedPool(HikariConfig config, String uri) {
+            super(config);
+            this.uri = uri;
+        }
+
+        /** One more user, unless the pool was closed already. Called holding the lock of SHARED. */
+        boolean share() {
+            if (users == 0 || isClosed()) {
+                return false;
+            }
+            users++;
+            return true;
+        }
+
+        @Override
+        public void close() {
+            synchronized (SHARED) {
+                if (users > 1) {
+                    users--;
+                    return;
+                }
+                users = 0;
+                SHARED.remove(uri, this);
+            }
+            super.close();
+        }
+    }
+
+    private static HikariConfig config(String uri, BackendUri backend, String poolName) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("slipway-" + purpose + "-" + backend.dialect());
+        config.setPoolName(poolName);
         config.setJdbcUrl(backend.jdbcUrl());
         backend.user().ifPresent(config::setUsername);
         backend.password().ifPresent(config::setPassword);
@@ -70,14 +147,26 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
                 config.addDataSourceProperty("wal_autocheckpoint", "10000");
                 config.addDataSourceProperty("journal_size_limit", String.valueOf(64L * 1024 * 1024));
             }
-            case POSTGRESQL, MYSQL -> config.setMaximumPoolSize(SERVER_POOL_SIZE);
+            case POSTGRESQL, MYSQL -> config.setMaximumPoolSize(serverPoolSize());
+        }
+        return config;
+    }
+
+    private static int serverPoolSize() {
+        String value = System.getenv(POOL_SIZE_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SERVER_POOL_SIZE;
         }
         try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new SlipwayException(ErrorCode.INTERNAL_ERROR,
-                    "Cannot connect to the backend store '" + BackendUri.redact(uri) + "': " + rootMessage(e), e);
+            int size = Integer.parseInt(value.trim());
+            if (size >= 1 && size <= 1_000) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
         }
+        throw SlipwayException.invalidParameter("%s must be a number of connections from 1 to 1000, got '%s'",
+                POOL_SIZE_VARIABLE, value);
     }
 
     private static void migrate(HikariDataSource dataSource, Dialect dialect) {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteErrorCode;
@@ -18,7 +19,7 @@ import org.sqlite.SQLiteException;
 /**
  * Runs reads on the pool and writes as single transactions, the way {@link JdbcTrackingStore} does: on SQLite the
  * writers take turns on one lock and share one {@link WriterConnection}, elsewhere a write that lost a race (unique
- * key, deadlock, serialisation failure) is retried. Owns the pool and closes it. Thread-safe.
+ * key, deadlock, serialisation failure) is retried. Closes its use of the pool when closed. Thread-safe.
  */
 final class Transactions implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 12;
@@ -28,6 +29,7 @@ final class Transactions implements AutoCloseable {
     private final Dialect dialect;
     private final Optional<Lock> writeLock;
     private final Optional<WriterConnection> writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     Transactions(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -128,8 +130,12 @@ final class Transactions implements AutoCloseable {
         return new SlipwayException(code, "Database error while " + action + ": " + e.getMessage(), e);
     }
 
+    /** Ends this store's use of the pool (which other stores may share); a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         writeLock.ifPresent(Lock::lock);
         try {
             writer.ifPresent(WriterConnection::close);
