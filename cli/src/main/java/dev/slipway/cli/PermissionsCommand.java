@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.slipway.client.AuthClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
@@ -9,6 +10,8 @@ import dev.slipway.core.auth.ExperimentPermission;
 import dev.slipway.core.auth.Permission;
 import dev.slipway.core.auth.RegisteredModelPermission;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -152,6 +155,9 @@ final class PermissionsCommand implements Callable<Integer> {
                 + "or anyone's as an administrator).")
         Optional<String> user = Optional.empty();
 
+        @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
+        boolean json;
+
         @Mixin
         TrackingOptions trackingOptions;
 
@@ -171,32 +177,50 @@ final class PermissionsCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Give one of --experiment-id, --model or --user");
             }
             AuthClient auth = UsersCommand.client(trackingOptions, environment, spec).auth();
-            TextTable table = new TextTable("USER", "RESOURCE", "PERMISSION");
+            List<Given> grants = new ArrayList<>();
             if (user.isPresent()) {
                 AuthClient.UserDetails details = auth.getUser(user.get());
                 for (ExperimentPermission permission : details.experimentPermissions()) {
-                    table.add(details.user().username(), "experiment " + permission.experimentId(),
-                            permission.permission().name());
+                    grants.add(new Given(details.user().username(), "experiment", permission.experimentId(),
+                            permission.permission()));
                 }
                 for (RegisteredModelPermission permission : details.registeredModelPermissions()) {
-                    table.add(details.user().username(), "model " + permission.name(), permission.permission().name());
+                    grants.add(new Given(details.user().username(), "model", permission.name(),
+                            permission.permission()));
                 }
             } else if (experimentId.isPresent()) {
                 for (ExperimentPermission permission : auth.experimentPermissions(experimentId.get())) {
-                    table.add(permission.username(), "experiment " + permission.experimentId(),
-                            permission.permission().name());
+                    grants.add(new Given(permission.username(), "experiment", permission.experimentId(),
+                            permission.permission()));
                 }
             } else {
                 for (RegisteredModelPermission permission : auth.registeredModelPermissions(model.orElseThrow())) {
-                    table.add(permission.username(), "model " + permission.name(), permission.permission().name());
+                    grants.add(new Given(permission.username(), "model", permission.name(), permission.permission()));
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            table.print(out);
+            if (json) {
+                ArrayNode array = TrackingCommand.json().createArrayNode();
+                for (Given grant : grants) {
+                    array.addObject().put("username", grant.username()).put("resource_type", grant.resourceType())
+                            .put("resource", grant.resource()).put("permission", grant.permission().name());
+                }
+                TrackingCommand.printJson(out, TrackingCommand.json().createObjectNode().set("permissions", array));
+            } else {
+                TextTable table = new TextTable("USER", "RESOURCE", "PERMISSION");
+                for (Given grant : grants) {
+                    table.add(grant.username(), grant.resourceType() + " " + grant.resource(),
+                            grant.permission().name());
+                }
+                table.print(out);
+            }
             out.flush();
             return 0;
         }
     }
+
+    /** One permission given to a user on an experiment or a registered model. */
+    private record Given(String username, String resourceType, String resource, Permission permission) {}
 
     private static Permission parse(CommandSpec spec, String permission) {
         try {

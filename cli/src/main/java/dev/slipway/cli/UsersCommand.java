@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.AuthClient;
 import dev.slipway.client.Credentials;
 import dev.slipway.client.RetryPolicy;
@@ -125,6 +127,9 @@ final class UsersCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List the users (administrators only).")
     static final class ListUsers implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
+        boolean json;
+
         @Mixin
         TrackingOptions trackingOptions;
 
@@ -140,12 +145,21 @@ final class UsersCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             List<User> users = client(trackingOptions, environment, spec).auth().listUsers();
-            TextTable table = new TextTable("ID", "USERNAME", "ADMIN");
-            for (User user : users) {
-                table.add(Long.toString(user.id()), user.username(), user.admin() ? "yes" : "no");
-            }
             PrintWriter out = spec.commandLine().getOut();
-            table.print(out);
+            if (json) {
+                ArrayNode array = TrackingCommand.json().createArrayNode();
+                for (User user : users) {
+                    array.addObject().put("id", user.id()).put("username", user.username())
+                            .put("is_admin", user.admin());
+                }
+                TrackingCommand.printJson(out, TrackingCommand.json().createObjectNode().set("users", array));
+            } else {
+                TextTable table = new TextTable("ID", "USERNAME", "ADMIN");
+                for (User user : users) {
+                    table.add(Long.toString(user.id()), user.username(), user.admin() ? "yes" : "no");
+                }
+                table.print(out);
+            }
             out.flush();
             return 0;
         }
@@ -301,6 +315,9 @@ final class UsersCommand implements Callable<Integer> {
         @Option(names = "--user", paramLabel = "USERNAME", description = "Whose tokens (default: yours).")
         Optional<String> user = Optional.empty();
 
+        @Option(names = "--json", description = "Print JSON for scripts instead of a table (times in epoch ms).")
+        boolean json;
+
         @Mixin
         TrackingOptions trackingOptions;
 
@@ -316,6 +333,19 @@ final class UsersCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             List<AccessToken> tokens = client(trackingOptions, environment, spec).auth().tokens(user);
+            if (json) {
+                ArrayNode array = TrackingCommand.json().createArrayNode();
+                for (AccessToken token : tokens) {
+                    ObjectNode node = array.addObject().put("token_id", token.tokenId())
+                            .put("username", token.username()).put("name", token.name())
+                            .put("creation_time", token.creationTime());
+                    token.expirationTime().ifPresent(time -> node.put("expiration_time", time));
+                }
+                PrintWriter out = spec.commandLine().getOut();
+                TrackingCommand.printJson(out, TrackingCommand.json().createObjectNode().set("tokens", array));
+                out.flush();
+                return 0;
+            }
             HumanFormat format = new HumanFormat(environment.zone());
             TextTable table = new TextTable("ID", "USER", "NAME", "CREATED", "EXPIRES");
             for (AccessToken token : tokens) {

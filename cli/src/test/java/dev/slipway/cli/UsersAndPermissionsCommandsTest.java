@@ -82,6 +82,8 @@ class UsersAndPermissionsCommandsTest {
         assertThat(matcher.find()).as(created.out()).isTrue();
         String alicePassword = matcher.group(1);
         assertThat(run(admin, "users", "list").out()).contains("alice");
+        assertThat(run(admin, "users", "list", "--json").out()).contains("\"username\" : \"alice\"")
+                .contains("\"is_admin\" : false");
 
         // alice creates a token and works with it, as MLFLOW_TRACKING_TOKEN
         CliRun token = run(as("alice", alicePassword), "users", "token", "create", "notebook", "--expires-in-days",
@@ -93,6 +95,8 @@ class UsersAndPermissionsCommandsTest {
                 Credentials.fromVariables(Map.of(Credentials.TOKEN_VARIABLE, secret.group(1))));
         String experimentId = alice.createExperiment("alices-experiment", Optional.empty(), List.of());
         assertThat(run(as("alice", alicePassword), "users", "token", "list").out()).contains("notebook");
+        assertThat(run(as("alice", alicePassword), "users", "token", "list", "--json").out())
+                .contains("\"name\" : \"notebook\"").contains("\"expiration_time\" : ");
 
         // another user sees nothing (default NO_PERMISSIONS) until alice, its manager, grants READ
         CliRun bobCreated = CliRun.run(CliRun.environment(folder, admin), "users", "create", "bob2");
@@ -113,6 +117,10 @@ class UsersAndPermissionsCommandsTest {
         assertThat(regrant.exitCode()).as(regrant.toString()).isZero();
         CliRun listed = run(as("alice", alicePassword), "permissions", "list", "--experiment-id", experimentId);
         assertThat(listed.out()).contains("alice").contains("MANAGE").contains("bob2").contains("EDIT");
+        CliRun listedJson = run(as("alice", alicePassword), "permissions", "list", "--experiment-id", experimentId,
+                "--json");
+        assertThat(listedJson.out()).contains("\"username\" : \"bob2\"").contains("\"resource_type\" : \"experiment\"")
+                .contains("\"resource\" : \"" + experimentId + "\"").contains("\"permission\" : \"EDIT\"");
         // bob2 cannot grant: it has EDIT, not MANAGE
         CliRun refused = run(as("bob2", bobMatcher.group(1)), "permissions", "grant", "--experiment-id",
                 experimentId, "--user", "bob2", "--permission", "MANAGE");
