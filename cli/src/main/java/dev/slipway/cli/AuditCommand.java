@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.slipway.client.AuditClient;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.core.Durations;
 import dev.slipway.core.audit.AuditEntry;
 import dev.slipway.core.audit.AuditQuery;
 import dev.slipway.core.tracking.Page;
@@ -32,8 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +58,6 @@ final class AuditCommand implements Callable<Integer> {
     private static final Set<String> RESOURCE_TYPES = Set.of("experiment", "run", "logged_model", "registered_model",
             "model_version", "model_alias", "artifact", "prediction_log", "monitor", "deployment", "user",
             "experiment_permission", "registered_model_permission", "access_token");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,9})(s|m|h|d|w)");
     /** Fields that change with every change, left out of the summary of what changed. */
     private static final Set<String> BOOKKEEPING = Set.of("last_updated_timestamp", "updated_time",
             "last_update_time");
@@ -324,22 +322,9 @@ final class AuditCommand implements Callable<Integer> {
     /** Epoch ms of a {@code --since}/{@code --until} value: a duration back from now, a date or a time. */
     static long time(CommandSpec spec, Environment environment, String option, String text) {
         String value = text.trim();
-        Matcher part = DURATION_PART.matcher(value);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (part.find() && part.start() == end) {
-            long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                default -> Duration.ofDays(7 * amount);
-            });
-            end = part.end();
-        }
-        if (end > 0 && end == value.length()) {
-            return Math.max(0, environment.clock().millis() - total.toMillis());
+        Optional<Duration> ago = Durations.tryParse(value);
+        if (ago.isPresent()) {
+            return Math.max(0, environment.clock().millis() - ago.get().toMillis());
         }
         ZoneId zone = environment.zone();
         try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.ModelResolver;
 import dev.slipway.client.ModelUri;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.registry.ModelVersion;
 import dev.slipway.gitops.DeploymentSpec;
@@ -247,7 +248,7 @@ final class DeployCommand {
                     spec = existing.withCanary(Optional.of(canary(existing, pinned)));
                     DeploymentSpec.Canary canary = spec.canary().orElseThrow();
                     subject = "Canary " + pinned + " in " + env + "/" + deployment + " (steps " + canary.steps() + " every "
-                            + DeploymentSpec.formatDuration(canary.pause()) + ")";
+                            + Durations.text(canary.pause()) + ")";
                 } else {
                     spec = existing.withShadow(Optional.of(pinned));
                     subject = "Shadow " + pinned + " in " + env + "/" + deployment;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.cli.ManagedServer.Serving;
 import dev.slipway.client.PredictionLogClient.QualityWindow;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.gitops.DeploymentStatus;
 import dev.slipway.core.gitops.HealthStatus;
@@ -23,7 +24,6 @@ import dev.slipway.gitops.DeploymentsRepository;
 import dev.slipway.gitops.DeploymentsRepository.Author;
 import dev.slipway.gitops.DeploymentsRepository.DesiredState;
 import dev.slipway.gitops.VariantTraffic;
-import dev.slipway.monitoring.HumanDuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,7 +200,7 @@ final class GitopsAgent implements AutoCloseable {
             Duration delay = backoff(settings.interval(), pollFailures);
             nextPoll = now.plus(delay);
             repositoryError = Optional.of("cannot read the deployments repository: " + e.getMessage() + "; retrying in "
-                    + HumanDuration.format(delay));
+                    + Durations.describe(delay));
             LOG.warn("{}; the model servers keep serving their last good state", repositoryError.get());
             if (repository != null && !DeploymentsRepository.isUrl(settings.repository())) {
                 repository.close();
@@ -419,7 +419,7 @@ final class GitopsAgent implements AutoCloseable {
                 String tail = deployment.server.logTail(5);
                 deployment.server = null;
                 writeState();
-                startFailed(deployment, now, "the model server was not ready within " + HumanDuration.format(START_TIMEOUT) + ":\n" + tail);
+                startFailed(deployment, now, "the model server was not ready within " + Durations.describe(START_TIMEOUT) + ":\n" + tail);
                 return false;
             } else {
                 deployment.set(SyncStatus.OUT_OF_SYNC, HealthStatus.PROGRESSING, "starting a model server on port " + spec.port());
@@ -433,7 +433,7 @@ final class GitopsAgent implements AutoCloseable {
         deployment.startFailures++;
         Duration delay = backoff(Duration.ofSeconds(5), deployment.startFailures);
         deployment.nextStart = now.plus(delay);
-        String message = reason + " (retrying in " + HumanDuration.format(delay) + ")";
+        String message = reason + " (retrying in " + Durations.describe(delay) + ")";
         event(deployment, "degraded", message, Map.of());
         deployment.set(SyncStatus.OUT_OF_SYNC, HealthStatus.DEGRADED, message);
     }
@@ -451,7 +451,7 @@ final class GitopsAgent implements AutoCloseable {
             Duration delay = backoff(Duration.ofSeconds(10), deployment.configureFailures);
             deployment.nextConfigure = now.plus(delay);
             String reason = "cannot serve " + target.describe() + ": " + e.getMessage() + "; still serving "
-                    + deployment.applied.describe() + " (retrying in " + HumanDuration.format(delay) + ")";
+                    + deployment.applied.describe() + " (retrying in " + Durations.describe(delay) + ")";
             event(deployment, "degraded", reason, Map.of());
             deployment.set(SyncStatus.OUT_OF_SYNC, HealthStatus.DEGRADED, reason);
             return false;

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.gitops.DeploymentSpec;
 import dev.slipway.gitops.DeploymentsRepository;
@@ -107,7 +108,7 @@ final class GitopsCommand {
                 try (GitopsAgent agent = new GitopsAgent(settings, connection.client(), environment.clock())) {
                     Javalin api = startApi(agent, listenHost, listenPort);
                     out.printf("GitOps agent %s syncing %s of %s every %s (jittered)%n", agentId, "envs/" + env + "/", location,
-                            DeploymentSpec.formatDuration(pollInterval));
+                            Durations.text(pollInterval));
                     out.printf("Agent API on http://%s:%d/api/2.0/slipway/gitops/ (status, refresh); tracking server %s%n",
                             listenHost, api.port(), connection.location());
                     out.flush();

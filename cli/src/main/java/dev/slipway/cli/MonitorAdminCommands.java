@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.slipway.client.MonitorClient;
 import dev.slipway.client.MonitorView;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.monitors.MonitorAction;
 import dev.slipway.core.monitors.MonitorResult;
@@ -230,7 +231,7 @@ final class MonitorAdminCommands {
                         .readTree(stored.definitionJson()));
                 out.printf("Monitor %s %s: %s, %s, evaluated every %s by the server at %s.%n", stored.name(),
                         stored.creationTime() == stored.lastUpdateTime() ? "created" : "replaced", definition.model(),
-                        definition.describeWindow(), dev.slipway.monitoring.HumanDuration.format(definition.schedule()),
+                        definition.describeWindow(), Durations.describe(definition.schedule()),
                         client.trackingUri());
                 out.printf("Run it now with: slipway monitor run %s%n", stored.name());
             }
@@ -312,7 +313,7 @@ final class MonitorAdminCommands {
                         .readTree(stored.definitionJson()));
                 applied.add(TrackingCommand.json().readTree(stored.definitionJson()));
                 table.add(parsed.name(), parsed.model(), parsed.describeWindow(),
-                        dev.slipway.monitoring.HumanDuration.format(parsed.schedule()),
+                        Durations.describe(parsed.schedule()),
                         Integer.toString(parsed.alerts().size()));
             }
             if (json) {
@@ -356,7 +357,7 @@ final class MonitorAdminCommands {
                         .readTree(view.monitor().definitionJson()));
                 Optional<MonitorResult> latest = view.latestResult();
                 table.add(definition.name(), definition.model(), definition.describeWindow(),
-                        dev.slipway.monitoring.HumanDuration.format(definition.schedule()),
+                        Durations.describe(definition.schedule()),
                         latest.map(result -> format().time(result.time())).orElse("never"),
                         latest.map(result -> result.status().wireName()).orElse("-"),
                         latest.map(result -> Long.toString(result.rows())).orElse("-"),
@@ -456,7 +457,7 @@ final class MonitorAdminCommands {
                 out.printf("Monitor %s on %s: %s%n", name, definition.model(), summary(result, report));
                 for (MonitorEvaluator.Firing firing : evaluation.firings()) {
                     out.printf("  %s %s: %s%n", firing.fired() ? "FIRED" : "holds (already acted, repeats after "
-                            + dev.slipway.monitoring.HumanDuration.format(firing.rule().repeat()) + ")",
+                            + Durations.describe(firing.rule().repeat()) + ")",
                             firing.rule().describe(), firing.cause());
                 }
                 for (MonitorAction action : evaluation.actions()) {

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.TrackingClient;
-import dev.slipway.monitoring.HumanDuration;
+import dev.slipway.core.Durations;
 import dev.slipway.monitoring.ColumnSpec;
 import dev.slipway.monitoring.ColumnDistribution;
 import dev.slipway.monitoring.DataQualityReport;
@@ -173,7 +173,7 @@ final class MonitorCommand {
             }
             window.duration.ifPresent(text -> {
                 try {
-                    HumanDuration.parse(text);
+                    Durations.parsePositive(text);
                 } catch (RuntimeException e) {
                     throw usageError("--window: %s", e.getMessage());
                 }
@@ -208,7 +208,7 @@ final class MonitorCommand {
             ReferenceSketches.Reference reference = new ReferenceSketches(client).reference(model);
             WindowSource source = WindowSource.of(client, environment.clock(),
                     window.last.map(OptionalLong::of).orElseGet(OptionalLong::empty),
-                    HumanDuration.parse(window.duration.orElse("24h")), reference.sketch().columns());
+                    Durations.parsePositive(window.duration.orElse("24h")), reference.sketch().columns());
             WindowComparison comparison = WindowComparison.compute(client, model, reference, source, options(),
                     positiveLabel);
             WindowSource.CurrentWindow current = comparison.current();

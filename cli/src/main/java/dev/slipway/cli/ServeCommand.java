@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.slipway.client.ModelUri;
 import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.core.Durations;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.serving.LiveModels;
 import dev.slipway.serving.LiveModelsOptions;
@@ -290,28 +291,18 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A positive duration in the grammar of {@link Durations} (or ISO-8601, {@code PT30S}). */
     private Duration duration(String option, String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (value.matches("\\d+(ms|s|m|h)")) {
-                long amount = Long.parseLong(value.replaceAll("[a-z]+$", ""));
-                Duration parsed = switch (value.replaceAll("^\\d+", "")) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-                if (!parsed.isZero()) {
-                    return parsed;
-                }
-            } else {
-                Duration parsed = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-                if (!parsed.isNegative() && !parsed.isZero()) {
-                    return parsed;
-                }
+        Optional<Duration> parsed = Durations.tryParse(text);
+        if (parsed.isEmpty()) {
+            try {
+                parsed = Optional.of(Duration.parse(text.trim().toUpperCase(Locale.ROOT)));
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // reported below
             }
-        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-            // reported below
+        }
+        if (parsed.isPresent() && !parsed.get().isNegative() && !parsed.get().isZero()) {
+            return parsed.get();
         }
         throw usageError("%s must be a positive duration such as 500ms, 30s, 5m or 1h, got '%s'", option, text);
     }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.client.PredictionLogClient;
 import dev.slipway.client.TrackingClient;
+import dev.slipway.core.Durations;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
-import dev.slipway.monitoring.HumanDuration;
 import dev.slipway.monitoring.DatasetSketch;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +44,6 @@ final class ServerSketchWindowSource implements WindowSource {
                     + "read the latest predictions instead", e);
         }
         Optional<DatasetSketch> sketch = answer.rows() == 0 ? Optional.empty() : answer.sketch().map(DatasetSketch::fromJson);
-        return new CurrentWindow("the last " + HumanDuration.format(window), answer.rows(), sketch, start, end);
+        return new CurrentWindow("the last " + Durations.describe(window), answer.rows(), sketch, start, end);
     }
 }

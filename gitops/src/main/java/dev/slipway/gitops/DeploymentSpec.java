@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,6 @@ public record DeploymentSpec(
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern VERSIONED_MODEL_URI = Pattern.compile("models:/([^/@]+)/([0-9]+)");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -299,7 +299,7 @@ public record DeploymentSpec(
             canaryNode.put("candidate", c.candidate());
             ArrayNode steps = canaryNode.putArray("steps");
             c.steps().forEach(steps::add);
-            canaryNode.put("pause", formatDuration(c.pause()));
+            canaryNode.put("pause", Durations.text(c.pause()));
             Analysis analysis = c.analysis();
             if (!analysis.equals(Analysis.NONE)) {
                 ObjectNode analysisNode = canaryNode.putObject("analysis");
@@ -327,51 +327,13 @@ public record DeploymentSpec(
         }
     }
 
-    /** Parses {@code 5m}, {@code 30s}, {@code 1h30m}, {@code 500ms}. */
+    /** Reads a duration ({@link Durations}: {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 500ms}), naming the field. */
     public static Duration parseDuration(String text, String field) {
-        Matcher matcher = DURATION.matcher(text);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (matcher.find() && matcher.start() == end) {
-            long amount = Long.parseLong(matcher.group(1));
-            total = total.plus(switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> throw new IllegalStateException(matcher.group(2));
-            });
-            end = matcher.end();
+        try {
+            return Durations.parse(text);
+        } catch (SlipwayException e) {
+            throw SlipwayException.invalidParameter("%s: %s", field, e.getMessage());
         }
-        if (end == 0 || end != text.length()) {
-            throw SlipwayException.invalidParameter("%s: bad duration '%s'; write e.g. 30s, 5m, 1h30m", field, text);
-        }
-        return total;
-    }
-
-    /** Writes a duration the way {@link #parseDuration} reads it, e.g. {@code 1h30m}. */
-    public static String formatDuration(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        StringBuilder out = new StringBuilder();
-        long hours = duration.toHours();
-        int minutes = duration.toMinutesPart();
-        int seconds = duration.toSecondsPart();
-        int millis = duration.toMillisPart();
-        if (hours > 0) {
-            out.append(hours).append('h');
-        }
-        if (minutes > 0) {
-            out.append(minutes).append('m');
-        }
-        if (seconds > 0) {
-            out.append(seconds).append('s');
-        }
-        if (millis > 0) {
-            out.append(millis).append("ms");
-        }
-        return out.toString();
     }
 
     /**

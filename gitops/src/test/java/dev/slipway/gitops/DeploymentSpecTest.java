@@ -3,6 +3,7 @@ package dev.slipway.gitops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.core.Durations;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.time.Duration;
@@ -99,7 +100,7 @@ class DeploymentSpecTest {
         assertInvalid("name: churn\nmodel: models:/churn/7\ncanary: {candidate: models:/churn/8, steps: [10, 120]}\n",
                 "weight 120 is outside 1..100");
         assertInvalid("name: churn\nmodel: models:/churn/7\ncanary: {candidate: models:/churn/8, pause: 5 minutes}\n",
-                "bad duration '5 minutes'");
+                "Invalid duration '5 minutes'");
         assertInvalid("name: churn\nmodel: models:/churn/7\ncanary: {candidate: models:/churn/8, analysis: {max_error_rate: 2}}\n",
                 "max_error_rate must be in 0..1");
         assertInvalid("name: [churn\n", "is not valid YAML");
@@ -109,7 +110,7 @@ class DeploymentSpecTest {
     void readsAndWritesCompoundDurations() {
         assertThat(DeploymentSpec.parseDuration("1h30m", "pause")).isEqualTo(Duration.ofMinutes(90));
         assertThat(DeploymentSpec.parseDuration("500ms", "pause")).isEqualTo(Duration.ofMillis(500));
-        assertThat(DeploymentSpec.formatDuration(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(Durations.text(Duration.ofSeconds(90))).isEqualTo("1m30s");
     }
 
     private static void assertInvalid(String yaml, String message) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.Durations;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -154,7 +155,7 @@ public record AlertRule(Condition condition, List<String> features, Optional<Str
             node.put("project", action.project());
             action.arguments().forEach(node.putArray("args")::add);
         });
-        json.put("repeat", HumanDuration.text(repeat));
+        json.put("repeat", Durations.text(repeat));
         return json;
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -120,7 +121,7 @@ public record MonitorDefinition(String name, String model, Optional<Duration> wi
                 .orElse(window.orElse(DEFAULT_WINDOW));
         if (schedule.compareTo(SHORTEST_SCHEDULE) < 0) {
             throw SlipwayException.invalidParameter("%s: 'schedule' must be at least %s, got %s", where,
-                    HumanDuration.text(SHORTEST_SCHEDULE), HumanDuration.text(schedule));
+                    Durations.text(SHORTEST_SCHEDULE), Durations.text(schedule));
         }
         double driftShare = number(node, "drift_share", where).orElse(DriftOptions.DEFAULT_DRIFT_SHARE);
         Optional<DriftMethod> method = text(node, "method", where).map(value -> method(value, "method", where));
@@ -206,7 +207,7 @@ public record MonitorDefinition(String name, String model, Optional<Duration> wi
 
     /** The window in words: {@code the last 1 h} or {@code the latest 10000 predictions}. */
     public String describeWindow() {
-        return window.map(period -> "the last " + HumanDuration.format(period))
+        return window.map(period -> "the last " + Durations.describe(period))
                 .orElseGet(() -> "the latest " + rows.getAsLong() + " predictions");
     }
 
@@ -215,9 +216,9 @@ public record MonitorDefinition(String name, String model, Optional<Duration> wi
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("name", name);
         json.put("model", model);
-        window.ifPresent(period -> json.put("window", HumanDuration.text(period)));
+        window.ifPresent(period -> json.put("window", Durations.text(period)));
         rows.ifPresent(count -> json.put("rows", count));
-        json.put("schedule", HumanDuration.text(schedule));
+        json.put("schedule", Durations.text(schedule));
         json.put("drift_share", driftShare);
         method.ifPresent(value -> json.put("method", value.wireName()));
         if (!columnMethods.isEmpty()) {
@@ -325,7 +326,7 @@ public record MonitorDefinition(String name, String model, Optional<Duration> wi
 
     private static Duration duration(String value, String field, String where) {
         try {
-            return HumanDuration.parse(value);
+            return Durations.parsePositive(value);
         } catch (SlipwayException e) {
             throw SlipwayException.invalidParameter("%s: '%s': %s", where, field, e.getMessage());
         }

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.monitors.MonitorAction;
 import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorService;
 import dev.slipway.core.monitors.MonitorStatus;
-import dev.slipway.monitoring.HumanDuration;
 import dev.slipway.monitoring.MonitorDefinition;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -124,7 +124,7 @@ final class MonitoringPages implements WebUi.PageGroup {
         html.append("</dd>");
         monitor.definition().ifPresent(definition -> html.append("<dt>Window</dt><dd>")
                 .append(Html.text(definition.describeWindow())).append("</dd><dt>Schedule</dt><dd>every ")
-                .append(Html.text(HumanDuration.format(definition.schedule()))).append("</dd>")
+                .append(Html.text(Durations.describe(definition.schedule()))).append("</dd>")
                 .append("<dt>Dataset drifts at</dt><dd>").append(Html.number(definition.driftShare()))
                 .append(" of the features</dd><dt>Alert rules</dt><dd>").append(definition.alerts().size())
                 .append("</dd>"));
