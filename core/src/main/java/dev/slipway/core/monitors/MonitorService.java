@@ -83,10 +83,7 @@ public final class MonitorService {
         checkName("name", name);
         requireNonNull(definitionJson, "definitionJson is null");
         checkText("definition", definitionJson, MAX_DEFINITION_LENGTH, true);
-        if (!replace && store.getMonitor(name).isPresent()) {
-            throw SlipwayException.alreadyExists("Monitor '%s' already exists; set 'replace' to replace it", name);
-        }
-        return store.putMonitor(name, definitionJson, clock.millis());
+        return store.putMonitor(name, definitionJson, clock.millis(), replace);
     }
 
     /** The monitor, when it exists. */

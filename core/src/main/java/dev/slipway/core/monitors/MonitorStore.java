@@ -14,10 +14,13 @@ import java.util.Optional;
 public interface MonitorStore {
 
     /**
-     * Creates the monitor, or replaces the definition of the one with that name (keeping its creation time, results
-     * and actions). {@code time} is the creation time of a new monitor and the last update time of either.
+     * Creates the monitor, or with {@code replace} replaces the definition of the one with that name (keeping its
+     * creation time, results and actions), in one transaction. {@code time} is the creation time of a new monitor and
+     * the last update time of either.
+     *
+     * @throws SlipwayException RESOURCE_ALREADY_EXISTS when a monitor of that name exists and {@code replace} is false
      */
-    StoredMonitor putMonitor(String name, String definitionJson, long time);
+    StoredMonitor putMonitor(String name, String definitionJson, long time, boolean replace);
 
     Optional<StoredMonitor> getMonitor(String name);
 

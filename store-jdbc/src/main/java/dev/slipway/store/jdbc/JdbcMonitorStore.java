@@ -60,11 +60,14 @@ final class JdbcMonitorStore implements MonitorStore {
     }
 
     @Override
-    public StoredMonitor putMonitor(String name, String definitionJson, long time) {
+    public StoredMonitor putMonitor(String name, String definitionJson, long time, boolean replace) {
         requireNonNull(name, "name is null");
         requireNonNull(definitionJson, "definitionJson is null");
         return transactions.write("storing monitor '" + name + "'", connection -> {
             Optional<StoredMonitor> stored = selectMonitor(connection, name, true);
+            if (stored.isPresent() && !replace) {
+                throw SlipwayException.alreadyExists("Monitor '%s' already exists; set 'replace' to replace it", name);
+            }
             if (stored.isPresent()) {
                 try (PreparedStatement update = connection.prepareStatement(UPDATE_MONITOR)) {
                     update.setString(1, definitionJson);
@@ -74,7 +77,8 @@ final class JdbcMonitorStore implements MonitorStore {
                 }
                 return new StoredMonitor(name, definitionJson, stored.get().creationTime(), time);
             }
-            // Two first creations collide on the key here; the loser's transaction is retried and then updates.
+            // Two first creations collide on the key here; the loser's transaction is retried and then updates (or,
+            // without replace, fails as the monitor exists).
             try (PreparedStatement insert = connection.prepareStatement(INSERT_MONITOR)) {
                 insert.setString(1, name);
                 insert.setString(2, definitionJson);

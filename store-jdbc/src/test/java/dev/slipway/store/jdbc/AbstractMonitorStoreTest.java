@@ -76,7 +76,7 @@ abstract class AbstractMonitorStoreTest {
     @Test
     void putMonitorCreatesAMonitorThatCanBeRead() {
         String name = newName();
-        StoredMonitor created = store.putMonitor(name, DEFINITION, T0);
+        StoredMonitor created = store.putMonitor(name, DEFINITION, T0, false);
 
         assertThat(created).isEqualTo(new StoredMonitor(name, DEFINITION, T0, T0));
         assertThat(store.getMonitor(name)).contains(created);
@@ -84,12 +84,56 @@ abstract class AbstractMonitorStoreTest {
     }
 
     @Test
+    void putMonitorWithoutReplaceRefusesAnExistingNameAndKeepsItsDefinition() {
+        String name = newName();
+        StoredMonitor first = store.putMonitor(name, DEFINITION, T0, false);
+
+        assertThatThrownBy(() -> otherStore.putMonitor(name, "{\"name\":\"m\"}", T0 + 1, false))
+                .isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS));
+        assertThat(store.getMonitor(name)).contains(first);
+    }
+
+    @Test
+    void creatorsRacingForOneNameLeaveExactlyOneWinner() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String name = newName();
+                CyclicBarrier start = new CyclicBarrier(4);
+                List<Future<Boolean>> creators = new ArrayList<>();
+                for (int creator = 0; creator < 4; creator++) {
+                    MonitorStore through = creator % 2 == 0 ? store : otherStore;
+                    String definition = "{\"name\":\"m\",\"creator\":" + creator + "}";
+                    creators.add(executor.submit(() -> {
+                        start.await();
+                        try {
+                            through.putMonitor(name, definition, T0, false);
+                            return true;
+                        } catch (SlipwayException e) {
+                            assertThat(e.errorCode()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS);
+                            return false;
+                        }
+                    }));
+                }
+                int winners = 0;
+                for (Future<Boolean> creator : creators) {
+                    winners += creator.get() ? 1 : 0;
+                }
+                assertThat(winners).as("round %d", round).isEqualTo(1);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void putMonitorReplacesTheDefinitionAndKeepsCreationTimeAndResults() {
         String name = newName();
-        store.putMonitor(name, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
         MonitorResult result = store.addResult(result(name, T0 + 5, MonitorStatus.OK));
 
-        StoredMonitor replaced = store.putMonitor(name, "{\"name\":\"m\",\"model\":\"models:/other/2\"}", T0 + 10);
+        StoredMonitor replaced = store.putMonitor(name, "{\"name\":\"m\",\"model\":\"models:/other/2\"}", T0 + 10, true);
 
         assertThat(replaced).isEqualTo(new StoredMonitor(name, "{\"name\":\"m\",\"model\":\"models:/other/2\"}", T0,
                 T0 + 10));
@@ -107,9 +151,9 @@ abstract class AbstractMonitorStoreTest {
     @Test
     void listMonitorsIsOrderedByName() {
         String prefix = newName();
-        store.putMonitor(prefix + "-b", DEFINITION, T0);
-        store.putMonitor(prefix + "-a", DEFINITION, T0 + 1);
-        store.putMonitor(prefix + "-c", DEFINITION, T0 + 2);
+        store.putMonitor(prefix + "-b", DEFINITION, T0, false);
+        store.putMonitor(prefix + "-a", DEFINITION, T0 + 1, false);
+        store.putMonitor(prefix + "-c", DEFINITION, T0 + 2, false);
 
         List<String> names = store.listMonitors().stream().map(StoredMonitor::name)
                 .filter(name -> name.startsWith(prefix)).toList();
@@ -122,8 +166,8 @@ abstract class AbstractMonitorStoreTest {
     void deleteMonitorRemovesItsResultsActionsAndLeaseButNothingElse() {
         String name = newName();
         String kept = newName();
-        store.putMonitor(name, DEFINITION, T0);
-        store.putMonitor(kept, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
+        store.putMonitor(kept, DEFINITION, T0, false);
         MonitorResult result = store.addResult(result(name, T0 + 1, MonitorStatus.ALERT));
         store.addAction(action(name, result.id(), T0 + 2));
         MonitorResult keptResult = store.addResult(result(kept, T0 + 1, MonitorStatus.OK));
@@ -146,18 +190,18 @@ abstract class AbstractMonitorStoreTest {
     @Test
     void aDeletedMonitorCanBeCreatedAgainWithoutItsOldResults() {
         String name = newName();
-        store.putMonitor(name, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
         store.addResult(result(name, T0 + 1, MonitorStatus.OK));
         store.deleteMonitor(name);
 
-        assertThat(store.putMonitor(name, DEFINITION, T0 + 5).creationTime()).isEqualTo(T0 + 5);
+        assertThat(store.putMonitor(name, DEFINITION, T0 + 5, false).creationTime()).isEqualTo(T0 + 5);
         assertThat(store.results(name, 10)).isEmpty();
     }
 
     @Test
     void resultsComeNewestFirstByTimeThenIdAndAreLimited() {
         String name = newName();
-        store.putMonitor(name, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
         MonitorResult middle = store.addResult(result(name, T0 + 20, MonitorStatus.OK));
         MonitorResult oldest = store.addResult(result(name, T0 + 10, MonitorStatus.ERROR));
         MonitorResult newestFirstStored = store.addResult(result(name, T0 + 30, MonitorStatus.ALERT));
@@ -173,7 +217,7 @@ abstract class AbstractMonitorStoreTest {
     @Test
     void resultFieldsRoundTripIncludingAbsentDriftAndEveryStatus() {
         String name = newName();
-        store.putMonitor(name, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
         List<MonitorResult> stored = new ArrayList<>();
         for (MonitorStatus status : MonitorStatus.values()) {
             stored.add(store.addResult(new MonitorResult(0, name, T0 + status.ordinal(), T0 - 3_600_000, T0, 42,
@@ -194,7 +238,7 @@ abstract class AbstractMonitorStoreTest {
     @Test
     void largeReportTextRoundTrips() {
         String name = newName();
-        store.putMonitor(name, DEFINITION, T0);
+        store.putMonitor(name, DEFINITION, T0, false);
         StringBuilder report = new StringBuilder("{\"features\":[");
         for (int index = 0; report.length() < 1_100_000; index++) {
             report.append(index == 0 ? "" : ",").append("{\"name\":\"feature_").append(index)
@@ -227,8 +271,8 @@ abstract class AbstractMonitorStoreTest {
     void actionsRoundTripNewestFirstPerMonitorOrAcrossMonitors() {
         String first = newName();
         String second = newName();
-        store.putMonitor(first, DEFINITION, T0);
-        store.putMonitor(second, DEFINITION, T0);
+        store.putMonitor(first, DEFINITION, T0, false);
+        store.putMonitor(second, DEFINITION, T0, false);
         long later = T0 + 1_000_000_000L; // after the actions of the other tests, which share the database
         MonitorAction old = store.addAction(action(first, 7, later + 1));
         MonitorAction failed = store.addAction(new MonitorAction(0, second, 8, later + 3, "dataset_drift",
