@@ -48,6 +48,12 @@ final class SlipwayProcess implements AutoCloseable {
     /** As {@link #start(Path, String, Path, String, List)}, with more {@code slipway server} options. */
     static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap, List<String> jvmOptions,
             List<String> serverOptions) throws Exception {
+        return start(jar, backendUri, artifacts, heap, jvmOptions, serverOptions, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, String, Path, String, List, List)}, with more environment variables. */
+    static SlipwayProcess start(Path jar, String backendUri, Path artifacts, String heap, List<String> jvmOptions,
+            List<String> serverOptions, java.util.Map<String, String> environment) throws Exception {
         int port = TrackingBench.freePort();
         Files.createDirectories(artifacts);
         Path log = artifacts.resolveSibling(artifacts.getFileName() + "-server-" + port + ".log");
@@ -57,8 +63,9 @@ final class SlipwayProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "server", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--backend-store-uri", backendUri, "--artifacts-destination", artifacts.toString()));
         command.addAll(serverOptions);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         SlipwayProcess server = new SlipwayProcess(process, port, log);
         server.awaitHealthy();
         return server;

@@ -38,8 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * bench/run team-load [--replicas 2] [--clients 64] [--seconds 300] [--warm-up 15] [--sample 10]
- *                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--user U --password P] [--json]
+ *                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--auth] [--json]
  * </pre>
+ *
+ * <p>With {@code --auth} the replicas run with {@code --auth basic}, and every client logs in (HTTP Basic) as one user
+ * who is not an administrator and owns the experiment and model it works on, so each request pays authentication and
+ * a permission check, and searches are filtered.
  */
 public final class TeamLoadBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,9 +59,12 @@ public final class TeamLoadBench {
         Map<String, String> options = new LinkedHashMap<>(Map.of("replicas", "2", "clients", "64", "seconds", "300",
                 "warm-up", "15", "sample", "10", "postgres", "postgresql://postgres@127.0.0.1:5432/postgres"));
         boolean json = false;
+        boolean auth = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--json")) {
                 json = true;
+            } else if (args[i].equals("--auth")) {
+                auth = true;
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {
@@ -77,20 +84,35 @@ public final class TeamLoadBench {
         String dbUser = admin.getUserInfo() == null ? "postgres" : admin.getUserInfo().split(":", 2)[0];
         execute(jdbcServer + admin.getPath(), dbUser, "CREATE DATABASE " + database);
         String backend = admin.getScheme() + "://" + admin.getRawAuthority() + "/" + database;
-        String authorization = options.containsKey("user") ? "Basic " + Base64.getEncoder().encodeToString(
-                (options.get("user") + ":" + options.getOrDefault("password", "")).getBytes(StandardCharsets.UTF_8)) : null;
         List<String> serverOptions = new ArrayList<>();
         if (options.containsKey("server-options")) {
             serverOptions.addAll(Arrays.asList(options.get("server-options").trim().split("\\s+")));
         }
+        Map<String, String> environment = new LinkedHashMap<>();
+        String adminPassword = "admin-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        if (auth) {
+            serverOptions.addAll(List.of("--auth", "basic"));
+            environment.put("SLIPWAY_ADMIN_USER", "admin");
+            environment.put("SLIPWAY_ADMIN_PASSWORD", adminPassword);
+        }
         List<SlipwayProcess> servers = new ArrayList<>();
+        Load load = null;
         try {
             for (int i = 0; i < replicas; i++) {
-                servers.add(SlipwayProcess.start(jar, backend, work.resolve("artifacts"), "1g", List.of(), serverOptions));
+                servers.add(SlipwayProcess.start(jar, backend, work.resolve("artifacts"), "1g", List.of(), serverOptions,
+                        environment));
             }
-            System.err.printf("%d replicas on %s up; seeding%n", replicas, database);
+            String authorization = null;
+            if (auth) {
+                String password = "load-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+                post(client(servers.get(0), basic("admin", adminPassword)), "users/create",
+                        "{\"username\": \"load\", \"password\": \"" + password + "\"}");
+                authorization = basic("load", password);
+            }
+            System.err.printf("%d replicas on %s up%s; seeding%n", replicas, database,
+                    auth ? " with --auth basic (clients log in as the user 'load')" : "");
             Seed seed = seed(client(servers.get(0), authorization));
-            Load load = new Load(servers, clients, authorization, seed);
+            load = new Load(servers, clients, authorization, seed);
             System.err.printf("%d clients for %d s after %d s of warm-up%n", clients, seconds, warmUp);
             List<Sample> samples = new ArrayList<>();
             load.start();
@@ -108,9 +130,13 @@ public final class TeamLoadBench {
             }
             double recorded = (System.nanoTime() - recordStart) / 1e9;
             load.stop();
+            load = null;
             samples.add(sample(servers, jdbcServer + "/" + database, dbUser, database, (System.nanoTime() - start) / 1e9));
-            report(load, recorded, samples, replicas, clients, json);
+            report(load, recorded, samples, replicas, clients, auth, json);
         } finally {
+            if (load != null) {
+                load.stop();
+            }
             for (SlipwayProcess server : servers) {
                 server.close();
             }
@@ -119,6 +145,10 @@ public final class TeamLoadBench {
     }
 
     private record Seed(String experimentId, String runId, String artifactPath) {}
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
 
     private static Seed seed(RawHttpClient client) throws IOException {
         String experimentId = post(client, "experiments/create", "{\"name\": \"load\"}").path("experiment_id").asText();
@@ -316,10 +346,10 @@ public final class TeamLoadBench {
         return -1;
     }
 
-    private static void report(Load load, double seconds, List<Sample> samples, int replicas, int clients, boolean json)
-            throws IOException {
+    private static void report(Load load, double seconds, List<Sample> samples, int replicas, int clients, boolean auth,
+            boolean json) throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.put("replicas", replicas).put("clients", clients).put("seconds", Math.round(seconds));
+        root.put("replicas", replicas).put("clients", clients).put("seconds", Math.round(seconds)).put("auth", auth);
         root.put("requests", load.requests.get()).put("errors", load.errors.get());
         ArrayNode routes = root.putArray("routes");
         long total = 0;
