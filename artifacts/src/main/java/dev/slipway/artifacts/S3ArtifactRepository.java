@@ -7,17 +7,23 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.ArtifactPaths;
 import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.FileInfo;
+import dev.slipway.core.artifacts.MultipartUploads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -32,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
 
 /**
  * Artifacts under a prefix of an S3 bucket ({@code s3://bucket/prefix}), on AWS S3 or any S3-compatible store. The
@@ -44,6 +52,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * multipart upload is aborted, and S3 makes an object visible only once it is complete, so readers never see half a
  * file. {@link #open} streams the object from S3 without buffering it.
  *
+ * <p>{@link #multipartUploads()} lets clients send the parts of a large file straight to S3 (MLflow's proxied multipart
+ * upload): it starts an upload of the file's key and presigns one UploadPart URL per part, valid for
+ * {@link #PART_URL_LIFETIME}, which the client PUTs to without credentials of its own; completing joins the parts
+ * with CompleteMultipartUpload. The URLs name the endpoint the presigner is configured with, so clients must be able
+ * to reach it (AWS S3, or the {@code MLFLOW_S3_ENDPOINT_URL} of an S3-compatible store), and without an endpoint the
+ * presigner's region must be the bucket's.
+ *
  * <p>SDK failures become {@link SlipwayException}s that name the bucket and key: a missing bucket
  * (RESOURCE_DOES_NOT_EXIST), refused or missing credentials (PERMISSION_DENIED), an unreachable endpoint
  * (TEMPORARILY_UNAVAILABLE). Thread-safe; the client is shared and not closed by this repository.
@@ -53,28 +68,37 @@ public final class S3ArtifactRepository implements ArtifactRepository {
     /** S3's smallest part (all but the last part must be at least this large). */
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     public static final int MAX_PART_SIZE = 512 * 1024 * 1024;
+    /** How long the presigned URL of a part of a client's multipart upload stays valid. */
+    public static final Duration PART_URL_LIFETIME = Duration.ofHours(1);
     private static final int MAX_PARTS = 10_000;
     private static final int PARTS_PER_PART_SIZE = 1_000;
     private static final int DELETE_BATCH = 1_000;
     private static final int INITIAL_BUFFER = 64 * 1024;
+    /** S3's answers to a CompleteMultipartUpload whose part list does not fit what was uploaded. */
+    private static final Set<String> REFUSED_PARTS_CODES = Set.of("InvalidPart", "InvalidPartOrder",
+            "EntityTooSmall", "InvalidArgument");
 
     private final S3Client client;
+    private final S3Presigner presigner;
     private final String bucket;
     private final String prefix;
     private final int partSize;
 
     /** A repository at {@code s3://bucket/prefix} with parts of {@link #DEFAULT_PART_SIZE} bytes. */
-    public S3ArtifactRepository(S3Client client, String bucket, String prefix) {
-        this(client, bucket, prefix, DEFAULT_PART_SIZE);
+    public S3ArtifactRepository(S3Client client, S3Presigner presigner, String bucket, String prefix) {
+        this(client, presigner, bucket, prefix, DEFAULT_PART_SIZE);
     }
 
     /**
+     * @param presigner presigns the part URLs of {@link #multipartUploads()}; configured like the client (endpoint,
+     *     path-style addressing, region, credentials); shared and not closed by this repository
      * @param prefix the key prefix of the root, without leading or trailing '/'; empty for the bucket's root
      * @param partSize the size of the first parts of a multipart upload, and the size up to which content is sent
      *     with a single PUT; between {@link #MIN_PART_SIZE} and {@link #MAX_PART_SIZE}
      */
-    public S3ArtifactRepository(S3Client client, String bucket, String prefix, int partSize) {
+    public S3ArtifactRepository(S3Client client, S3Presigner presigner, String bucket, String prefix, int partSize) {
         this.client = requireNonNull(client, "client is null");
+        this.presigner = requireNonNull(presigner, "presigner is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
         this.prefix = requireNonNull(prefix, "prefix is null");
         if (bucket.isEmpty() || bucket.contains("/")) {
@@ -214,8 +238,128 @@ public final class S3ArtifactRepository implements ArtifactRepository {
     }
 
     @Override
+    public Optional<MultipartUploads> multipartUploads() {
+        return Optional.of(new PresignedMultipartUploads());
+    }
+
+    @Override
     public String toString() {
         return location(prefix);
+    }
+
+    /** Clients' multipart uploads: parts go to presigned UploadPart URLs, S3 holds the upload until it is joined. */
+    private final class PresignedMultipartUploads implements MultipartUploads {
+        @Override
+        public Upload create(String path, int partCount) {
+            MultipartUploads.checkPartCount(partCount);
+            String normal = filePath(path);
+            String key = key(normal);
+            String uploadId = call("start a multipart upload of", key, () -> client.createMultipartUpload(
+                    request -> request.bucket(bucket).key(key).contentType(contentType(normal))).uploadId());
+            try {
+                List<PartUrl> parts = new ArrayList<>(partCount);
+                for (int partNumber = 1; partNumber <= partCount; partNumber++) {
+                    parts.add(presignPart(key, uploadId, partNumber));
+                }
+                return new Upload(uploadId, parts);
+            } catch (RuntimeException | Error e) {
+                try {
+                    client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+                } catch (RuntimeException abortFailure) {
+                    e.addSuppressed(abortFailure);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void complete(String path, String uploadId, List<UploadedPart> parts) {
+            requireNonNull(uploadId, "uploadId is null");
+            List<CompletedPart> sorted = MultipartUploads.checkParts(parts).stream()
+                    .map(part -> CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build())
+                    .toList();
+            String key = key(filePath(path));
+            callOnUpload("complete", key, uploadId, () -> client.completeMultipartUpload(request -> request
+                    .bucket(bucket).key(key).uploadId(uploadId).multipartUpload(upload -> upload.parts(sorted))));
+        }
+
+        @Override
+        public void abort(String path, String uploadId) {
+            requireNonNull(uploadId, "uploadId is null");
+            String key = key(filePath(path));
+            callOnUpload("abort", key, uploadId, () -> client.abortMultipartUpload(request -> request.bucket(bucket)
+                    .key(key).uploadId(uploadId)));
+        }
+
+        @Override
+        public String toString() {
+            return "multipart uploads into " + S3ArtifactRepository.this;
+        }
+    }
+
+    private MultipartUploads.PartUrl presignPart(String key, String uploadId, int partNumber) {
+        PresignedUploadPartRequest presigned = call("presign part " + partNumber + " of", key,
+                () -> presigner.presignUploadPart(request -> request.signatureDuration(PART_URL_LIFETIME)
+                        .uploadPartRequest(part -> part.bucket(bucket).key(key).uploadId(uploadId)
+                                .partNumber(partNumber))));
+        // the host header goes with every request; any other signed header the client must send as signed
+        Map<String, String> headers = new TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        try {
+            return new MultipartUploads.PartUrl(partNumber, presigned.url().toURI(), headers);
+        } catch (URISyntaxException e) {
+            throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format("The presigned URL of part %d of "
+                    + "'%s' is not a URI: %s", partNumber, location(key), e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Completes or aborts a client's upload; S3's answers about the upload and its parts become errors the client can
+     * act on (404 for an unknown upload, 400 for parts S3 refuses), the rest are translated as for every call.
+     */
+    private void callOnUpload(String action, String key, String uploadId, Supplier<?> body) {
+        try {
+            body.get();
+        } catch (S3Exception e) {
+            String code = errorCode(e);
+            String s3Message = (e.awsErrorDetails() == null ? e.getMessage()
+                    : String.valueOf(e.awsErrorDetails().errorMessage())).replaceFirst("\\.$", "");
+            if ("NoSuchUpload".equals(code)) {
+                throw new SlipwayException(ErrorCode.RESOURCE_DOES_NOT_EXIST, String.format("Cannot %s the multipart "
+                        + "upload '%s' of '%s': S3 has no such upload there (it was never created for this path, or "
+                        + "it was already completed or aborted)", action, uploadId, location(key)), e);
+            }
+            if (REFUSED_PARTS_CODES.contains(code)) {
+                throw new SlipwayException(ErrorCode.INVALID_PARAMETER_VALUE, String.format("Cannot %s the multipart "
+                        + "upload '%s' of '%s': S3 answered %s: %s%s", action, uploadId, location(key), code,
+                        s3Message, partsHint(code)), e);
+            }
+            throw translate(e, action + " the multipart upload of", key);
+        } catch (SdkException e) {
+            throw translate(e, action + " the multipart upload of", key);
+        }
+    }
+
+    private static String partsHint(String code) {
+        return switch (code) {
+            case "InvalidPart" -> ". Give each part's number with the ETag S3 answered to its PUT, for parts that "
+                    + "were sent";
+            case "EntityTooSmall" -> ". Every part but the last must be at least 5 MiB";
+            default -> "";
+        };
+    }
+
+    /** A path that names a file: valid and not the root. */
+    private static String filePath(String path) {
+        String normal = ArtifactPaths.validate(path);
+        if (normal.isEmpty()) {
+            throw ArtifactPaths.invalidPath();
+        }
+        return normal;
     }
 
     private void multipartUpload(String normal, String key, byte[] firstPart, InputStream input) throws IOException {

@@ -28,6 +28,8 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
@@ -37,13 +39,16 @@ import software.amazon.awssdk.utils.AttributeMap;
  * <p>With an endpoint ({@code MLFLOW_S3_ENDPOINT_URL}) requests use path-style addressing, the region defaults to
  * {@code us-east-1}, and checksums are sent only where S3 requires them (as Content-MD5), which S3-compatible stores
  * understand. Without one, requests go to AWS S3 in the configured region (else the profile's, else
- * {@code us-east-1}), following buckets to their own region.
+ * {@code us-east-1}), following buckets to their own region. A presigner built from the same settings (endpoint,
+ * path-style addressing, region, credentials) signs the part URLs of clients' multipart uploads; without an endpoint
+ * those URLs are signed for the configured region, which must then be the bucket's.
  */
 public final class S3ArtifactRepositoryFactory implements ArtifactRepositoryFactory, AutoCloseable {
     private final Supplier<S3ClientSettings> settingsSource;
     private final int partSize;
     private S3ClientSettings settings;
     private S3Client client;
+    private S3Presigner presigner;
     private SdkHttpClient httpClient;
     private AwsCredentialsProvider credentials;
     private boolean closed;
@@ -108,7 +113,10 @@ public final class S3ArtifactRepositoryFactory implements ArtifactRepositoryFact
                 prefix.append(prefix.length() == 0 ? "" : "/").append(segment);
             }
         }
-        return new S3ArtifactRepository(client(), bucket, prefix.toString(), partSize);
+        synchronized (this) {
+            connect();
+            return new S3ArtifactRepository(client, presigner, bucket, prefix.toString(), partSize);
+        }
     }
 
     @Override
@@ -116,6 +124,7 @@ public final class S3ArtifactRepositoryFactory implements ArtifactRepositoryFact
         closed = true;
         if (client != null) {
             client.close();
+            presigner.close();
             httpClient.close();
             if (credentials instanceof AutoCloseable closeable) {
                 try {
@@ -134,7 +143,8 @@ public final class S3ArtifactRepositoryFactory implements ArtifactRepositoryFact
         return "S3ArtifactRepositoryFactory[" + (settings == null ? "not connected" : settings) + "]";
     }
 
-    private synchronized S3Client client() {
+    /** Builds the client and the presigner on first use. */
+    private synchronized void connect() {
         if (closed) {
             throw new SlipwayException(ErrorCode.INVALID_STATE, "The S3 artifact repositories are closed");
         }
@@ -147,19 +157,24 @@ public final class S3ArtifactRepositoryFactory implements ArtifactRepositoryFact
             httpClient = Apache5HttpClient.builder().buildWithDefaults(http.build());
             credentials = credentials();
             S3ClientBuilder builder = S3Client.builder().httpClient(httpClient).credentialsProvider(credentials);
+            S3Presigner.Builder presigning = S3Presigner.builder().credentialsProvider(credentials);
             if (settings.endpoint().isPresent()) {
-                builder.endpointOverride(settings.endpoint().get()).forcePathStyle(true)
-                        .region(Region.of(settings.region().orElse("us-east-1")))
+                Region region = Region.of(settings.region().orElse("us-east-1"));
+                builder.endpointOverride(settings.endpoint().get()).forcePathStyle(true).region(region)
                         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                         .addPlugin(LegacyMd5Plugin.create());
+                presigning.endpointOverride(settings.endpoint().get()).region(region)
+                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
             } else {
-                builder.region(settings.region().map(Region::of).orElseGet(S3ArtifactRepositoryFactory::defaultRegion))
-                        .crossRegionAccessEnabled(true);
+                Region region = settings.region().map(Region::of)
+                        .orElseGet(S3ArtifactRepositoryFactory::defaultRegion);
+                builder.region(region).crossRegionAccessEnabled(true);
+                presigning.region(region);
             }
             client = builder.build();
+            presigner = presigning.build();
         }
-        return client;
     }
 
     private AwsCredentialsProvider credentials() {

@@ -31,6 +31,11 @@ class LocalArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
     }
 
     @Test
+    void folderOffersNoMultipartUploadsSoClientsUploadWithPut() {
+        assertThat(repository.multipartUploads()).isEmpty();
+    }
+
+    @Test
     void putThenOpenReturnsTheSameBytes() throws IOException {
         LocalArtifactRepository repository = new LocalArtifactRepository(temp.resolve("root"));
         repository.put("dir/my.file", bytes("hello"));

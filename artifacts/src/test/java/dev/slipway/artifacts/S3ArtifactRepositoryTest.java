@@ -9,12 +9,20 @@ import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.ArtifactRepositoryFactory;
 import dev.slipway.core.artifacts.FileInfo;
+import dev.slipway.core.artifacts.MultipartUploads;
+import dev.slipway.core.artifacts.MultipartUploads.PartUrl;
+import dev.slipway.core.artifacts.MultipartUploads.Upload;
+import dev.slipway.core.artifacts.MultipartUploads.UploadedPart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +46,8 @@ class S3ArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
     private static final String ACCESS_KEY = "access";
     private static final String SECRET_KEY = "secret-key";
     private static final String PREFIX = "team/mlartifacts";
+    private static final int FIVE_MIB = 5 * 1024 * 1024;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static S3Proxy proxy;
     private static URI endpoint;
     private static S3Client admin;
@@ -276,6 +286,126 @@ class S3ArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
         assertThat(settings.ignoreTls()).isTrue();
         assertThat(settings.endpoint()).isEmpty();
         assertThat(settings.toString()).doesNotContain("very-secret");
+    }
+
+    @Test
+    void clientsSendPartsToPresignedUrlsAndCompletingJoinsThemIntoTheFile() throws Exception {
+        MultipartUploads uploads = repository.multipartUploads().orElseThrow();
+        byte[] content = GeneratedContent.of(11, 2L * FIVE_MIB + 1024).readAllBytes();
+
+        Upload upload = uploads.create("model/weights.bin", 3);
+
+        assertThat(upload.parts()).extracting(PartUrl::partNumber).containsExactly(1, 2, 3);
+        assertThat(upload.parts()).allSatisfy(part -> {
+            assertThat(part.url().toString()).as("path-style, at the endpoint, the key under the prefix")
+                    .startsWith(endpoint + "/" + bucket + "/" + PREFIX + "/model/weights.bin?");
+            assertThat(part.url().getQuery()).contains("uploadId=" + upload.uploadId())
+                    .contains("partNumber=" + part.partNumber()).contains("X-Amz-Expires=3600")
+                    .doesNotContain("checksum");
+            assertThat(part.headers()).as("only the host is signed: a plain PUT does").isEmpty();
+        });
+        String etag1 = putPart(upload.parts().get(0), Arrays.copyOfRange(content, 0, FIVE_MIB));
+        String etag2 = putPart(upload.parts().get(1), Arrays.copyOfRange(content, FIVE_MIB, 2 * FIVE_MIB));
+        String etag3 = putPart(upload.parts().get(2), Arrays.copyOfRange(content, 2 * FIVE_MIB, content.length));
+        assertThat(repository.open("model/weights.bin")).as("not visible before it is completed").isEmpty();
+
+        uploads.complete("model/weights.bin", upload.uploadId(), List.of(new UploadedPart(3, etag3),
+                new UploadedPart(1, etag1), new UploadedPart(2, etag2)));
+
+        try (InputStream in = repository.open("model/weights.bin").orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        assertThat(admin.headObject(request -> request.bucket(bucket).key(PREFIX + "/model/weights.bin")).eTag())
+                .endsWith("-3\"");
+        assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    @Test
+    void abortedUploadLeavesNothingAndCannotBeAbortedOrCompletedAgain() throws Exception {
+        MultipartUploads uploads = repository.multipartUploads().orElseThrow();
+        Upload upload = uploads.create("big.bin", 2);
+        String etag = putPart(upload.parts().get(0), GeneratedContent.of(12, FIVE_MIB).readAllBytes());
+
+        uploads.abort("big.bin", upload.uploadId());
+
+        assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+        assertThat(repository.list("")).isEmpty();
+        assertThat(repository.size("big.bin")).isEmpty();
+        assertThatThrownBy(() -> uploads.abort("big.bin", upload.uploadId()))
+                .isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        assertThatThrownBy(() -> uploads.complete("big.bin", upload.uploadId(), List.of(new UploadedPart(1, etag))))
+                .isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+    }
+
+    @Test
+    void completingAnUnknownUploadIdIsNotFoundNamingTheUploadAndTheKey() {
+        MultipartUploads uploads = repository.multipartUploads().orElseThrow();
+
+        assertThatThrownBy(() -> uploads.complete("a.bin", "no-such-upload", List.of(new UploadedPart(1, "\"e\""))))
+                .isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST))
+                .hasMessageContaining("Cannot complete the multipart upload 'no-such-upload' of 's3://" + bucket + "/"
+                        + PREFIX + "/a.bin'")
+                .hasMessageContaining("S3 has no such upload there");
+    }
+
+    @Test
+    void completingWithAWrongEtagIsRefusedAndTheUploadCanStillBeCompleted() throws Exception {
+        MultipartUploads uploads = repository.multipartUploads().orElseThrow();
+        Upload upload = uploads.create("one-part.bin", 1);
+        byte[] content = GeneratedContent.of(13, 1024).readAllBytes();
+        String etag = putPart(upload.parts().get(0), content);
+
+        assertThatThrownBy(() -> uploads.complete("one-part.bin", upload.uploadId(),
+                List.of(new UploadedPart(1, "\"0123456789abcdef0123456789abcdef\""))))
+                .isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
+                .hasMessageContaining("Cannot complete the multipart upload '" + upload.uploadId() + "'")
+                .hasMessageContaining("InvalidPart")
+                .hasMessageContaining("the ETag S3 answered to its PUT");
+        assertThatThrownBy(() -> uploads.complete("one-part.bin", upload.uploadId(),
+                List.of(new UploadedPart(1, etag), new UploadedPart(2, etag))))
+                .as("a part that was never sent").isInstanceOfSatisfying(SlipwayException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+
+        uploads.complete("one-part.bin", upload.uploadId(), List.of(new UploadedPart(1, etag)));
+        try (InputStream in = repository.open("one-part.bin").orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void partCountsPartListsAndPathsAreCheckedBeforeS3IsAsked() {
+        MultipartUploads uploads = repository.multipartUploads().orElseThrow();
+
+        for (int partCount : new int[] {0, -1, MultipartUploads.MAX_PARTS + 1}) {
+            assertThatThrownBy(() -> uploads.create("a.bin", partCount)).isInstanceOfSatisfying(
+                    SlipwayException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
+                    .hasMessageContaining("Invalid value " + partCount + " for parameter 'num_parts'")
+                    .hasMessageContaining("1 to 10000 parts");
+        }
+        assertThatThrownBy(() -> uploads.complete("a.bin", "id", List.of()))
+                .hasMessageContaining("Missing value for required parameter 'parts'");
+        assertThatThrownBy(() -> uploads.complete("a.bin", "id", List.of(new UploadedPart(2, "\"a\""),
+                new UploadedPart(2, "\"b\"")))).hasMessageContaining("part_number 2 is given more than once");
+        assertThatThrownBy(() -> new UploadedPart(10_001, "\"a\"")).hasMessageContaining(
+                "Invalid value 10001 for parameter 'part_number'");
+        assertThatThrownBy(() -> new UploadedPart(1, " ")).hasMessageContaining("Missing value for parameter 'etag'");
+        assertThatThrownBy(() -> uploads.create("", 1)).hasMessage("Invalid path");
+        assertThatThrownBy(() -> uploads.abort("../x", "id")).hasMessage("Invalid path");
+        assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    /** PUTs a part's bytes to its presigned URL as an MLflow client does, with the part's headers; returns the ETag. */
+    private static String putPart(PartUrl part, byte[] bytes) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(part.url())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        part.headers().forEach(request::header);
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("PUT part %d: %s", part.partNumber(), response.body()).isEqualTo(200);
+        return response.headers().firstValue("ETag").orElseThrow();
     }
 
     @FunctionalInterface

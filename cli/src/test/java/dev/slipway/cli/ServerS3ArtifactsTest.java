@@ -3,6 +3,10 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
@@ -19,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -50,6 +56,10 @@ class ServerS3ArtifactsTest {
     private static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static final long LARGE = 20L * 1024 * 1024 + 4321;
+    private static final int FIVE_MIB = 5 * 1024 * 1024;
+    private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static S3Proxy proxy;
     private static String endpoint;
     private static S3Client admin;
@@ -188,6 +198,141 @@ class ServerS3ArtifactsTest {
                 "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", "minio:9000"))
                 .hasMessageContaining("exited early")
                 .hasMessageContaining("Invalid S3 endpoint URL 'minio:9000'");
+    }
+
+    @Test
+    void mlflowsProxiedMultipartUploadSendsPartsStraightToTheBucket() throws Exception {
+        byte[] content = new byte[2 * FIVE_MIB + 1024];
+        new Random(7).nextBytes(content);
+        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", "s3://" + bucket + "/mlartifacts", "--s3-endpoint-url", endpoint)) {
+            TrackingClient client = server.client();
+            String experimentId = client.createExperiment("multipart");
+            String runId = client.createRun(experimentId).info().runId();
+            // as MLflow's client sends it: the URL names the artifact directory, "path" the local file
+            String directory = experimentId + "/" + runId + "/artifacts/model";
+            ObjectNode create = JSON.createObjectNode().put("path", "/home/alice/out/weights.bin").put("num_parts", 3);
+
+            HttpResponse<String> created = post(server, MPU + "create/" + directory, create);
+
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            JsonNode upload = JSON.readTree(created.body());
+            JsonNode credentials = upload.get("credentials");
+            assertThat(credentials.findValuesAsText("part_number")).containsExactly("1", "2", "3");
+            assertThat(credentials.findValuesAsText("url")).allSatisfy(url -> assertThat(url)
+                    .startsWith(endpoint + "/" + bucket + "/mlartifacts/" + directory + "/weights.bin?"));
+            assertThat(credentials.get(0).get("headers").isEmpty()).isTrue();
+            ArrayNode parts = JSON.createArrayNode();
+            int[] bounds = {0, FIVE_MIB, 2 * FIVE_MIB, content.length};
+            for (int index = 0; index < 3; index++) {
+                String url = credentials.get(index).get("url").asText();
+                HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest
+                        .BodyPublishers.ofByteArray(Arrays.copyOfRange(content, bounds[index], bounds[index + 1])))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+                parts.addObject().put("part_number", index + 1).put("etag", put.headers().firstValue("ETag")
+                        .orElseThrow()).put("url", url);
+            }
+            ObjectNode complete = JSON.createObjectNode().put("path", "/home/alice/out/weights.bin")
+                    .put("upload_id", upload.get("upload_id").asText());
+            complete.set("parts", parts);
+
+            HttpResponse<String> completed = post(server, MPU + "complete/" + directory, complete);
+
+            assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+            assertThat(completed.body()).isEqualTo("{}");
+            HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                    + "/api/2.0/mlflow-artifacts/artifacts/" + directory + "/weights.bin")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(download.body()).isEqualTo(content);
+            assertThat(admin.headObject(request -> request.bucket(bucket).key("mlartifacts/" + directory
+                    + "/weights.bin")).eTag()).endsWith("-3\"");
+            assertThat(client.listArtifacts(runId, Optional.of("model"), Optional.empty()).files()).containsExactly(
+                    new FileInfo("model/weights.bin", false, Optional.of((long) content.length)));
+        }
+    }
+
+    @Test
+    void abortedMultipartUploadLeavesNothingAndAnUnknownUploadIsNotFound() throws Exception {
+        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+            HttpResponse<String> created = post(server, MPU + "create/shared", JSON.createObjectNode()
+                    .put("path", "big.bin").put("num_parts", 2));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            ObjectNode abort = JSON.createObjectNode().put("path", "big.bin")
+                    .put("upload_id", JSON.readTree(created.body()).get("upload_id").asText());
+
+            HttpResponse<String> aborted = post(server, MPU + "abort/shared", abort);
+
+            assertThat(aborted.statusCode()).as(aborted.body()).isEqualTo(200);
+            assertThat(aborted.body()).isEqualTo("{}");
+            assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+            assertThat(admin.listObjectsV2(request -> request.bucket(bucket)).contents()).isEmpty();
+            HttpResponse<String> again = post(server, MPU + "abort/shared", abort);
+            assertThat(again.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(again.body()).get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+            assertThat(JSON.readTree(again.body()).get("message").asText())
+                    .contains("'s3://" + bucket + "/shared/big.bin'").contains("S3 has no such upload there");
+        }
+    }
+
+    @Test
+    void malformedMultipartRequestsAre400sBeforeS3IsAsked() throws Exception {
+        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+            String parts = "[{\"part_number\": 1, \"etag\": \"e\"}]";
+            Map<String, String> cases = new LinkedHashMap<>();
+            cases.put("create/d {\"path\": \"a.bin\", \"num_parts\": 0}",
+                    "Invalid value 0 for parameter 'num_parts': a multipart upload has 1 to 10000 parts");
+            cases.put("create/d {\"path\": \"a.bin\", \"num_parts\": 10001}",
+                    "Invalid value 10001 for parameter 'num_parts'");
+            cases.put("create/d {\"path\": \"a.bin\"}", "Missing value for required parameter 'num_parts'");
+            cases.put("create/d {\"num_parts\": 2}", "Missing value for required parameter 'path'");
+            cases.put("create/d {\"path\": \"out/\", \"num_parts\": 2}",
+                    "Invalid value 'out/' for parameter 'path': expected the path of the file being uploaded");
+            cases.put("create/d {\"path\": \"..\", \"num_parts\": 2}", "Invalid value '..' for parameter 'path'");
+            cases.put("create/%2e%2e%2fescape {\"path\": \"a.bin\", \"num_parts\": 2}", "Invalid path");
+            cases.put("complete/d {\"path\": \"a.bin\", \"parts\": " + parts + "}",
+                    "Missing value for required parameter 'upload_id'");
+            cases.put("complete/d {\"path\": \"a.bin\", \"upload_id\": \"u\", \"parts\": []}",
+                    "Missing value for required parameter 'parts'");
+            cases.put("complete/d {\"path\": \"a.bin\", \"upload_id\": \"u\", \"parts\": [{\"etag\": \"e\"}]}",
+                    "Missing value for required parameter 'parts[0].part_number'");
+            cases.put("complete/d {\"path\": \"a.bin\", \"upload_id\": \"u\", \"parts\": "
+                    + "[{\"part_number\": 0, \"etag\": \"e\"}]}", "Invalid value 0 for parameter 'part_number'");
+            cases.put("complete/d {\"path\": \"a.bin\", \"upload_id\": \"u\", \"parts\": "
+                    + "[{\"part_number\": 2, \"etag\": \"e\"}, {\"part_number\": 2, \"etag\": \"f\"}]}",
+                    "part_number 2 is given more than once");
+            cases.put("abort/d {\"path\": \"a.bin\"}", "Missing value for required parameter 'upload_id'");
+            for (Map.Entry<String, String> entry : cases.entrySet()) {
+                int space = entry.getKey().indexOf(' ');
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + MPU
+                        + entry.getKey().substring(0, space))).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(entry.getKey().substring(space + 1))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as(entry.getKey() + " -> " + response.body()).isEqualTo(400);
+                JsonNode error = JSON.readTree(response.body());
+                assertThat(error.get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+                assertThat(error.get("message").asText()).as(entry.getKey()).contains(entry.getValue());
+            }
+            HttpResponse<String> unknown = post(server, MPU + "complete/d", (ObjectNode) JSON.readTree(
+                    "{\"path\": \"a.bin\", \"upload_id\": \"no-such-upload\", \"parts\": " + parts + "}"));
+            assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+            assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    private static HttpResponse<String> post(RunningServer server, String path, ObjectNode body)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Writes {@code length} pseudo-random bytes, one MiB at a time, and returns their SHA-256. */

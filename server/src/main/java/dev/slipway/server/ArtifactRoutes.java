@@ -11,6 +11,10 @@ import dev.slipway.core.artifacts.ArtifactPaths;
 import dev.slipway.core.artifacts.ArtifactRepositories;
 import dev.slipway.core.artifacts.ArtifactRepository;
 import dev.slipway.core.artifacts.FileInfo;
+import dev.slipway.core.artifacts.MultipartUploads;
+import dev.slipway.core.artifacts.MultipartUploads.PartUrl;
+import dev.slipway.core.artifacts.MultipartUploads.Upload;
+import dev.slipway.core.artifacts.MultipartUploads.UploadedPart;
 import dev.slipway.core.tracking.RunInfo;
 import dev.slipway.core.tracking.TrackingService;
 import io.javalin.config.RoutesConfig;
@@ -18,7 +22,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,9 +35,18 @@ import java.util.Optional;
  * <p>Every client-supplied path passes {@link ArtifactPaths#validate}. For the proxy the path is taken from the
  * undecoded request URI and decoded there, so encoded traversal ({@code %2e%2e%2f}, {@code ..%2f},
  * {@code %252e%252e%252f}) is seen and rejected with MLflow's "Invalid path" 400.
+ *
+ * <p>The proxy's multipart upload routes ({@code mpu/create|complete|abort/<directory>}) follow MLflow's wire format:
+ * the URL names the artifact directory and the body's {@code path} the client's local file, whose file name is the
+ * artifact's name in that directory (MLflow's client sends {@code {"path": "/tmp/model.bin", ...}} to
+ * {@code mpu/create/<run artifact root>}). A destination without {@link ArtifactRepository#multipartUploads()} answers
+ * 501 with MLflow's message, on which MLflow's client falls back to a single PUT.
  */
 final class ArtifactRoutes {
     private static final String PATH_PARAMETER = "path";
+    /** MLflow's message; its client falls back to a single PUT when the 501's message starts with it. */
+    static final String MULTIPART_NOT_SUPPORTED = "Multipart upload is not supported for the current artifact "
+            + "repository";
 
     private final TrackingService tracking;
     private final ArtifactRepositories artifacts;
@@ -54,9 +69,9 @@ final class ArtifactRoutes {
             routes.put(prefix + "artifacts/<path>", proxy(this::upload));
             routes.delete(prefix + "artifacts/<path>", proxy(this::delete));
             routes.get(prefix + "artifacts", proxy(this::listProxied));
-            for (String operation : List.of("create", "complete", "abort")) {
-                routes.post(prefix + "mpu/" + operation + "/<path>", proxy(this::multipartUpload));
-            }
+            routes.post(prefix + "mpu/create/<path>", proxy(this::createMultipartUpload));
+            routes.post(prefix + "mpu/complete/<path>", proxy(this::completeMultipartUpload));
+            routes.post(prefix + "mpu/abort/<path>", proxy(this::abortMultipartUpload));
         }
     }
 
@@ -116,10 +131,73 @@ final class ArtifactRoutes {
         WireFormat.send(ctx, WireFormat.object(generator -> writeFiles(generator, files, true)));
     }
 
-    private void multipartUpload(Context ctx) {
-        proxiedPath(ctx);
-        throw new SlipwayException(ErrorCode.NOT_IMPLEMENTED,
-                "Multipart upload is not supported by this artifact destination; upload with a single PUT");
+    private void createMultipartUpload(Context ctx) throws IOException {
+        String directory = proxiedPath(ctx);
+        MultipartUploads uploads = multipartUploads();
+        ApiRequest request = reader.read(ctx);
+        String path = multipartFilePath(directory, request);
+        int partCount = MultipartUploads.checkPartCount(request.requiredInt64("num_parts"));
+        Upload upload = uploads.create(path, partCount);
+        WireFormat.send(ctx, WireFormat.object(generator -> {
+            generator.writeStringField("upload_id", upload.uploadId());
+            generator.writeArrayFieldStart("credentials");
+            for (PartUrl part : upload.parts()) {
+                generator.writeStartObject();
+                generator.writeStringField("url", part.url().toString());
+                generator.writeNumberField("part_number", part.partNumber());
+                generator.writeObjectFieldStart("headers");
+                for (Map.Entry<String, String> header : part.headers().entrySet()) {
+                    generator.writeStringField(header.getKey(), header.getValue());
+                }
+                generator.writeEndObject();
+                generator.writeEndObject();
+            }
+            generator.writeEndArray();
+        }));
+    }
+
+    private void completeMultipartUpload(Context ctx) throws IOException {
+        String directory = proxiedPath(ctx);
+        MultipartUploads uploads = multipartUploads();
+        ApiRequest request = reader.read(ctx);
+        String path = multipartFilePath(directory, request);
+        String uploadId = request.requiredString("upload_id");
+        List<UploadedPart> parts = new ArrayList<>();
+        // MLflow's client also sends each part's URL; only the number and the ETag matter to the store
+        for (ApiRequest part : request.objects("parts")) {
+            int partNumber = part.int32("part_number").orElseThrow(() -> part.missingValue("part_number"));
+            parts.add(new UploadedPart(partNumber, part.requiredString("etag")));
+        }
+        uploads.complete(path, uploadId, parts);
+        WireFormat.sendEmpty(ctx);
+    }
+
+    private void abortMultipartUpload(Context ctx) throws IOException {
+        String directory = proxiedPath(ctx);
+        MultipartUploads uploads = multipartUploads();
+        ApiRequest request = reader.read(ctx);
+        uploads.abort(multipartFilePath(directory, request), request.requiredString("upload_id"));
+        WireFormat.sendEmpty(ctx);
+    }
+
+    private MultipartUploads multipartUploads() {
+        return artifacts.destination().multipartUploads().orElseThrow(() -> new SlipwayException(
+                ErrorCode.NOT_IMPLEMENTED, MULTIPART_NOT_SUPPORTED + "; upload the file with a single PUT"));
+    }
+
+    /**
+     * The artifact a multipart request is about: the file name of the body's {@code path} (the client's local file,
+     * in MLflow's wire format) in the directory named by the URL.
+     */
+    private static String multipartFilePath(String directory, ApiRequest request) {
+        String localFile = request.requiredString(PATH_PARAMETER);
+        String fileName = localFile.substring(Math.max(localFile.lastIndexOf('/'), localFile.lastIndexOf('\\')) + 1);
+        if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
+            throw SlipwayException.invalidParameter("Invalid value '%s' for parameter 'path': expected the path of the "
+                    + "file being uploaded; its file name is the artifact's name in the directory the URL names",
+                    localFile);
+        }
+        return ArtifactPaths.validate(directory.isEmpty() ? fileName : directory + "/" + fileName);
     }
 
     /** The proxy is answered only when the server serves artifacts; otherwise 503, as MLflow does. */

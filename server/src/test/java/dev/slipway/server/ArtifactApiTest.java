@@ -232,7 +232,12 @@ class ArtifactApiTest {
                 "{\"path\": \"big/file.bin\", \"num_parts\": 3}");
         assertThat(response.status()).isEqualTo(501);
         assertThat(response.errorCode()).isEqualTo("NOT_IMPLEMENTED");
+        assertThat(response.message()).as("MLflow's client falls back to PUT on this message")
+                .startsWith("Multipart upload is not supported for the current artifact repository");
         assertThat(client.post("/ajax-api/2.0/mlflow-artifacts/mpu/abort/big/file.bin", "{}").status()).isEqualTo(501);
+        assertThat(client.post("/api/2.0/mlflow-artifacts/mpu/complete/big", "{\"path\": \"file.bin\", "
+                + "\"upload_id\": \"u\", \"parts\": [{\"part_number\": 1, \"etag\": \"e\"}]}").status())
+                .isEqualTo(501);
         assertThat(client.post("/api/2.0/mlflow-artifacts/mpu/complete/%2e%2e%2fx", "{}").body()).isEqualTo(INVALID_PATH);
     }
 

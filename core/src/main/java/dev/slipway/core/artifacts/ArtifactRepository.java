@@ -30,4 +30,12 @@ public interface ArtifactRepository {
 
     /** Deletes the file or directory tree at the path; no-op if absent. */
     void delete(String path) throws IOException;
+
+    /**
+     * Multipart uploads that clients send straight to the store, when the store has them (S3 does); empty by
+     * default, and then clients upload with {@link #put}.
+     */
+    default Optional<MultipartUploads> multipartUploads() {
+        return Optional.empty();
+    }
 }
