@@ -130,12 +130,11 @@ public final class TeamLoadBench {
             }
             double recorded = (System.nanoTime() - recordStart) / 1e9;
             load.stop();
-            load = null;
             samples.add(sample(servers, jdbcServer + "/" + database, dbUser, database, (System.nanoTime() - start) / 1e9));
             report(load, recorded, samples, replicas, clients, auth, json);
         } finally {
             if (load != null) {
-                load.stop();
+                load.stop(); // after a failure; a second stop after a whole run does nothing
             }
             for (SlipwayProcess server : servers) {
                 server.close();

@@ -1,9 +1,14 @@
 package dev.slipway.server;
 
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The JVM's own series on {@code /metrics}: heap used and committed, heap still used after the last collection (the
@@ -13,13 +18,7 @@ final class JvmMetrics implements RequestMetrics.Collector {
     @Override
     public void appendTo(StringBuilder out) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long afterCollection = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage collected = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            if (collected != null) {
-                afterCollection += collected.getUsed();
-            }
-        }
+        long afterCollection = heapAfterLastCollection();
         gauge(out, "jvm_memory_heap_used_bytes", "Heap in use now.", heap.getUsed());
         gauge(out, "jvm_memory_heap_committed_bytes", "Heap committed by the JVM.", heap.getCommitted());
         gauge(out, "jvm_memory_heap_after_gc_bytes", "Heap still in use after each pool's last collection.", afterCollection);
@@ -29,6 +28,39 @@ final class JvmMetrics implements RequestMetrics.Collector {
             out.append("# TYPE process_cpu_seconds_total counter\n");
             out.append("process_cpu_seconds_total ").append(os.getProcessCpuTime() / 1e9).append('\n');
         }
+    }
+
+    /**
+     * The heap in use just after the latest collection of any collector (young or old): the live data plus what was
+     * promoted and not yet collected. Each memory pool's own "collection usage" is no good for this: G1 updates the
+     * old generation's only after a mixed or full collection, so it stays 0 through a run of young collections.
+     */
+    private static long heapAfterLastCollection() {
+        Set<String> heapPools = new HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        GcInfo latest = null;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector instanceof com.sun.management.GarbageCollectorMXBean withInfo) {
+                GcInfo info = withInfo.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+        }
+        if (latest == null) {
+            return 0;
+        }
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                used += pool.getValue().getUsed();
+            }
+        }
+        return used;
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {
