@@ -192,6 +192,11 @@ final class GitopsAgent implements AutoCloseable {
             }
             repositoryError = Optional.empty();
             pollFailures = 0;
+            for (Deployment deployment : deployments.values()) {
+                if (deployment.pendingRevert.isPresent()) {
+                    commitRevert(deployment);
+                }
+            }
             readMonitors(state);
             long interval = settings.interval().toMillis();
             nextPoll = now.plusMillis(interval + ThreadLocalRandom.current().nextLong(interval / 4 + 1));
@@ -615,14 +620,6 @@ final class GitopsAgent implements AutoCloseable {
 
     /** Reports each deployment whose status changed, and every one at least once a minute. */
     private void report(Instant now) {
-        if (desired != null) {
-            for (Deployment deployment : deployments.values()) {
-                if (deployment.pendingRevert.isPresent() && repositoryError.isEmpty()
-                        && lastPoll.filter(poll -> poll.equals(now)).isPresent()) {
-                    commitRevert(deployment);
-                }
-            }
-        }
         List<DeploymentView> views = new ArrayList<>();
         for (Deployment deployment : deployments.values()) {
             DeploymentStatus status = status(deployment, now);
