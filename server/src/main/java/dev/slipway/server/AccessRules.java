@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Who may call what: the one table from every route of the server (method and route pattern, API and web UI) to the
@@ -72,12 +74,19 @@ final class AccessRules {
     private static final Set<String> OPEN_FILES = Set.of("/favicon.ico", "/robots.txt");
     private static final List<String> SLIPWAY_PREFIXES = List.of("/api/2.0/slipway/", "/ajax-api/2.0/slipway/");
     private static final Rule OPEN = (ctx, access) -> { };
+    private static final int MAX_KNOWN_EXPERIMENTS = 100_000;
     private static final Rule AUTHENTICATED = (ctx, access) -> { };
 
     private final TrackingService tracking;
     private final LoggedModelService loggedModels;
     private final RequestReader reader;
     private final Map<Route, Rule> rules = new LinkedHashMap<>();
+    /**
+     * The experiment of each run and logged model checked lately: it never changes (neither moves to another
+     * experiment, and their ids are random and never reused), so a check need not read it again. Bounded: emptied
+     * when full.
+     */
+    private final Map<String, String> experimentOf = new ConcurrentHashMap<>();
     private final Set<String> openPaths = new LinkedHashSet<>();
 
     AccessRules(TrackingService tracking, LoggedModelService loggedModels, RequestReader reader) {
@@ -452,7 +461,22 @@ final class AccessRules {
         if (access.isAdmin()) {
             return;
         }
-        requireExperiment(access, tracking.getRunInfo(runId).experimentId(), capability);
+        requireExperiment(access, experimentOf("run:" + runId, () -> tracking.getRunInfo(runId).experimentId()),
+                capability);
+    }
+
+    /** The experiment of a run or logged model ({@code key}), read with {@code lookup} unless known. */
+    private String experimentOf(String key, Supplier<String> lookup) {
+        String known = experimentOf.get(key);
+        if (known != null) {
+            return known;
+        }
+        String experimentId = lookup.get();
+        if (experimentOf.size() >= MAX_KNOWN_EXPERIMENTS) {
+            experimentOf.clear();
+        }
+        experimentOf.put(key, experimentId);
+        return experimentId;
     }
 
     private void requireModel(Access access, String name, Capability capability) {
@@ -465,7 +489,8 @@ final class AccessRules {
         if (access.isAdmin()) {
             return;
         }
-        requireExperiment(access, loggedModels.getLoggedModel(modelId, true).info().experimentId(), capability);
+        requireExperiment(access, experimentOf("model:" + modelId,
+                () -> loggedModels.getLoggedModel(modelId, true).info().experimentId()), capability);
     }
 
     private boolean experimentExists(String experimentId) {
