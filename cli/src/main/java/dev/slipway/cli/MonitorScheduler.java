@@ -4,15 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.SlipwayException;
-import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorStore;
 import dev.slipway.core.monitors.StoredMonitor;
 import dev.slipway.monitoring.MonitorDefinition;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -125,8 +124,8 @@ final class MonitorScheduler implements AutoCloseable {
 
     /** Whether the monitor never ran or its latest result is at least one schedule old. */
     private boolean due(MonitorDefinition definition) {
-        List<MonitorResult> latest = store.results(definition.name(), 1);
-        return latest.isEmpty() || clock.millis() - latest.get(0).time() >= definition.schedule().toMillis();
+        OptionalLong latest = store.latestResultTime(definition.name());
+        return latest.isEmpty() || clock.millis() - latest.getAsLong() >= definition.schedule().toMillis();
     }
 
     private Optional<MonitorDefinition> definition(StoredMonitor stored) {

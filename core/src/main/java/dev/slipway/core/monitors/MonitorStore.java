@@ -2,6 +2,7 @@ package dev.slipway.core.monitors;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The persistence port of monitors: their definitions, the results of each evaluation, the actions their alert rules
@@ -42,6 +43,9 @@ public interface MonitorStore {
 
     /** The monitor's latest results, newest first (by time, then id), at most {@code maxResults}. */
     List<MonitorResult> results(String monitorName, int maxResults);
+
+    /** The time of the monitor's latest result (epoch ms), without reading it; empty when it has none. */
+    OptionalLong latestResultTime(String monitorName);
 
     /**
      * Stores an action of an existing monitor and returns it with its id.

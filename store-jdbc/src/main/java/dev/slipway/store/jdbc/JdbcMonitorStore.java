@@ -18,6 +18,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link MonitorStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the tables {@code monitors},
@@ -172,6 +173,22 @@ final class JdbcMonitorStore implements MonitorStore {
                 }
             }
             return List.copyOf(results);
+        });
+    }
+
+    @Override
+    public OptionalLong latestResultTime(String monitorName) {
+        requireNonNull(monitorName, "monitorName is null");
+        return transactions.read("reading the latest result time of monitor '" + monitorName + "'", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT MAX(time_ms) FROM monitor_results WHERE monitor_name = ?")) {
+                select.setString(1, monitorName);
+                try (ResultSet resultSet = select.executeQuery()) {
+                    resultSet.next();
+                    long time = resultSet.getLong(1);
+                    return resultSet.wasNull() ? OptionalLong.empty() : OptionalLong.of(time);
+                }
+            }
         });
     }
 

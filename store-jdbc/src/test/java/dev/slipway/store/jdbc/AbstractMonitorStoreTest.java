@@ -188,6 +188,19 @@ abstract class AbstractMonitorStoreTest {
     }
 
     @Test
+    void latestResultTimeIsTheNewestResultsTimeOrEmpty() {
+        String name = newName();
+        store.putMonitor(name, DEFINITION, T0, false);
+        assertThat(store.latestResultTime(name)).isEmpty();
+
+        store.addResult(result(name, T0 + 20, MonitorStatus.OK));
+        store.addResult(result(name, T0 + 10, MonitorStatus.OK));
+
+        assertThat(otherStore.latestResultTime(name)).hasValue(T0 + 20);
+        assertThat(store.latestResultTime(newName())).isEmpty();
+    }
+
+    @Test
     void aDeletedMonitorCanBeCreatedAgainWithoutItsOldResults() {
         String name = newName();
         store.putMonitor(name, DEFINITION, T0, false);
