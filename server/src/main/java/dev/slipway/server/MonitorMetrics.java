@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.monitors.ActionCount;
 import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorService;
 import dev.slipway.core.monitors.MonitorStatus;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code model_quality} except {@code rows}, the time of the evaluation, and the status (1 for the latest status, 0
  * for the others). Every series carries the labels {@code monitor} and {@code model} (the definition's
  * {@code model} URI). Values that are missing, null, not numbers or not finite are left out; a monitor never
- * evaluated has no series. Families come in a fixed order, series within a family sorted by their labels. When the
+ * evaluated has no series. Then the counter {@code slipway_monitor_actions_total} of the actions each monitor's rules
+ * took, by {@code kind} and {@code succeeded}. Families come in a fixed order, series within a family sorted by their
+ * labels. When the
  * store fails, the scrape goes on without the monitor series and the failure is logged. Thread-safe.
  */
 final class MonitorMetrics implements RequestMetrics.Collector {
@@ -40,10 +43,10 @@ final class MonitorMetrics implements RequestMetrics.Collector {
     /** A monitor's latest result with what its series read from the definition and the report. */
     private record Evaluated(String monitor, String model, MonitorResult result, JsonNode report) {}
 
-    /** The series of one metric: label text to value, sorted. */
-    private record Family(String name, String help, Map<String, String> series) {
+    /** The series of one metric: label text to value, sorted; a gauge unless its type says otherwise. */
+    private record Family(String name, String help, String type, Map<String, String> series) {
         Family(String name, String help) {
-            this(name, help, new TreeMap<>());
+            this(name, help, "gauge", new TreeMap<>());
         }
 
         void add(String labels, String value) {
@@ -52,7 +55,7 @@ final class MonitorMetrics implements RequestMetrics.Collector {
 
         void appendTo(StringBuilder out) {
             out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            out.append("# TYPE ").append(name).append(" gauge\n");
+            out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
             series.forEach((labels, value) -> out.append(name).append('{').append(labels).append("} ").append(value)
                     .append('\n'));
         }
@@ -120,6 +123,23 @@ final class MonitorMetrics implements RequestMetrics.Collector {
                 lastEvaluation, status)) {
             family.appendTo(out);
         }
+        actions().appendTo(out);
+    }
+
+    /** The actions each monitor took (webhooks, retrains), by kind and outcome; none when the store fails. */
+    private Family actions() {
+        Family actions = new Family("slipway_monitor_actions_total", "Actions taken by monitor rules (webhook calls, "
+                + "retrains), by kind and whether they succeeded.", "counter", new TreeMap<>());
+        try {
+            for (ActionCount count : monitors.actionCounts()) {
+                actions.add("monitor=\"" + RequestMetrics.escape(count.monitorName()) + "\",kind=\""
+                        + RequestMetrics.escape(count.kind()) + "\",succeeded=\"" + count.succeeded() + "\"",
+                        Long.toString(count.count()));
+            }
+        } catch (SlipwayException e) {
+            LOG.warn("Monitor action counts left out of the scrape: {}", e.getMessage(), e);
+        }
+        return actions;
     }
 
     private List<Evaluated> evaluated() {

@@ -339,6 +339,26 @@ class MonitorApiTest {
     }
 
     @Test
+    void metricsCountEachMonitorsActionsByKindAndOutcome() {
+        String name = newName();
+        createMonitor(name);
+        long resultId = addResult(name, T0, "alert").get("id").asLong();
+        addAction(name, resultId, T0 + 1, "webhook", true);
+        addAction(name, resultId, T0 + 2, "webhook", true);
+        addAction(name, resultId, T0 + 3, "webhook", false);
+        addAction(name, resultId, T0 + 4, "retrain", true);
+
+        String body = ok(client.get("/metrics")).body();
+
+        assertThat(body).contains("# TYPE slipway_monitor_actions_total counter\n");
+        assertThat(body.lines().filter(line -> line.startsWith("slipway_monitor_actions_total{monitor=\"" + name
+                + "\""))).containsExactly(
+                "slipway_monitor_actions_total{monitor=\"" + name + "\",kind=\"retrain\",succeeded=\"true\"} 1",
+                "slipway_monitor_actions_total{monitor=\"" + name + "\",kind=\"webhook\",succeeded=\"false\"} 1",
+                "slipway_monitor_actions_total{monitor=\"" + name + "\",kind=\"webhook\",succeeded=\"true\"} 2");
+    }
+
+    @Test
     void metricsLeaveOutMonitorsNeverEvaluatedAndMissingDrift() {
         String never = newName();
         String unknownDrift = newName();

@@ -207,6 +207,11 @@ public final class MonitorService {
         return store.actions(monitorName, pageSize(maxResults));
     }
 
+    /** How many actions each monitor has taken, by kind and outcome. */
+    public List<ActionCount> actionCounts() {
+        return store.actionCounts();
+    }
+
     private static int pageSize(Optional<Long> maxResults) {
         requireNonNull(maxResults, "maxResults is null");
         long size = maxResults.orElse((long) DEFAULT_RESULTS);

@@ -57,6 +57,9 @@ public interface MonitorStore {
     /** The latest actions, of one monitor or of all, newest first (by time, then id), at most {@code maxResults}. */
     List<MonitorAction> actions(Optional<String> monitorName, int maxResults);
 
+    /** How many actions each monitor has taken, by kind and outcome, sorted by monitor, kind and outcome. */
+    List<ActionCount> actionCounts();
+
     /**
      * Takes or renews the lease named {@code name} for {@code owner} until {@code now + durationMillis}: succeeds when
      * nobody holds it, when {@code owner} holds it, or when its holder's lease expired before {@code now}. Atomic

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.monitors.ActionCount;
 import dev.slipway.core.monitors.MonitorAction;
 import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorStatus;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -173,6 +175,25 @@ final class JdbcMonitorStore implements MonitorStore {
                 }
             }
             return List.copyOf(results);
+        });
+    }
+
+    @Override
+    public List<ActionCount> actionCounts() {
+        return transactions.read("counting monitor actions", connection -> {
+            List<ActionCount> counts = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT monitor_name, kind, succeeded, "
+                    + "COUNT(*) FROM monitor_actions GROUP BY monitor_name, kind, succeeded");
+                    ResultSet resultSet = select.executeQuery()) {
+                while (resultSet.next()) {
+                    counts.add(new ActionCount(resultSet.getString(1), resultSet.getString(2),
+                            resultSet.getBoolean(3), resultSet.getLong(4)));
+                }
+            }
+            // sorted here: the databases' collations order names differently
+            counts.sort(Comparator.comparing(ActionCount::monitorName).thenComparing(ActionCount::kind)
+                    .thenComparing(ActionCount::succeeded));
+            return List.copyOf(counts);
         });
     }
 

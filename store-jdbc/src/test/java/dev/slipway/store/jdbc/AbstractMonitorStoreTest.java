@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.monitors.ActionCount;
 import dev.slipway.core.monitors.MonitorAction;
 import dev.slipway.core.monitors.MonitorResult;
 import dev.slipway.core.monitors.MonitorStatus;
@@ -13,6 +14,7 @@ import dev.slipway.core.monitors.StoredMonitor;
 import dev.slipway.core.predictions.PredictionLogStore;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
@@ -298,6 +300,30 @@ abstract class AbstractMonitorStoreTest {
         assertThat(store.actions(Optional.of(second), 10)).containsExactly(failed);
         assertThat(store.actions(Optional.empty(), 3)).containsExactly(failed, recent, old);
         assertThat(store.actions(Optional.empty(), 1)).containsExactly(failed);
+    }
+
+    @Test
+    void actionsAreCountedPerMonitorKindAndOutcome() {
+        String first = newName();
+        String second = newName();
+        store.putMonitor(first, DEFINITION, T0, false);
+        store.putMonitor(second, DEFINITION, T0, false);
+        store.addAction(action(first, 1, T0));
+        store.addAction(action(first, 2, T0 + 1));
+        store.addAction(new MonitorAction(0, first, 3, T0 + 2, "dataset_drift", "drift", "retrain", "/p", false,
+                "exit 1"));
+        store.addAction(action(second, 4, T0 + 3));
+
+        List<ActionCount> counts = otherStore.actionCounts().stream()
+                .filter(count -> count.monitorName().equals(first) || count.monitorName().equals(second)).toList();
+
+        MonitorAction sample = action(first, 1, T0);
+        assertThat(counts).isSortedAccordingTo(Comparator.comparing(ActionCount::monitorName)
+                .thenComparing(ActionCount::kind).thenComparing(ActionCount::succeeded));
+        assertThat(counts).containsExactlyInAnyOrder(
+                new ActionCount(first, "retrain", false, 1),
+                new ActionCount(first, sample.kind(), sample.succeeded(), 2),
+                new ActionCount(second, sample.kind(), sample.succeeded(), 1));
     }
 
     @Test
