@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.slipway.client.Credentials;
+import dev.slipway.client.MultipartSettings;
 import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.artifacts.ArtifactRepositories;
@@ -35,7 +36,8 @@ final class ServerConnection implements AutoCloseable {
         TrackingOptions.Target target = options.target(environment, backends);
         if (target.isServer()) {
             return new ServerConnection(TrackingClient.create(target.uri(), RetryPolicy.defaults(),
-                    Credentials.fromVariables(environment.variables())), target.uri(), List.of());
+                    Credentials.fromVariables(environment.variables()),
+                    MultipartSettings.fromVariables(environment.variables())), target.uri(), List.of());
         }
         return embedded(target.uri(), environment, backends);
     }

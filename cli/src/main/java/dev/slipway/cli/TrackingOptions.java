@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.client.Credentials;
+import dev.slipway.client.MultipartSettings;
 import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.SlipwayException;
@@ -73,7 +74,8 @@ final class TrackingOptions {
         Target target = target(environment, backends);
         if (target.isServer()) {
             return new HttpTrackingBackend(TrackingClient.create(target.uri(), RetryPolicy.defaults(),
-                    Credentials.fromVariables(environment.variables())));
+                    Credentials.fromVariables(environment.variables()),
+                    MultipartSettings.fromVariables(environment.variables())));
         }
         return openStore(target.uri(), environment, backends);
     }

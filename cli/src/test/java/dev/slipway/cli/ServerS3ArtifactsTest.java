@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.client.Credentials;
+import dev.slipway.client.MultipartSettings;
+import dev.slipway.client.RetryPolicy;
 import dev.slipway.client.TrackingClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
@@ -26,6 +29,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -48,7 +52,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * {@code slipway server --artifacts-destination s3://...} against a real S3-compatible server (S3Proxy) in this JVM:
- * artifacts go through the proxy routes into the bucket and stream back.
+ * artifacts go through the proxy routes into the bucket and stream back, and large files from a client with MLflow's
+ * multipart variables go in parts straight to the bucket.
  */
 class ServerS3ArtifactsTest {
     private static final String ACCESS_KEY = "slipway-access";
@@ -57,6 +62,11 @@ class ServerS3ArtifactsTest {
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static final long LARGE = 20L * 1024 * 1024 + 4321;
     private static final int FIVE_MIB = 5 * 1024 * 1024;
+    /** Three parts of MULTIPART_ON's 5 MiB chunks; two of the server's own 8 MiB parts when it gets a single PUT. */
+    private static final long MULTIPART_FILE = 2L * FIVE_MIB + 1024 * 1024;
+    private static final Map<String, String> MULTIPART_ON = Map.of(MultipartSettings.ENABLE_VARIABLE, "true",
+            MultipartSettings.MINIMUM_FILE_SIZE_VARIABLE, "1048576",
+            MultipartSettings.CHUNK_SIZE_VARIABLE, String.valueOf(FIVE_MIB));
     private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -325,6 +335,110 @@ class ServerS3ArtifactsTest {
             assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
             assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
         }
+    }
+
+    @Test
+    void clientSendsLargeFilesInPartsStraightToTheBucketWhenMlflowsVariablesAskForIt() throws Exception {
+        Path local = folder.resolve("checkpoint-0042.tmp");
+        writeGenerated(local, MULTIPART_FILE);
+        Path config = Files.writeString(folder.resolve("config.json"), "{\"layers\": 3}");
+        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", "s3://" + bucket + "/mlartifacts", "--s3-endpoint-url", endpoint)) {
+            TrackingClient client = client(server, MULTIPART_ON);
+            String experimentId = client.createExperiment("client-multipart");
+            String runId = client.createRun(experimentId).info().runId();
+
+            client.logArtifact(runId, "model/weights.bin", local);
+            client.logArtifact(runId, "model/config.json", config);
+
+            String key = "mlartifacts/" + experimentId + "/" + runId + "/artifacts/model/weights.bin";
+            assertThat(admin.headObject(request -> request.bucket(bucket).key(key)).eTag())
+                    .as("three parts of 5 MiB").endsWith("-3\"");
+            try (InputStream downloaded = client.openRunArtifact(runId, "model/weights.bin")) {
+                assertThat(downloaded.readAllBytes()).isEqualTo(Files.readAllBytes(local));
+            }
+            assertThat(requests(server, "POST", "mpu/create/<path>")).isEqualTo(1);
+            assertThat(requests(server, "POST", "mpu/complete/<path>")).isEqualTo(1);
+            assertThat(requests(server, "PUT", "artifacts/<path>")).as("the small file only").isEqualTo(1);
+            assertThat(admin.listMultipartUploads(request -> request.bucket(bucket)).uploads()).isEmpty();
+            assertThat(client.listArtifacts(runId, Optional.of("model"), Optional.empty()).files()).containsExactly(
+                    new FileInfo("model/config.json", false, Optional.of(13L)),
+                    new FileInfo("model/weights.bin", false, Optional.of(MULTIPART_FILE)));
+        }
+    }
+
+    @Test
+    void withoutMlflowsVariableTheSameFileGoesUpWithOnePut() throws Exception {
+        Path local = folder.resolve("weights.bin");
+        writeGenerated(local, MULTIPART_FILE);
+        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+            TrackingClient client = client(server, Map.of(MultipartSettings.MINIMUM_FILE_SIZE_VARIABLE, "1048576",
+                    MultipartSettings.CHUNK_SIZE_VARIABLE, String.valueOf(FIVE_MIB)));
+
+            client.uploadArtifact("shared/weights.bin", local);
+
+            assertThat(requests(server, "PUT", "artifacts/<path>")).isEqualTo(1);
+            assertThat(requests(server, "POST", "mpu/create/<path>")).isZero();
+            assertThat(admin.headObject(request -> request.bucket(bucket).key("shared/weights.bin")).eTag())
+                    .doesNotEndWith("-3\"");
+            try (InputStream downloaded = client.openArtifact("shared/weights.bin")) {
+                assertThat(downloaded.readAllBytes()).isEqualTo(Files.readAllBytes(local));
+            }
+        }
+    }
+
+    @Test
+    void aDestinationWithoutMultipartUploadGetsASinglePutAfterIts501() throws Exception {
+        Path local = folder.resolve("weights.bin");
+        writeGenerated(local, MULTIPART_FILE);
+        try (RunningServer server = RunningServer.onFolder(folder)) {
+            TrackingClient client = client(server, MULTIPART_ON);
+
+            client.uploadArtifact("shared/weights.bin", local);
+
+            assertThat(requests(server, "POST", "mpu/create/<path>", 501)).isEqualTo(1);
+            assertThat(requests(server, "PUT", "artifacts/<path>", 200)).isEqualTo(1);
+            assertThat(folder.resolve("artifacts/shared/weights.bin")).hasSameBinaryContentAs(local);
+        }
+    }
+
+    @Test
+    void badMultipartVariablesStopCommandsNamingTheVariable() {
+        Map<String, String> variables = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:1",
+                MultipartSettings.ENABLE_VARIABLE, "true", MultipartSettings.CHUNK_SIZE_VARIABLE, "1048576");
+
+        for (String[] command : List.of(new String[] {"experiments", "create", "-n", "x"}, new String[] {"audit"})) {
+            CliRun run = CliRun.run(CliRun.environment(folder, variables), command);
+
+            assertThat(run.exitCode()).as(run.toString()).isNotZero();
+            assertThat(run.err()).as(run.toString())
+                    .contains("Invalid value 1048576 for " + MultipartSettings.CHUNK_SIZE_VARIABLE);
+        }
+    }
+
+    /** A client of the server with the multipart settings of these variables. */
+    private static TrackingClient client(RunningServer server, Map<String, String> variables) {
+        return TrackingClient.create(server.uri(), RetryPolicy.none(), Credentials.none(),
+                MultipartSettings.fromVariables(variables));
+    }
+
+    /** How many requests the server answered on the route of the proxy ending with {@code route}, by its metrics. */
+    private static long requests(RunningServer server, String method, String route) throws Exception {
+        return requests(server, method, route, 0);
+    }
+
+    /** {@link #requests(RunningServer, String, String)} with this status only (0 for any). */
+    private static long requests(RunningServer server, String method, String route, int status) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String series = "slipway_http_requests_total{route=\"/api/2.0/mlflow-artifacts/" + route + "\",method=\""
+                + method + "\",status=\"";
+        return metrics.lines().filter(line -> line.startsWith(series)
+                        && (status == 0 || line.startsWith(series + status + "\"")))
+                .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static HttpResponse<String> post(RunningServer server, String path, ObjectNode body)

@@ -69,6 +69,8 @@ public final class TrackingClient {
     private final DeploymentClient deployments;
     private final AuthClient auth;
     private final AuditClient audit;
+    private final MultipartSettings multipart;
+    private final Optional<MultipartUpload> multipartUpload;
 
     /**
      * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
@@ -85,6 +87,17 @@ public final class TrackingClient {
      */
     public TrackingClient(URI trackingUri, HttpClient httpClient, RetryPolicy retryPolicy, Duration requestTimeout,
             Credentials credentials) {
+        this(trackingUri, httpClient, retryPolicy, requestTimeout, credentials, MultipartSettings.disabled());
+    }
+
+    /**
+     * @param trackingUri the server's base URI, such as {@code http://127.0.0.1:5000}; a path prefix is kept
+     * @param requestTimeout how long one attempt may wait for the response headers
+     * @param credentials sent with every request to the server (never to the presigned URLs of a multipart upload)
+     * @param multipart whether {@link #uploadArtifact(String, Path)} sends large files in parts
+     */
+    public TrackingClient(URI trackingUri, HttpClient httpClient, RetryPolicy retryPolicy, Duration requestTimeout,
+            Credentials credentials, MultipartSettings multipart) {
         this.trackingUri = requireNonNull(trackingUri, "trackingUri is null");
         requireNonNull(httpClient, "httpClient is null");
         requireNonNull(retryPolicy, "retryPolicy is null");
@@ -109,22 +122,33 @@ public final class TrackingClient {
         this.deployments = new DeploymentClient(transport);
         this.auth = new AuthClient(transport);
         this.audit = new AuditClient(transport);
+        this.multipart = requireNonNull(multipart, "multipart is null");
+        this.multipartUpload = multipart.enabled()
+                ? Optional.of(new MultipartUpload(transport, retryPolicy, multipart))
+                : Optional.empty();
     }
 
     /**
      * A client with the default retry policy, a 10 s connect timeout and a 120 s request timeout, authenticating with
-     * the credentials of MLflow's variables in this process's environment ({@link Credentials#fromEnvironment()}).
+     * the credentials of MLflow's variables in this process's environment ({@link Credentials#fromEnvironment()}) and
+     * uploading large files in parts if they ask for it ({@link MultipartSettings#fromEnvironment()}).
      */
     public static TrackingClient create(String trackingUri) {
         return create(trackingUri, RetryPolicy.defaults());
     }
 
-    /** A client with the credentials of MLflow's variables in this process's environment. */
+    /** A client with the credentials and multipart settings of MLflow's variables in this process's environment. */
     public static TrackingClient create(String trackingUri, RetryPolicy retryPolicy) {
-        return create(trackingUri, retryPolicy, Credentials.fromEnvironment());
+        return create(trackingUri, retryPolicy, Credentials.fromEnvironment(), MultipartSettings.fromEnvironment());
     }
 
+    /** A client that uploads every file with a single PUT. */
     public static TrackingClient create(String trackingUri, RetryPolicy retryPolicy, Credentials credentials) {
+        return create(trackingUri, retryPolicy, credentials, MultipartSettings.disabled());
+    }
+
+    public static TrackingClient create(String trackingUri, RetryPolicy retryPolicy, Credentials credentials,
+            MultipartSettings multipart) {
         URI uri;
         try {
             uri = URI.create(requireNonNull(trackingUri, "trackingUri is null").trim());
@@ -136,7 +160,7 @@ public final class TrackingClient {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
-        return new TrackingClient(uri, httpClient, retryPolicy, Duration.ofSeconds(120), credentials);
+        return new TrackingClient(uri, httpClient, retryPolicy, Duration.ofSeconds(120), credentials, multipart);
     }
 
     public URI trackingUri() {
@@ -146,6 +170,11 @@ public final class TrackingClient {
     /** The credentials this client sends. */
     public Credentials credentials() {
         return transport.credentials();
+    }
+
+    /** Whether and how {@link #uploadArtifact(String, Path)} sends large files in parts. */
+    public MultipartSettings multipartSettings() {
+        return multipart;
     }
 
     /** The users, permissions and tokens of the same server (a server with authentication). */
@@ -444,20 +473,27 @@ public final class TrackingClient {
     // ---- artifact proxy (mlflow-artifacts) ----------------------------------------------------
 
     /**
-     * Stores the file at {@code path} under the proxied destination, replacing any file there.
+     * Stores the file at {@code path} under the proxied destination, replacing any file there. With
+     * {@link MultipartSettings} enabled, a file of at least their minimum size in a directory goes up as MLflow's
+     * proxied multipart upload, its parts straight to the artifact store; a destination without multipart upload
+     * (the server's 501) gets a single PUT, as every other file does.
      *
      * @throws SlipwayException INVALID_PARAMETER_VALUE "Invalid path" for a path with {@code ..} segments, an
-     *     absolute path, {@code #} or a backslash, before anything is sent
+     *     absolute path, {@code #} or a backslash, before anything is sent; naming the file when a multipart upload
+     *     fails (after it is aborted)
      */
     public void uploadArtifact(String path, Path file) {
+        HttpRequest.Builder request = proxyRequest(path);
+        if (multipartUpload.isPresent() && multipartUpload.get().tryUpload(ArtifactPaths.validate(path), file)) {
+            return;
+        }
         BodyPublisher body;
         try {
             body = BodyPublishers.ofFile(file);
         } catch (FileNotFoundException e) {
             throw SlipwayException.invalidParameter("Cannot upload '%s': no such file", file);
         }
-        expectJson(send(proxyRequest(path).PUT(body)
-                .header("Content-Type", "application/octet-stream")));
+        expectJson(send(request.PUT(body).header("Content-Type", "application/octet-stream")));
     }
 
     public void uploadArtifact(String path, byte[] content) {
