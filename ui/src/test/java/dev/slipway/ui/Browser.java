@@ -83,6 +83,15 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until the page's URL contains {@code fragment}, then until it is idle: after a click that navigates (a
+     * link, a plain form), the old page can still look complete and idle for a moment.
+     */
+    void waitForUrl(String fragment) {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().contains(fragment));
+        waitForIdle();
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }

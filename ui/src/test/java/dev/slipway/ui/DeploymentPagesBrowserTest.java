@@ -155,8 +155,7 @@ class DeploymentPagesBrowserTest {
         browser.get(server.url() + "/deployments");
         new Select(browser.find("#env")).selectByVisibleText("staging");
         browser.find("#deployment-filter button[type=\"submit\"]").click();
-        browser.waitForIdle();
-        assertThat(browser.driver.getCurrentUrl()).contains("env=staging");
+        browser.waitForUrl("env=staging");
         assertThat(browser.findAll("#deployments tbody tr")).extracting(row -> row.getAttribute("data-deployment"))
                 .containsExactly("staging/churn", "staging/fraud");
         assertThat(new Select(browser.find("#env")).getFirstSelectedOption().getText()).isEqualTo("staging");
@@ -263,7 +262,7 @@ class DeploymentPagesBrowserTest {
         assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
         browser.screenshot("lineage-deployments");
         hop.findElement(By.cssSelector("a[href=\"/deployments/prod/churn\"]")).click();
-        browser.waitForIdle();
+        browser.waitForUrl("/deployments/prod/churn");
         assertThat(browser.driver.getCurrentUrl()).endsWith("/deployments/prod/churn");
         browser.assertNoConsoleErrors();
     }

@@ -56,7 +56,7 @@ class ExperimentsPageTest {
 
         browser.find("#q").sendKeys("churn");
         browser.find("form.search button").click();
-        browser.waitForIdle();
+        browser.waitForUrl("q=churn");
         assertThat(browser.driver.getCurrentUrl()).endsWith("/?q=churn");
         assertThat(browser.findAll("#experiments tbody tr")).hasSize(1);
         browser.assertNoConsoleErrors();
