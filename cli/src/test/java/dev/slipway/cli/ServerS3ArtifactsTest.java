@@ -261,6 +261,35 @@ class ServerS3ArtifactsTest {
                     + "/weights.bin")).eTag()).endsWith("-3\"");
             assertThat(client.listArtifacts(runId, Optional.of("model"), Optional.empty()).files()).containsExactly(
                     new FileInfo("model/weights.bin", false, Optional.of((long) content.length)));
+
+            // the audit log names the artifact and the upload, never the presigned part URLs
+            List<JsonNode> audited = auditEntries(server, "resource_id=" + directory + "/weights.bin", 2);
+            assertThat(audited).extracting(entry -> entry.get("action").asText())
+                    .containsExactly("artifacts/multipart-complete", "artifacts/multipart-create");
+            assertThat(audited).allSatisfy(entry -> {
+                assertThat(entry.get("resource_type").asText()).isEqualTo("artifact");
+                assertThat(entry.get("details").get("upload_id").asText()).isEqualTo(upload.get("upload_id")
+                        .asText());
+                assertThat(entry.toString()).doesNotContain("X-Amz-Signature", "Signature=");
+            });
+            assertThat(audited.get(1).get("details").get("num_parts").asInt()).isEqualTo(3);
+        }
+    }
+
+    /** The audit entries matching the query, newest first, once there are {@code count} (written in the background). */
+    private static List<JsonNode> auditEntries(RunningServer server, String query, int count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                    + "/api/2.0/slipway/audit/list?" + query)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            List<JsonNode> entries = new java.util.ArrayList<>();
+            JSON.readTree(response.body()).path("entries").forEach(entries::add);
+            if (entries.size() >= count || System.nanoTime() > deadline) {
+                assertThat(entries).as("audit entries for " + query).hasSize(count);
+                return entries;
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -113,6 +113,10 @@ final class AuditedActions {
                     null, request -> artifactDetails(request, true));
             add(DELETE, prefix + "artifacts/<path>", "artifacts/delete", ARTIFACT, request -> request.pathParam("path"),
                     null, request -> artifactDetails(request, false));
+            for (String operation : List.of("create", "complete", "abort")) {
+                add(POST, prefix + "mpu/" + operation + "/<path>", "artifacts/multipart-" + operation, ARTIFACT,
+                        AuditedActions::multipartArtifact, null, AuditedActions::multipartDetails);
+            }
         }
         for (String prefix : PredictionLogRoutes.PREFIXES) {
             add(POST, prefix + "log-batch", "predictions/log-batch", PREDICTION_LOG, request -> Optional.empty(), null,
@@ -419,6 +423,31 @@ final class AuditedActions {
             JsonNode rows = parsed.fields().path(field);
             details.put(field, rows.isArray() ? rows.size() : 0);
         });
+        return details;
+    }
+
+    /**
+     * The artifact of a multipart upload route: the directory in its URL and the file name of the body's
+     * {@code path} (the client's local file, in MLflow's wire format).
+     */
+    private static Optional<String> multipartArtifact(AuditRequest request) {
+        Optional<String> directory = request.pathParam("path");
+        Optional<String> fileName = request.param("path").filter(path -> !path.equals(directory.orElse(null)))
+                .map(path -> path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1))
+                .filter(name -> !name.isEmpty());
+        if (fileName.isEmpty()) {
+            return directory;
+        }
+        return Optional.of(directory.map(path -> path + "/").orElse("") + fileName.get());
+    }
+
+    /** The upload id and the number of parts of a multipart upload route (never the presigned part URLs). */
+    private static ObjectNode multipartDetails(AuditRequest request) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        request.param("upload_id").or(() -> request.responseField("upload_id"))
+                .ifPresent(id -> details.put("upload_id", id));
+        request.param("num_parts").filter(parts -> parts.matches("\\d{1,9}"))
+                .ifPresent(parts -> details.put("num_parts", Integer.parseInt(parts)));
         return details;
     }
 
