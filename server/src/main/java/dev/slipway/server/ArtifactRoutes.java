@@ -185,19 +185,26 @@ final class ArtifactRoutes {
                 ErrorCode.NOT_IMPLEMENTED, MULTIPART_NOT_SUPPORTED + "; upload the file with a single PUT"));
     }
 
-    /**
-     * The artifact a multipart request is about: the file name of the body's {@code path} (the client's local file,
-     * in MLflow's wire format) in the directory named by the URL.
-     */
+    /** The artifact a multipart request is about ({@link #multipartArtifact}), checked. */
     private static String multipartFilePath(String directory, ApiRequest request) {
         String localFile = request.requiredString(PATH_PARAMETER);
+        return ArtifactPaths.validate(multipartArtifact(directory, localFile).orElseThrow(() ->
+                SlipwayException.invalidParameter("Invalid value '%s' for parameter 'path': expected the path of the "
+                        + "file being uploaded; its file name is the artifact's name in the directory the URL names",
+                        localFile)));
+    }
+
+    /**
+     * The artifact a multipart request is about: the file name of the body's {@code path} (the client's local file,
+     * in MLflow's wire format) in the directory named by the URL; empty when that path names no file. Not yet
+     * checked with {@link ArtifactPaths#validate}.
+     */
+    static Optional<String> multipartArtifact(String directory, String localFile) {
         String fileName = localFile.substring(Math.max(localFile.lastIndexOf('/'), localFile.lastIndexOf('\\')) + 1);
         if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")) {
-            throw SlipwayException.invalidParameter("Invalid value '%s' for parameter 'path': expected the path of the "
-                    + "file being uploaded; its file name is the artifact's name in the directory the URL names",
-                    localFile);
+            return Optional.empty();
         }
-        return ArtifactPaths.validate(directory.isEmpty() ? fileName : directory + "/" + fileName);
+        return Optional.of(directory.isEmpty() ? fileName : directory + "/" + fileName);
     }
 
     /** The proxy is answered only when the server serves artifacts; otherwise 503, as MLflow does. */

@@ -427,18 +427,15 @@ final class AuditedActions {
     }
 
     /**
-     * The artifact of a multipart upload route: the directory in its URL and the file name of the body's
-     * {@code path} (the client's local file, in MLflow's wire format).
+     * The artifact of a multipart upload route, as the route reads it ({@link ArtifactRoutes#multipartArtifact}),
+     * else the directory in its URL. The body's {@code path} is only read when it is not the URL's (which
+     * {@link AuditRequest#param} falls back to).
      */
     private static Optional<String> multipartArtifact(AuditRequest request) {
         Optional<String> directory = request.pathParam("path");
-        Optional<String> fileName = request.param("path").filter(path -> !path.equals(directory.orElse(null)))
-                .map(path -> path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1))
-                .filter(name -> !name.isEmpty());
-        if (fileName.isEmpty()) {
-            return directory;
-        }
-        return Optional.of(directory.map(path -> path + "/").orElse("") + fileName.get());
+        return request.param("path").filter(path -> !path.equals(directory.orElse(null)))
+                .flatMap(localFile -> ArtifactRoutes.multipartArtifact(directory.orElse(""), localFile))
+                .or(() -> directory);
     }
 
     /** The upload id and the number of parts of a multipart upload route (never the presigned part URLs). */
