@@ -17,58 +17,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every behaviour of {@link AuditStore} over JDBC: append, the filters, newest-first keyset paging, and the database
  * refusing UPDATE and DELETE of the table. Subclasses supply the database; two stores are opened on it, as two server
  * replicas would. Tests keep apart by user name.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractAuditStoreTest {
+abstract class AbstractAuditStoreTest extends TwoStoresOnOneDatabase<AuditStore> {
     private static final AtomicInteger USERS = new AtomicInteger();
     private static final long T0 = 1_767_225_600_000L;
 
-    private String uri;
-    private PredictionLogStore logStore;
-    private PredictionLogStore otherLogStore;
-    private AuditStore store;
-    /** A second store on the same database, as another process would hold. */
-    private AuditStore otherStore;
-
-    /** The URI of a new, empty database; {@link #removeDatabases()} removes them when the class is done. */
-    protected abstract String emptyDatabaseUri();
-
-    /** Prepares the database server, or skips the class (a JUnit assumption) when there is none. */
-    protected void connectToServer() {}
-
-    protected void removeDatabases() {}
-
-    @BeforeAll
-    void openStores() {
-        connectToServer();
-        uri = emptyDatabaseUri();
-        logStore = new JdbcPredictionLogStoreFactory().open(uri);
-        otherLogStore = new JdbcPredictionLogStoreFactory().open(uri);
-        store = logStore.auditStore().orElseThrow();
-        otherStore = otherLogStore.auditStore().orElseThrow();
-    }
-
-    @AfterAll
-    void closeStores() {
-        try {
-            if (otherLogStore != null) {
-                otherLogStore.close();
-            }
-            if (logStore != null) {
-                logStore.close();
-            }
-        } finally {
-            removeDatabases();
-        }
+    AbstractAuditStoreTest() {
+        super(PredictionLogStore::auditStore);
     }
 
     @Test
@@ -220,7 +181,7 @@ abstract class AbstractAuditStoreTest {
     }
 
     private Connection connect() throws SQLException {
-        BackendUri backend = BackendUri.parse(uri);
+        BackendUri backend = BackendUri.parse(uri());
         Properties properties = new Properties();
         backend.user().ifPresent(user -> properties.setProperty("user", user));
         backend.password().ifPresent(password -> properties.setProperty("password", password));

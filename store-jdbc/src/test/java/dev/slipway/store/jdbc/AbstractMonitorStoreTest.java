@@ -22,57 +22,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every behaviour of {@link MonitorStore} over JDBC. Subclasses supply the database; two stores are opened on it, as
  * two server replicas would. Tests keep apart by monitor and lease name.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractMonitorStoreTest {
+abstract class AbstractMonitorStoreTest extends TwoStoresOnOneDatabase<MonitorStore> {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final long T0 = 1_767_225_600_000L;
     private static final String DEFINITION = "{\"name\":\"m\",\"model\":\"models:/churn@champion\"}";
 
-    private PredictionLogStore logStore;
-    private PredictionLogStore otherLogStore;
-    private MonitorStore store;
-    /** A second store on the same database, as another process would hold. */
-    private MonitorStore otherStore;
-
-    /** The URI of a new, empty database; {@link #removeDatabases()} removes them when the class is done. */
-    protected abstract String emptyDatabaseUri();
-
-    /** Prepares the database server, or skips the class (a JUnit assumption) when there is none. */
-    protected void connectToServer() {}
-
-    protected void removeDatabases() {}
-
-    @BeforeAll
-    void openStores() {
-        connectToServer();
-        String uri = emptyDatabaseUri();
-        logStore = new JdbcPredictionLogStoreFactory().open(uri);
-        otherLogStore = new JdbcPredictionLogStoreFactory().open(uri);
-        store = logStore.monitorStore().orElseThrow();
-        otherStore = otherLogStore.monitorStore().orElseThrow();
-    }
-
-    @AfterAll
-    void closeStores() {
-        try {
-            if (otherLogStore != null) {
-                otherLogStore.close();
-            }
-            if (logStore != null) {
-                logStore.close();
-            }
-        } finally {
-            removeDatabases();
-        }
+    AbstractMonitorStoreTest() {
+        super(PredictionLogStore::monitorStore);
     }
 
     @Test
