@@ -2,6 +2,8 @@ package dev.slipway.store.jdbc;
 
 import dev.slipway.core.search.Literal;
 import dev.slipway.core.search.Operator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
@@ -74,17 +76,21 @@ enum Dialect {
     }
 
     /**
-     * A statement that makes concurrent experiment creations take turns until commit, so that each computes a
-     * different next id: an advisory lock on PostgreSQL, a lock on the highest id row on MySQL; SQLite writers
-     * already take turns.
+     * Takes, in the connection's transaction, the lock that makes experiment creations (and gc's removals of
+     * experiments) take turns until commit, so that each computes a different next id: an advisory lock on
+     * PostgreSQL, a lock on the highest id row on MySQL; SQLite writers already take turns.
      */
-    Optional<String> experimentIdLock() {
-        return switch (this) {
-            case SQLITE -> Optional.empty();
-            case POSTGRESQL -> Optional.of("SELECT pg_advisory_xact_lock(" + EXPERIMENT_ID_LOCK + ")");
-            case MYSQL -> Optional.of("SELECT experiment_id FROM experiments ORDER BY experiment_id DESC LIMIT 1 "
-                    + "FOR UPDATE");
+    void lockExperimentIds(Connection connection) throws SQLException {
+        String lock = switch (this) {
+            case SQLITE -> null;
+            case POSTGRESQL -> "SELECT pg_advisory_xact_lock(" + EXPERIMENT_ID_LOCK + ")";
+            case MYSQL -> "SELECT experiment_id FROM experiments ORDER BY experiment_id DESC LIMIT 1 FOR UPDATE";
         };
+        if (lock != null) {
+            try (PreparedStatement statement = connection.prepareStatement(lock)) {
+                statement.executeQuery().close();
+            }
+        }
     }
 
     /**

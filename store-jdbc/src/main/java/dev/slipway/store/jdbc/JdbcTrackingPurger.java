@@ -255,12 +255,7 @@ final class JdbcTrackingPurger implements TrackingPurger {
         }
         long[] removed = transactions.write("removing experiment " + experimentId, connection -> {
             // Taken before the delete, like an experiment's creation takes it before choosing an id.
-            Optional<String> lock = transactions.dialect().experimentIdLock();
-            if (lock.isPresent()) {
-                try (PreparedStatement statement = connection.prepareStatement(lock.get())) {
-                    statement.executeQuery().close();
-                }
-            }
+            transactions.dialect().lockExperimentIds(connection);
             long experiments;
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM experiments "
                     + "WHERE experiment_id = ? AND lifecycle_stage = ? "

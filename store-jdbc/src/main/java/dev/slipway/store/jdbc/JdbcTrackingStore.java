@@ -108,12 +108,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         requireNonNull(defaultArtifactRoot, "defaultArtifactRoot is null");
         requireNonNull(tags, "tags is null");
         return write("creating experiment '" + name + "'", connection -> {
-            Optional<String> lock = dialect.experimentIdLock();
-            if (lock.isPresent()) {
-                try (PreparedStatement statement = connection.prepareStatement(lock.get())) {
-                    statement.executeQuery().close();
-                }
-            }
+            dialect.lockExperimentIds(connection);
             requireNameUnused(connection, name, Optional.empty());
             // The largest id plus one, but never an id of an experiment that gc removed (its high-water mark).
             long experimentId;
