@@ -53,15 +53,16 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
         BackendUri backend = BackendUri.parse(uri);
         if (backend.dialect() == Dialect.SQLITE) {
             backend.sqliteFile().ifPresent(MigratedDatabase::createParentFolders);
-            HikariConfig config = config(uri, backend, "slipway-" + purpose + "-sqlite");
+            HikariConfig config = config(backend, "slipway-" + purpose + "-sqlite");
             return migrated(connect(uri, () -> new HikariDataSource(config)), backend.dialect());
         }
         synchronized (SHARED) {
             SharedPool shared = SHARED.get(uri);
-            if (shared != null && shared.share()) {
+            if (shared != null) {
+                shared.users++;
                 return new MigratedDatabase(shared, backend.dialect());
             }
-            HikariConfig config = config(uri, backend, "slipway-" + backend.dialect().name().toLowerCase(Locale.ROOT)
+            HikariConfig config = config(backend, "slipway-" + backend.dialect().name().toLowerCase(Locale.ROOT)
                     + "-" + POOL_NUMBER.incrementAndGet());
             SharedPool pool = connect(uri, () -> new SharedPool(config, uri));
             MigratedDatabase database = migrated(pool, backend.dialect());
@@ -96,20 +97,12 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
      */
     private static final class SharedPool extends HikariDataSource {
         private final String uri;
-        private int users = 1; // guarded by SHARED
+        /** The stores using the pool; it is in SHARED while there are any. Guarded by SHARED. */
+        private int users = 1;
 
         SharedPool(HikariConfig config, String uri) {
             super(config);
             this.uri = uri;
-        }
-
-        /** One more user, unless the pool was closed already. Called holding the lock of SHARED. */
-        boolean share() {
-            if (users == 0 || isClosed()) {
-                return false;
-            }
-            users++;
-            return true;
         }
 
         @Override
@@ -126,7 +119,7 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
         }
     }
 
-    private static HikariConfig config(String uri, BackendUri backend, String poolName) {
+    private static HikariConfig config(BackendUri backend, String poolName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
         config.setJdbcUrl(backend.jdbcUrl());
