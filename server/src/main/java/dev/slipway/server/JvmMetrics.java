@@ -15,13 +15,16 @@ import java.util.Set;
  * figure that shows a leak: it grows only when live data grows), live threads, and process CPU time. Thread-safe.
  */
 final class JvmMetrics implements RequestMetrics.Collector {
+    /** The names of the heap's memory pools, which are fixed for the life of the JVM. */
+    private static final Set<String> HEAP_POOLS = heapPools();
+
     @Override
     public void appendTo(StringBuilder out) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long afterCollection = heapAfterLastCollection();
         gauge(out, "jvm_memory_heap_used_bytes", "Heap in use now.", heap.getUsed());
         gauge(out, "jvm_memory_heap_committed_bytes", "Heap committed by the JVM.", heap.getCommitted());
-        gauge(out, "jvm_memory_heap_after_gc_bytes", "Heap still in use after each pool's last collection.", afterCollection);
+        gauge(out, "jvm_memory_heap_after_gc_bytes", "Heap in use just after the latest collection.", afterCollection);
         gauge(out, "jvm_threads_live", "Live threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             out.append("# HELP process_cpu_seconds_total CPU time of the server process.\n");
@@ -36,12 +39,6 @@ final class JvmMetrics implements RequestMetrics.Collector {
      * old generation's only after a mixed or full collection, so it stays 0 through a run of young collections.
      */
     private static long heapAfterLastCollection() {
-        Set<String> heapPools = new HashSet<>();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                heapPools.add(pool.getName());
-            }
-        }
         GcInfo latest = null;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof com.sun.management.GarbageCollectorMXBean withInfo) {
@@ -56,11 +53,21 @@ final class JvmMetrics implements RequestMetrics.Collector {
         }
         long used = 0;
         for (Map.Entry<String, MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
-            if (heapPools.contains(pool.getKey())) {
+            if (HEAP_POOLS.contains(pool.getKey())) {
                 used += pool.getValue().getUsed();
             }
         }
         return used;
+    }
+
+    private static Set<String> heapPools() {
+        Set<String> names = new HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                names.add(pool.getName());
+            }
+        }
+        return Set.copyOf(names);
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {
