@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import dev.slipway.core.SlipwayException;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,18 +20,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "slipway", versionProvider = VersionProvider.class,
         description = "Slipway: MLflow-compatible experiment tracking, model registry, training, batch scoring, "
                 + "model serving and DVC-compatible data versioning in one jar.",
-        subcommands = {ServerCommand.class, ExperimentsCommand.class, RunsCommand.class, ModelsCommand.class,
-                TrainCommand.class, ExampleCommand.class, ServeCommand.class, DataCommand.class, DataCommand.Add.class,
-                DataCommand.Status.class, DataCommand.Checkout.class, DataCommand.Push.class, DataCommand.Pull.class,
-                ReportCommands.Params.class, ReportCommands.Metrics.class, ReportCommands.Plots.class,
-                PipelineCommand.Repro.class, PipelineCommand.Dag.class, ExpCommand.class, CiCommand.class,
-                DemoCommand.class, MonitorCommand.class, DeployCommand.class, GitopsCommand.class,
-                ImportMlflowCommand.class, AuditCommand.class, GcCommand.class, DbCommand.class,
-                UsersCommand.class, PermissionsCommand.class},
         footer = {"", "Tracking commands use --tracking-uri, else $MLFLOW_TRACKING_URI, else $SLIPWAY_TRACKING_URI, "
                 + "else the local store ./.slipway/slipway.db (the one 'slipway server' serves when started in the "
                 + "same folder).", "Run 'slipway COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
+    /**
+     * The commands' names, in the order help lists them; {@link #command} gives each one's class. Names, not classes,
+     * so that a run loads the classes of its own command only (a class's annotation names its subcommands' classes,
+     * which reading it loads).
+     */
+    static final List<String> COMMANDS = List.of("server", "experiments", "runs", "models", "train", "example",
+            "serve", "data", "add", "status", "checkout", "push", "pull", "params", "metrics", "plots", "repro", "dag",
+            "exp", "ci", "demo", "monitor", "deploy", "gitops", "import-mlflow", "audit", "gc", "db", "users",
+            "permissions");
+
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
 
@@ -46,16 +50,86 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine(Environment.system()).execute(args));
+        System.exit(commandLine(Environment.system(), args).execute(args));
     }
 
     /** The whole command tree for an environment; call {@code execute(args)} on it. */
     public static CommandLine commandLine(Environment environment) {
-        CommandLine commandLine = new CommandLine(new Main(), new CommandFactory(environment));
+        return commandLine(environment, null);
+    }
+
+    /**
+     * The command tree that running {@code args} needs: only the command they name, when they name one. Building
+     * the whole tree (picocli reads every option of every command) took 0.75 s of a 0.8 s start; help, a missing
+     * or a mistyped command get the whole tree, so that help lists every command and a typo gets suggestions;
+     * {@code --version} alone gets none.
+     *
+     * @param args the command line, or {@code null} for the whole tree
+     */
+    public static CommandLine commandLine(Environment environment, String[] args) {
+        CommandFactory factory = new CommandFactory(environment);
+        CommandLine commandLine = new CommandLine(new Main(), factory);
+        String named = args == null ? null : commandNamed(args);
+        boolean versionOnly = args != null && named == null
+                && Arrays.stream(args).anyMatch(arg -> arg.equals("-V") || arg.equals("--version"));
+        if (named != null && COMMANDS.contains(named)) {
+            commandLine.addSubcommand(new CommandLine(command(named), factory));
+        } else if (!versionOnly) {
+            for (String name : COMMANDS) {
+                commandLine.addSubcommand(new CommandLine(command(name), factory));
+            }
+        }
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(Main::handleFailure);
         commandLine.setParameterExceptionHandler(Main::handleUsageError);
         return commandLine;
+    }
+
+    /** The first argument that is not one of this command's own options (none of them takes a value). */
+    private static String commandNamed(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    /** The class of the command {@code name} of {@link #COMMANDS}. */
+    static Class<?> command(String name) {
+        return switch (name) {
+            case "server" -> ServerCommand.class;
+            case "experiments" -> ExperimentsCommand.class;
+            case "runs" -> RunsCommand.class;
+            case "models" -> ModelsCommand.class;
+            case "train" -> TrainCommand.class;
+            case "example" -> ExampleCommand.class;
+            case "serve" -> ServeCommand.class;
+            case "data" -> DataCommand.class;
+            case "add" -> DataCommand.Add.class;
+            case "status" -> DataCommand.Status.class;
+            case "checkout" -> DataCommand.Checkout.class;
+            case "push" -> DataCommand.Push.class;
+            case "pull" -> DataCommand.Pull.class;
+            case "params" -> ReportCommands.Params.class;
+            case "metrics" -> ReportCommands.Metrics.class;
+            case "plots" -> ReportCommands.Plots.class;
+            case "repro" -> PipelineCommand.Repro.class;
+            case "dag" -> PipelineCommand.Dag.class;
+            case "exp" -> ExpCommand.class;
+            case "ci" -> CiCommand.class;
+            case "demo" -> DemoCommand.class;
+            case "monitor" -> MonitorCommand.class;
+            case "deploy" -> DeployCommand.class;
+            case "gitops" -> GitopsCommand.class;
+            case "import-mlflow" -> ImportMlflowCommand.class;
+            case "audit" -> AuditCommand.class;
+            case "gc" -> GcCommand.class;
+            case "db" -> DbCommand.class;
+            case "users" -> UsersCommand.class;
+            case "permissions" -> PermissionsCommand.class;
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -22,6 +23,35 @@ class MainTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: slipway", "server", "experiments", "runs", "--version",
                 "MLFLOW_TRACKING_URI");
+    }
+
+    @Test
+    void everyCommandIsNamedAsItsAnnotationNamesIt() {
+        for (String name : Main.COMMANDS) {
+            assertThat(Main.command(name).getAnnotation(Command.class).name()).as(name).isEqualTo(name);
+        }
+        assertThat(Main.COMMANDS).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRunBuildsOnlyTheCommandItNames() {
+        Environment environment = CliRun.environment(folder, Map.of());
+
+        assertThat(Main.commandLine(environment, new String[] {"--debug", "data", "status"}).getSubcommands())
+                .containsOnlyKeys("data");
+        assertThat(Main.commandLine(environment, new String[] {"--version"}).getSubcommands()).isEmpty();
+        assertThat(Main.commandLine(environment, new String[] {"--help"}).getSubcommands().keySet())
+                .containsExactlyElementsOf(Main.COMMANDS);
+        assertThat(Main.commandLine(environment, new String[] {"dta"}).getSubcommands().keySet())
+                .containsExactlyElementsOf(Main.COMMANDS);
+    }
+
+    @Test
+    void aMistypedCommandIsAUsageError() {
+        CliRun run = slipway("experimnets", "list");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("'experimnets'").contains("slipway --help");
     }
 
     @Test
