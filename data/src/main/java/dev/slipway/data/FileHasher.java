@@ -131,27 +131,36 @@ public final class FileHasher {
     public String hash(Path file, HashName rule) {
         requireNonNull(file, "file is null");
         requireNonNull(rule, "rule is null");
-        return digest(file, rule, null);
+        return digest(file, rule);
     }
 
     /**
-     * Hashes {@code file} with the DVC 3 rule while writing the same bytes to {@code copy}, so that
-     * adding a file to the cache reads it only once.
+     * Copies {@code file} to the new file {@code copy} inside the kernel ({@link KernelCopy}), then hashes the
+     * copy with the DVC 3 rule, reading it back from the page cache. The hash is the copy's, so an object stored
+     * under it holds exactly the bytes it names even if {@code file} changes meanwhile.
      *
-     * @return the lowercase hex MD5 of the bytes copied
-     * @throws SlipwayException as {@link #hash}; a failure to write the copy is thrown as the IOException
+     * @return the lowercase hex MD5 of the copy
+     * @throws SlipwayException as {@link #hash} when {@code file} cannot be opened; a failure to copy is thrown as
+     *     the IOException
      */
-    String hashAndCopy(Path file, UncachedFile copy) throws IOException {
+    String copyThenHash(Path file, Path copy) throws IOException {
         requireNonNull(file, "file is null");
         requireNonNull(copy, "copy is null");
+        FileChannel in;
         try {
-            return digest(file, HashName.MD5, copy);
-        } catch (CopyFailure e) {
-            throw e.getCause();
+            in = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw vanished(file, e);
+        } catch (IOException e) {
+            throw unreadable(file, e);
         }
+        try (in; FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            KernelCopy.copy(in, out);
+        }
+        return digest(copy, HashName.MD5);
     }
 
-    private String digest(Path file, HashName rule, UncachedFile copy) {
+    private String digest(Path file, HashName rule) {
         MessageDigest digest = Md5.newDigest();
         ByteBuffer chunk = directBuffer();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -169,14 +178,6 @@ public final class FileHasher {
                         byte[] heap = buffer();
                         chunk.get(heap, 0, length);
                         updateDos2Unix(digest, heap, length);
-                    }
-                }
-                if (copy != null) {
-                    chunk.rewind();
-                    try {
-                        copy.write(chunk);
-                    } catch (IOException e) {
-                        throw new CopyFailure(e);
                     }
                 }
                 if (length < CHUNK_SIZE) {
@@ -199,18 +200,6 @@ public final class FileHasher {
     private static SlipwayException unreadable(Path file, IOException e) {
         return new SlipwayException(ErrorCode.INTERNAL_ERROR,
                 String.format("Cannot read '%s' to hash it: %s", file, e.getMessage()), e);
-    }
-
-    /** A failure to write the copy in {@link #hashAndCopy}, told apart from a failure to read the source. */
-    static final class CopyFailure extends RuntimeException {
-        CopyFailure(IOException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized IOException getCause() {
-            return (IOException) super.getCause();
-        }
     }
 
     /** Total bytes read from files by this hasher since it was created. */

@@ -242,10 +242,7 @@ public final class LocalCache {
         try {
             ensureFolder(staging);
             String md5;
-            // the workspace keeps its own copy: the cache's need not sit in the page cache too
-            try (UncachedFile out = UncachedFile.create(temporary, true)) {
-                md5 = fileHasher.hashAndCopy(source, out);
-            }
+            md5 = fileHasher.copyThenHash(source, temporary);
             HashInfo hash = HashInfo.md5(md5);
             Path target = objectPath(hash);
             if (!contains(hash)) {
@@ -447,11 +444,14 @@ public final class LocalCache {
     }
 
     /**
-     * As {@link #receiveStream(HashInfo, StreamSource)}, also writing each chunk to every file of {@code copies}
-     * (new, writable files) from the same buffer, so that a checkout can rename them into the workspace instead
-     * of copying the object again. The copies are complete only when this returns; when it throws (the bytes did
-     * not match, or a read or write failed) none of them is left, like the object. Copies are only made of DVC 3
-     * file objects; for others {@code copies} is ignored.
+     * As {@link #receiveStream(HashInfo, StreamSource)}, also copying the object, once its bytes matched, to every
+     * file of {@code copies} (new, writable files) in the kernel, so that a checkout can rename them into the
+     * workspace. The copies are complete only when this returns; when it throws (the bytes did not match, or a
+     * read or write failed) none of them is left, like the object. Copies are only made of DVC 3 file objects; for
+     * others {@code copies} is ignored.
+     *
+     * <p>An object that arrives as a file (from a folder remote) is copied in the kernel and then hashed from the
+     * page cache; any other stream is hashed as it is written.
      */
     public void receiveStream(HashInfo expected, StreamSource source, List<Path> copies) {
         if (expected.name() != HashName.MD5) {
@@ -471,22 +471,15 @@ public final class LocalCache {
         try {
             ensureFolder(target.getParent());
             String md5;
-            // with a workspace copy in the page cache, the cache's copy is written around it, as add writes it
-            try (ReadableByteChannel in = source.open(); UncachedFile out = UncachedFile.create(temporary, !copiesMade.isEmpty());
-                    Channels copyChannels = Channels.create(copiesMade)) {
-                FileHasher.ChunkWriter toObject = out::write;
-                md5 = FileHasher.copyHashing(in, copiesMade.isEmpty() ? toObject : chunk -> {
-                    int start = chunk.position();
-                    toObject.write(chunk);
-                    for (FileChannel copy : copyChannels.channels()) {
-                        chunk.position(start);
-                        FileHasher.ChunkWriter.to(copy).write(chunk);
-                    }
-                });
+            try (ReadableByteChannel in = source.open()) {
+                md5 = in instanceof FileChannel file ? receiveFile(file, temporary) : receiveStream(in, temporary);
             }
             String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
+            }
+            for (Path copy : copiesMade) {
+                KernelCopy.copy(temporary, copy);
             }
             java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
             makeReadOnly(temporary);
@@ -506,34 +499,18 @@ public final class LocalCache {
         }
     }
 
-    /** The new files a download is copied to besides the cache, opened together and closed together. */
-    private record Channels(List<FileChannel> channels) implements java.io.Closeable {
-        static Channels create(List<Path> files) throws IOException {
-            List<FileChannel> opened = new java.util.ArrayList<>(files.size());
-            try {
-                for (Path file : files) {
-                    opened.add(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-                }
-            } catch (IOException e) {
-                new Channels(opened).close();
-                throw e;
-            }
-            return new Channels(List.copyOf(opened));
+    /** Receives an object from a file (a folder remote): copied in the kernel, then hashed from the page cache. */
+    private String receiveFile(FileChannel in, Path temporary) throws IOException {
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            KernelCopy.copy(in, out);
         }
+        return hasher.fileHasher().hash(temporary, HashName.MD5);
+    }
 
-        @Override
-        public void close() throws IOException {
-            IOException first = null;
-            for (FileChannel channel : channels) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    first = first == null ? e : first;
-                }
-            }
-            if (first != null) {
-                throw first;
-            }
+    /** Receives an object from a stream (S3, for instance), hashing the bytes as they are written. */
+    private static String receiveStream(ReadableByteChannel in, Path temporary) throws IOException {
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            return FileHasher.copyHashing(in, FileHasher.ChunkWriter.to(out));
         }
     }
 
@@ -980,7 +957,7 @@ public final class LocalCache {
                         yield true;
                     }
                     case COPY -> {
-                        copyWritable(object, temporary);
+                        KernelCopy.copy(object, temporary);
                         yield true;
                     }
                 };
@@ -1010,21 +987,6 @@ public final class LocalCache {
         throw new SlipwayException(ErrorCode.INTERNAL_ERROR, String.format(
                 "Cannot place '%s' with any of the link types %s%s", target, order,
                 last == null ? "" : ": " + last.getMessage()), last);
-    }
-
-    /** Copies {@code object} to the new file {@code target} in the kernel, the copy writable by its owner (0644 under the usual umask). */
-    private static void copyWritable(Path object, Path target) throws IOException {
-        try (FileChannel in = FileChannel.open(object, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long size = in.size();
-            for (long position = 0; position < size; ) {
-                long moved = in.transferTo(position, size - position, out);
-                if (moved <= 0 && in.size() <= position) {
-                    break;
-                }
-                position += moved;
-            }
-        }
     }
 
     /** A copy-on-write clone through {@code cp}, which knows each platform's clone call. */

@@ -111,7 +111,7 @@ public final class LocalRemote implements Remote {
         Path temporary = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
         try {
             ensureFolder(target.getParent());
-            copyInKernel(source, temporary);
+            KernelCopy.copy(source, temporary);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw failure("upload '" + hash.value() + "'", e);
@@ -143,21 +143,6 @@ public final class LocalRemote implements Remote {
             throw failure("upload '" + hash.value() + "'", e);
         } finally {
             deleteQuietly(temporary);
-        }
-    }
-
-    /** Copies {@code source} to the new file {@code target} without the bytes passing through this process. */
-    private static void copyInKernel(Path source, Path target) throws IOException {
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long size = in.size();
-            for (long position = 0; position < size; ) {
-                long moved = in.transferTo(position, size - position, out);
-                if (moved <= 0) {
-                    break; // the source shrank while it was copied
-                }
-                position += moved;
-            }
         }
     }
 

@@ -135,7 +135,7 @@ public final class Repository implements AutoCloseable {
         DvcConfig config = configFiles.merged();
         Path cacheDir = config.get("cache", "dir").map(dvc::resolve).orElse(dvc.resolve("cache"));
         StateCache state = SqliteStateCache.open(dvc.resolve("tmp/slipway/state.db"));
-        // two files per core: while one thread waits for a cache write that bypasses the page cache, another hashes
+        // two files per core: while one thread waits for its kernel copy into the cache, another hashes
         WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state, 2 * Runtime.getRuntime().availableProcessors());
         return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state, configFiles);
     }

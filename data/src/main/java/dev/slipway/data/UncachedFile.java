@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A new file written around the page cache ({@code O_DIRECT}) where the file system allows it, for bytes
- * that nobody reads back soon: a cache object made by {@code add} (the workspace keeps its own copy) or
- * an object sent to a folder remote. Skipping the page cache spares the kernel copying every byte into
+ * that nobody reads back soon: an object sent to a folder remote that had to be hashed on the way (objects
+ * whose hash is trusted go as a {@link KernelCopy}). Skipping the page cache spares the kernel copying every byte into
  * freshly allocated pages, which costs about as much CPU as hashing them, and leaves the memory to data
  * that is read again. Where direct writes are refused (tmpfs, some network file systems, an unaligned
  * last block) it falls back to ordinary writes, so the bytes are the same either way.
