@@ -13,6 +13,7 @@ import dev.slipway.core.artifacts.MultipartUploads;
 import dev.slipway.core.artifacts.MultipartUploads.PartUrl;
 import dev.slipway.core.artifacts.MultipartUploads.Upload;
 import dev.slipway.core.artifacts.MultipartUploads.UploadedPart;
+import dev.slipway.testing.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -29,16 +30,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The repository contract, and what is particular to S3, against a real S3-compatible server (S3Proxy) in this JVM. */
@@ -48,37 +43,25 @@ class S3ArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
     private static final String PREFIX = "team/mlartifacts";
     private static final int FIVE_MIB = 5 * 1024 * 1024;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static S3Proxy proxy;
+    private static S3TestServer s3;
     private static URI endpoint;
     private static S3Client admin;
     private static S3ArtifactRepositoryFactory factory;
-    private static int bucketNumber;
 
     private String bucket;
 
     @BeforeAll
     static void startServer() throws Exception {
-        proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        admin = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        s3 = S3TestServer.start(ACCESS_KEY, SECRET_KEY);
+        endpoint = s3.endpoint();
+        admin = s3.admin();
         factory = new S3ArtifactRepositoryFactory(settings(SECRET_KEY));
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         factory.close();
-        admin.close();
-        proxy.stop();
+        s3.close();
     }
 
     private static S3ClientSettings settings(String secretKey) {
@@ -88,8 +71,7 @@ class S3ArtifactRepositoryTest extends AbstractArtifactRepositoryTest {
 
     @Override
     ArtifactRepository createRepository() {
-        bucket = "artifacts-" + (++bucketNumber);
-        admin.createBucket(request -> request.bucket(bucket));
+        bucket = s3.createBucket("artifacts");
         return factory.create(URI.create("s3://" + bucket + "/" + PREFIX));
     }
 

@@ -14,6 +14,7 @@ import dev.slipway.client.TrackingClient;
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.artifacts.FileInfo;
+import dev.slipway.testing.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,19 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -70,10 +65,9 @@ class ServerS3ArtifactsTest {
     private static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static S3Proxy proxy;
+    private static S3TestServer s3;
     private static String endpoint;
     private static S3Client admin;
-    private static int bucketNumber;
 
     @TempDir
     Path folder;
@@ -82,31 +76,19 @@ class ServerS3ArtifactsTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        endpoint = "http://127.0.0.1:" + proxy.getPort();
-        admin = S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        s3 = S3TestServer.start(ACCESS_KEY, SECRET_KEY);
+        endpoint = s3.endpoint().toString();
+        admin = s3.admin();
     }
 
     @AfterAll
     static void stopS3() throws Exception {
-        admin.close();
-        proxy.stop();
+        s3.close();
     }
 
     @BeforeEach
     void createBucket() {
-        bucket = "mlflow-" + (++bucketNumber);
-        admin.createBucket(request -> request.bucket(bucket));
+        bucket = s3.createBucket("mlflow");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.testing.S3TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,16 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The remote contract against a real S3-compatible server (S3Proxy) started in this JVM. */
@@ -31,40 +26,27 @@ class S3RemoteTransfersTest extends AbstractRemoteTransfersTest {
     private static final String ACCESS_KEY = "access";
     private static final String SECRET_KEY = "secret-key";
     private static final String BUCKET = "dvc-store";
-    private static S3Proxy proxy;
+    private static S3TestServer s3;
     private static URI endpoint;
     private static S3Client admin;
-    private static int bucketNumber;
 
     private String bucket;
 
     @BeforeAll
     static void startServer() throws Exception {
-        proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        admin = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        s3 = S3TestServer.start(ACCESS_KEY, SECRET_KEY);
+        endpoint = s3.endpoint();
+        admin = s3.admin();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        admin.close();
-        proxy.stop();
+        s3.close();
     }
 
     @Override
     void configureRemote(Path repositoryRoot) {
-        bucket = BUCKET + "-" + (++bucketNumber);
-        admin.createBucket(request -> request.bucket(bucket));
+        bucket = s3.createBucket(BUCKET);
         Path config = repositoryRoot.resolve(".dvc/config");
         DvcConfig.addRemote(config, "store", "s3://" + bucket + "/team/dvcstore", true, false);
         appendCredentials(repositoryRoot.resolve(".dvc/config.local"), "store", ACCESS_KEY, SECRET_KEY);
