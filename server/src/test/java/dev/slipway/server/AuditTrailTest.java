@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditTrailTest {
     private static final String API = "/api/2.0/mlflow/";
-    private static final String AUDIT = "/api/2.0/slipway/audit/list";
+    private static final String AUDIT = AuditEntries.ROUTE;
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final AtomicReference<RegistryService> REGISTRY = new AtomicReference<>();
 
@@ -441,27 +441,11 @@ class AuditTrailTest {
     }
 
     private static List<JsonNode> entries(String query) {
-        List<JsonNode> entries = new ArrayList<>();
-        expectOk(client.get(AUDIT + "?" + query + "&max_results=1000")).json().get("entries").forEach(entries::add);
-        return entries;
+        return AuditEntries.list(path -> expectOk(client.get(path)).json(), query);
     }
 
-    /** The entries matching the query, newest first, once there are at least {@code count} (they are written
-     * in the background). */
     private static List<JsonNode> awaitEntries(String query, int count) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<JsonNode> entries = entries(query);
-        while (entries.size() < count && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            entries = entries(query);
-        }
-        assertThat(entries).as("audit entries for " + query).hasSizeGreaterThanOrEqualTo(count);
-        return entries;
+        return AuditEntries.await(path -> expectOk(client.get(path)).json(), query, count);
     }
 
     private static String newName(String prefix) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.auth.Permission;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditWithAuthenticationTest {
     private static final String API = "/api/2.0/mlflow/";
-    private static final String AUDIT = "/api/2.0/slipway/audit/list";
+    private static final String AUDIT = AuditEntries.ROUTE;
 
     @TempDir
     static Path directory;
@@ -89,25 +88,10 @@ class AuditWithAuthenticationTest {
     }
 
     private static List<JsonNode> entries(String query) {
-        List<JsonNode> entries = new ArrayList<>();
-        AuthServer.ok(server.as(AuthServer.ADMIN).get(AUDIT + "?max_results=1000&" + query)).json().get("entries")
-                .forEach(entries::add);
-        return entries;
+        return AuditEntries.list(path -> AuthServer.ok(server.as(AuthServer.ADMIN).get(path)).json(), query);
     }
 
     private static List<JsonNode> await(String query, int count) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<JsonNode> entries = entries(query);
-        while (entries.size() < count && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            entries = entries(query);
-        }
-        assertThat(entries).as("audit entries for " + query).hasSizeGreaterThanOrEqualTo(count);
-        return entries;
+        return AuditEntries.await(path -> AuthServer.ok(server.as(AuthServer.ADMIN).get(path)).json(), query, count);
     }
 }
