@@ -154,7 +154,19 @@ public final class FileHasher {
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        try (in; FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (in) {
+            return copyThenHash(in, copy);
+        }
+    }
+
+    /**
+     * As {@link #copyThenHash(Path, Path)} for a source already open (a folder remote's object, for instance),
+     * copied from its start to its end; the caller closes it.
+     */
+    String copyThenHash(FileChannel in, Path copy) throws IOException {
+        requireNonNull(in, "in is null");
+        requireNonNull(copy, "copy is null");
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             KernelCopy.copy(in, out);
         }
         return digest(copy, HashName.MD5);

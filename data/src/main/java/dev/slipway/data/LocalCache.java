@@ -472,7 +472,9 @@ public final class LocalCache {
             ensureFolder(target.getParent());
             String md5;
             try (ReadableByteChannel in = source.open()) {
-                md5 = in instanceof FileChannel file ? receiveFile(file, temporary) : receiveStream(in, temporary);
+                md5 = in instanceof FileChannel file
+                        ? hasher.fileHasher().copyThenHash(file, temporary)
+                        : receiveStream(in, temporary);
             }
             String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
@@ -497,14 +499,6 @@ public final class LocalCache {
                 copiesMade.forEach(LocalCache::deleteQuietly);
             }
         }
-    }
-
-    /** Receives an object from a file (a folder remote): copied in the kernel, then hashed from the page cache. */
-    private String receiveFile(FileChannel in, Path temporary) throws IOException {
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            KernelCopy.copy(in, out);
-        }
-        return hasher.fileHasher().hash(temporary, HashName.MD5);
     }
 
     /** Receives an object from a stream (S3, for instance), hashing the bytes as they are written. */
