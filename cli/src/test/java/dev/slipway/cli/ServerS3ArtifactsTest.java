@@ -96,9 +96,7 @@ class ServerS3ArtifactsTest {
         Path weights = folder.resolve("weights.bin");
         String weightsSha256 = writeGenerated(weights, LARGE);
 
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket + "/mlartifacts", "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket + "/mlartifacts")) {
             TrackingClient client = server.client();
             String experimentId = client.createExperiment("on-s3");
             String runId = client.createRun(experimentId).info().runId();
@@ -174,9 +172,7 @@ class ServerS3ArtifactsTest {
 
     @Test
     void missingBucketFailsUploadsWithAMessageNamingTheBucket() {
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://no-such-bucket/x", "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://no-such-bucket/x")) {
             assertThatThrownBy(() -> server.client().uploadArtifact("a.txt", new byte[] {1}))
                     .isInstanceOf(SlipwayException.class)
                     .hasMessageContaining("S3 bucket 'no-such-bucket' does not exist");
@@ -196,9 +192,7 @@ class ServerS3ArtifactsTest {
     void mlflowsProxiedMultipartUploadSendsPartsStraightToTheBucket() throws Exception {
         byte[] content = new byte[2 * FIVE_MIB + 1024];
         new Random(7).nextBytes(content);
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket + "/mlartifacts", "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket + "/mlartifacts")) {
             TrackingClient client = server.client();
             String experimentId = client.createExperiment("multipart");
             String runId = client.createRun(experimentId).info().runId();
@@ -277,9 +271,7 @@ class ServerS3ArtifactsTest {
 
     @Test
     void abortedMultipartUploadLeavesNothingAndAnUnknownUploadIsNotFound() throws Exception {
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket)) {
             HttpResponse<String> created = post(server, MPU + "create/shared", JSON.createObjectNode()
                     .put("path", "big.bin").put("num_parts", 2));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
@@ -302,9 +294,7 @@ class ServerS3ArtifactsTest {
 
     @Test
     void malformedMultipartRequestsAre400sBeforeS3IsAsked() throws Exception {
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket)) {
             String parts = "[{\"part_number\": 1, \"etag\": \"e\"}]";
             Map<String, String> cases = new LinkedHashMap<>();
             cases.put("create/d {\"path\": \"a.bin\", \"num_parts\": 0}",
@@ -353,9 +343,7 @@ class ServerS3ArtifactsTest {
         Path local = folder.resolve("checkpoint-0042.tmp");
         writeGenerated(local, MULTIPART_FILE);
         Path config = Files.writeString(folder.resolve("config.json"), "{\"layers\": 3}");
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket + "/mlartifacts", "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket + "/mlartifacts")) {
             TrackingClient client = client(server, MULTIPART_ON);
             String experimentId = client.createExperiment("client-multipart");
             String runId = client.createRun(experimentId).info().runId();
@@ -383,9 +371,7 @@ class ServerS3ArtifactsTest {
     void withoutMlflowsVariableTheSameFileGoesUpWithOnePut() throws Exception {
         Path local = folder.resolve("weights.bin");
         writeGenerated(local, MULTIPART_FILE);
-        try (RunningServer server = RunningServer.start(folder, CREDENTIALS,
-                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
-                "--artifacts-destination", "s3://" + bucket, "--s3-endpoint-url", endpoint)) {
+        try (RunningServer server = proxyingTo("s3://" + bucket)) {
             TrackingClient client = client(server, Map.of(MultipartSettings.MINIMUM_FILE_SIZE_VARIABLE, "1048576",
                     MultipartSettings.CHUNK_SIZE_VARIABLE, String.valueOf(FIVE_MIB)));
 
@@ -431,6 +417,13 @@ class ServerS3ArtifactsTest {
     }
 
     /** A client of the server with the multipart settings of these variables. */
+    /** A server on a SQLite store in the test's folder, its artifact proxy writing to {@code destination} on S3. */
+    private RunningServer proxyingTo(String destination) {
+        return RunningServer.start(folder, CREDENTIALS,
+                "--backend-store-uri", "sqlite:///" + folder.resolve("tracking.db"),
+                "--artifacts-destination", destination, "--s3-endpoint-url", endpoint);
+    }
+
     private static TrackingClient client(RunningServer server, Map<String, String> variables) {
         return TrackingClient.create(server.uri(), RetryPolicy.none(), Credentials.none(),
                 MultipartSettings.fromVariables(variables));
