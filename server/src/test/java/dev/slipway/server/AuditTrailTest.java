@@ -440,12 +440,16 @@ class AuditTrailTest {
         return client.send(request.header("X-Test-User", user));
     }
 
+    private static JsonNode getJson(String path) {
+        return expectOk(client.get(path)).json();
+    }
+
     private static List<JsonNode> entries(String query) {
-        return AuditEntries.list(path -> expectOk(client.get(path)).json(), query);
+        return AuditEntries.list(AuditTrailTest::getJson, query);
     }
 
     private static List<JsonNode> awaitEntries(String query, int count) {
-        return AuditEntries.await(path -> expectOk(client.get(path)).json(), query, count);
+        return AuditEntries.await(AuditTrailTest::getJson, query, count);
     }
 
     private static String newName(String prefix) {

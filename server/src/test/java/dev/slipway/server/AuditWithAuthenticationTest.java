@@ -87,11 +87,15 @@ class AuditWithAuthenticationTest {
         assertThat(server.as(AuthServer.ADMIN).get(AUDIT).status()).isEqualTo(200);
     }
 
+    private static JsonNode adminGet(String path) {
+        return AuthServer.ok(server.as(AuthServer.ADMIN).get(path)).json();
+    }
+
     private static List<JsonNode> entries(String query) {
-        return AuditEntries.list(path -> AuthServer.ok(server.as(AuthServer.ADMIN).get(path)).json(), query);
+        return AuditEntries.list(AuditWithAuthenticationTest::adminGet, query);
     }
 
     private static List<JsonNode> await(String query, int count) {
-        return AuditEntries.await(path -> AuthServer.ok(server.as(AuthServer.ADMIN).get(path)).json(), query, count);
+        return AuditEntries.await(AuditWithAuthenticationTest::adminGet, query, count);
     }
 }
