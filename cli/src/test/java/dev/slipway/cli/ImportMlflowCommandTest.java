@@ -57,9 +57,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -141,41 +138,34 @@ class ImportMlflowCommandTest {
         Path work = Files.createDirectories(folder.resolve("work"));
         ManualStopSignal stopSignal = new ManualStopSignal();
         Environment environment = new Environment(Map.of(), work, Clock.systemUTC(), ZoneOffset.UTC, stopSignal);
-        Path journal = work.resolve(".slipway/import-mlflow/127.0.0.1-" + source.port() + ".jsonl");
         String bigRun = runId(source.client(), "churn", "train");
-        ExecutorService watcher = Executors.newSingleThreadExecutor();
-        Future<?> interrupter = watcher.submit(() -> {
-            // once the run with the big file is created in the destination, but long before it is complete
-            while (!read(journal).contains("\"source\":\"" + bigRun + "\",\"event\":\"created\"")) {
-                Thread.sleep(1);
-            }
-            stopSignal.fire();
-            return null;
-        });
-        StringWriter err = new StringWriter();
-        try {
+        // Ctrl-C while the import waits for the big file of that run: created in the destination, far from complete
+        try (ForwardingProxy proxy = ForwardingProxy.start(source.uri(),
+                request -> request.startsWith("GET ") && request.contains(bigRun) && request.contains("model.bin"),
+                stopSignal::fire)) {
+            Path journal = work.resolve(".slipway/import-mlflow/127.0.0.1-" + proxy.port() + ".jsonl");
+            StringWriter err = new StringWriter();
             CommandLine commandLine = Main.commandLine(environment);
             commandLine.setOut(new PrintWriter(new StringWriter(), true));
             commandLine.setErr(new PrintWriter(err, true));
-            int exitCode = commandLine.execute("import-mlflow", "--from", source.uri(), "--no-progress");
+            int exitCode = commandLine.execute("import-mlflow", "--from", proxy.uri(), "--no-progress");
             // the stop signal interrupted this thread, which ran the command
             assertThat(Thread.interrupted()).isTrue();
             // the stop action prints once the command has unwound
-            interrupter.get(30, TimeUnit.SECONDS);
+            proxy.actionDone().get(30, TimeUnit.SECONDS);
 
             assertThat(exitCode).as(err.toString()).isEqualTo(Interruption.EXIT_INTERRUPTED);
             assertThat(err.toString()).contains("slipway import-mlflow: interrupted. What was copied is recorded in "
                     + journal + "; run the same command again to continue.");
-        } finally {
-            watcher.shutdownNow();
+            assertThat(read(journal)).contains("\"source\":\"" + bigRun + "\",\"event\":\"created\"")
+                    .doesNotContain("\"source\":\"" + bigRun + "\",\"event\":\"done\"");
+
+            CliRun resumed = CliRun.run(CliRun.environment(work, Map.of()), "import-mlflow", "--from", proxy.uri(),
+                    "--no-progress");
+
+            assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+            assertThat(resumed.out()).contains("Import complete");
         }
-        assertThat(read(journal)).doesNotContain("\"source\":\"" + bigRun + "\",\"event\":\"done\"");
-
-        CliRun resumed = CliRun.run(CliRun.environment(work, Map.of()), "import-mlflow", "--from", source.uri(),
-                "--no-progress");
-
-        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-        assertThat(resumed.out()).contains("Import complete");
         try (RunningServer local = RunningServer.start(work)) {
             assertThat(Snapshot.of(local.client())).usingRecursiveComparison().isEqualTo(expected);
             assertThat(allRuns(local.client())).hasSize(6);
