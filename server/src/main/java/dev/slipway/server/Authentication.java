@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * OpenID Connect issuer. Requests without credentials answer 401 UNAUTHENTICATED with
  * {@code WWW-Authenticate: Basic realm="mlflow"}, as MLflow's basic-auth plugin does; so do wrong ones, and once a
  * client address or a username has had too many failures in the window, 429 REQUEST_LIMIT_EXCEEDED with
- * {@code Retry-After}. Open paths (probes, metrics, static files) need no credentials.
+ * {@code Retry-After} (before a password that needs the slow check, the failures counted by every replica sharing the
+ * store; otherwise those of this one). Open paths (probes, metrics, static files) need no credentials.
  *
  * <p>The authenticated username is the request attribute {@value #USER_ATTRIBUTE} ({@link #user(Context)}); what the
  * user may do is {@link #access(Context)}. Credentials are never logged. Thread-safe.
@@ -56,7 +58,18 @@ public final class Authentication {
         this.auth = requireNonNull(auth, "auth is null");
         this.service = auth.service();
         this.openPath = requireNonNull(openPath, "openPath is null");
-        this.throttle = new LoginThrottle(auth.maxFailures(), auth.failureWindow(), clock);
+        this.throttle = new LoginThrottle(auth.maxFailures(), auth.failureWindow(), clock,
+                Optional.of(new LoginThrottle.SharedFailures() {
+                    @Override
+                    public void record(String key, Duration window) {
+                        service.loginFailed(key, window);
+                    }
+
+                    @Override
+                    public List<Long> latest(String key, Duration window, int limit) {
+                        return service.loginFailures(key, window, limit);
+                    }
+                }));
         this.oidc = auth.oidc().map(OidcVerifier::new);
     }
 
@@ -163,7 +176,14 @@ public final class Authentication {
         String password = decoded.substring(colon + 1);
         String userKey = "user:" + username;
         checkNotBlocked(ctx, userKey);
-        Optional<User> user = AuthService.isToken(password)
+        boolean token = AuthService.isToken(password);
+        if (!token && !service.recentlyVerified(username, password)) {
+            // what a guesser sends: count the failures of every replica, so that spreading guesses over them gains
+            // nothing (a password verified here lately costs no query)
+            checkNotBlockedOnAnyReplica(ctx, address);
+            checkNotBlockedOnAnyReplica(ctx, userKey);
+        }
+        Optional<User> user = token
                 ? service.authenticateToken(password).filter(owner -> owner.username().equals(username))
                 : service.authenticate(username, password);
         if (user.isEmpty()) {
@@ -174,7 +194,14 @@ public final class Authentication {
     }
 
     private void checkNotBlocked(Context ctx, String key) {
-        Optional<Duration> wait = throttle.blocked(key);
+        refuseIfBlocked(ctx, throttle.blocked(key));
+    }
+
+    private void checkNotBlockedOnAnyReplica(Context ctx, String key) {
+        refuseIfBlocked(ctx, throttle.blockedOnAnyReplica(key));
+    }
+
+    private static void refuseIfBlocked(Context ctx, Optional<Duration> wait) {
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             ctx.header("Retry-After", Long.toString(seconds));

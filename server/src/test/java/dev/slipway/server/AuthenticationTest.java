@@ -137,6 +137,44 @@ class AuthenticationTest {
     }
 
     @Test
+    void guessesSpreadOverReplicasCountTogether() {
+        server = AuthServer.start(directory, Permission.READ, 3);
+        server.createUser("frank");
+        try (AuthServer replica = AuthServer.start(directory, Permission.READ, 3)) {
+            assertThat(server.basic("frank", "guess-0").get(API + "experiments/search").status()).isEqualTo(401);
+            assertThat(server.basic("frank", "guess-1").get(API + "experiments/search").status()).isEqualTo(401);
+            assertThat(replica.basic("frank", "guess-2").get(API + "experiments/search").status()).isEqualTo(401);
+
+            // the replica saw one failure itself, the store three
+            ApiClient.Response limited = replica.basic("frank", "guess-3").get(API + "experiments/search");
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.header("Retry-After")).hasValueSatisfying(value ->
+                    assertThat(Integer.parseInt(value)).isBetween(1, 60));
+            assertThat(replica.as("frank").get(API + "experiments/search").status()).isEqualTo(429);
+            assertThat(replica.as(AuthServer.ADMIN).get(API + "experiments/search").status())
+                    .as("the address is blocked too").isEqualTo(429);
+        }
+    }
+
+    @Test
+    void aPasswordVerifiedOnAReplicaCostsNoLookupOfOtherReplicasFailures() {
+        server = AuthServer.start(directory, Permission.READ, 3);
+        server.createUser("frank");
+        assertThat(server.as("frank").get(API + "experiments/search").status()).isEqualTo(200);
+        try (AuthServer replica = AuthServer.start(directory, Permission.READ, 3)) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertThat(replica.basic("frank", "guess-" + attempt).get(API + "experiments/search").status())
+                        .isEqualTo(401);
+            }
+            // this replica blocks the address itself; the other one counted nothing here and knows frank's password
+            assertThat(replica.as("frank").get(API + "experiments/search").status()).isEqualTo(429);
+            assertThat(server.as("frank").get(API + "experiments/search").status()).isEqualTo(200);
+            // a password it has not verified lately is checked against every replica's failures
+            assertThat(server.as(AuthServer.ADMIN).get(API + "experiments/search").status()).isEqualTo(429);
+        }
+    }
+
+    @Test
     void secretsDoNotAppearInAnswers() {
         server = AuthServer.start(directory, Permission.READ);
         AuthServer.ok(server.as("admin").post(API + "users/create",

@@ -151,6 +151,38 @@ public final class AuthService {
     }
 
     /**
+     * Whether this password of the user matched a check in the last {@link #VERIFIED_PASSWORD_LIFETIME}, so that
+     * {@link #authenticate} will not run the slow hash for it; reads nothing from the store (a password changed
+     * meanwhile is still refused by {@link #authenticate}).
+     */
+    public boolean recentlyVerified(String username, String password) {
+        requireNonNull(username, "username is null");
+        requireNonNull(password, "password is null");
+        Verified known = verified.get(username);
+        return known != null && known.expiresAt() > clock.millis()
+                && MessageDigest.isEqual(known.passwordMac(), mac(username, password));
+    }
+
+    /**
+     * Records a failed login of {@code key} (a client address or a username, as the server names them) in the store,
+     * where every server sharing it counts it, and forgets the failures older than {@code window}.
+     */
+    public void loginFailed(String key, Duration window) {
+        requireNonNull(key, "key is null");
+        long now = clock.millis();
+        store.recordLoginFailure(key, now, now - window.toMillis());
+    }
+
+    /**
+     * The times (epoch ms, newest first) of the latest failed logins of {@code key} within {@code window}, recorded by
+     * any server sharing the store; at most {@code limit}.
+     */
+    public List<Long> loginFailures(String key, Duration window, int limit) {
+        requireNonNull(key, "key is null");
+        return store.loginFailures(key, clock.millis() - window.toMillis(), limit);
+    }
+
+    /**
      * Makes sure an administrator exists, as at the server's first start: when none does, {@code username} becomes
      * one, created with {@code password} or, without one, with a new random password, which is returned (the only
      * time it is known). An existing user of that name is made administrator and keeps the password.

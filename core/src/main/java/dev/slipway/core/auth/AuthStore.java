@@ -122,6 +122,20 @@ public interface AuthStore extends AutoCloseable {
     /** Deletes the user's token; false when the user has no token with that id. */
     boolean deleteToken(String username, String tokenId);
 
+    // ---- failed logins ---------------------------------------------------------------------------
+
+    /**
+     * Records a failed login of {@code key} at {@code time} (epoch ms), for every server sharing the store to count,
+     * and forgets the failures recorded before {@code forgetBefore}.
+     */
+    void recordLoginFailure(String key, long time, long forgetBefore);
+
+    /**
+     * The times of the latest failed logins of {@code key} at or after {@code since}: newest first, at most
+     * {@code limit}.
+     */
+    List<Long> loginFailures(String key, long since, int limit);
+
     /** Closes the connections. */
     @Override
     void close();

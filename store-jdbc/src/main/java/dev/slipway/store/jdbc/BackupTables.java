@@ -9,15 +9,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The tables a backup holds (every table of migrations V1 to V11 but Flyway's history and the leases), in an order
- * that inserts parents before the rows referring to them, with their columns and the portable type of each; tables
- * that refuse UPDATE and DELETE (append-only) come last. A backup refuses a database that has a table or column
+ * The tables a backup holds (every table of migrations V1 to V12 but Flyway's history, the leases and the failed
+ * logins), in an order that inserts parents before the rows referring to them, with their columns and the portable
+ * type of each; tables that refuse UPDATE and DELETE (append-only) come last. A backup refuses a database that has a table or column
  * missing here, so a migration that adds one must add it here too (and a test checks this list against a freshly
  * migrated database).
  */
 final class BackupTables {
-    /** Tables that are the database's own business, never backed up: Flyway's history, and run-once leases. */
-    static final Set<String> EXCLUDED = Set.of("flyway_schema_history", "leases");
+    /**
+     * Tables that are the database's own business, never backed up: Flyway's history, run-once leases, and the failed
+     * logins the replicas of a server count (minutes old at most).
+     */
+    static final Set<String> EXCLUDED = Set.of("flyway_schema_history", "leases", "login_failures");
 
     /** How a column's values are read, written to the file and bound. */
     enum ColumnType {

@@ -21,9 +21,10 @@ import java.util.Optional;
 
 /**
  * An {@link AuthStore} over SQLite, PostgreSQL or MySQL/MariaDB, in the tables {@code users},
- * {@code experiment_permissions}, {@code registered_model_permissions} and {@code access_tokens} (migration V9). User
- * ids are the highest one plus one, taken in the creating transaction: a concurrent creation that took the same id
- * fails on the key and is retried by {@link Transactions}. Thread-safe; owns its pool.
+ * {@code experiment_permissions}, {@code registered_model_permissions} and {@code access_tokens} (migration V9), and
+ * the failed logins the replicas of a server share, {@code login_failures} (V12). User ids are the highest one plus
+ * one, taken in the creating transaction: a concurrent creation that took the same id fails on the key and is retried
+ * by {@link Transactions}. Thread-safe; owns its pool.
  */
 final class JdbcAuthStore implements AuthStore {
     private static final String SELECT_USER = "SELECT user_id, username, password_hash, is_admin FROM users";
@@ -480,6 +481,50 @@ final class JdbcAuthStore implements AuthStore {
                 delete.setString(1, tokenId);
                 delete.setLong(2, userId.get());
                 return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    // ---- failed logins -----------------------------------------------------------------------
+
+    @Override
+    public void recordLoginFailure(String key, long time, long forgetBefore) {
+        requireNonNull(key, "key is null");
+        transactions.write("recording a failed login", connection -> {
+            try (PreparedStatement forget = connection.prepareStatement(
+                    "DELETE FROM login_failures WHERE failed_at < ?")) {
+                forget.setLong(1, forgetBefore);
+                forget.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO login_failures (login_key, failed_at) VALUES (?, ?)")) {
+                insert.setString(1, key);
+                insert.setLong(2, time);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Long> loginFailures(String key, long since, int limit) {
+        requireNonNull(key, "key is null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return transactions.read("counting failed logins", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT failed_at FROM login_failures "
+                    + "WHERE login_key = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?")) {
+                query.setString(1, key);
+                query.setLong(2, since);
+                query.setInt(3, limit);
+                List<Long> times = new ArrayList<>();
+                try (ResultSet resultSet = query.executeQuery()) {
+                    while (resultSet.next()) {
+                        times.add(resultSet.getLong(1));
+                    }
+                }
+                return List.copyOf(times);
             }
         });
     }

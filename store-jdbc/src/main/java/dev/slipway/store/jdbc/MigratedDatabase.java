@@ -38,7 +38,7 @@ record MigratedDatabase(HikariDataSource dataSource, Dialect dialect) {
     static final String POOL_SIZE_VARIABLE = "SLIPWAY_DB_POOL_SIZE";
     static final int DEFAULT_SERVER_POOL_SIZE = 20;
     /** The version of the newest script in each dialect's migration folder (a test keeps the two in step). */
-    static final int NEWEST_MIGRATION = 11;
+    static final int NEWEST_MIGRATION = 12;
     private static final int SQLITE_POOL_SIZE = 8;
     private static final Map<String, SharedPool> SHARED = new HashMap<>();
     private static final AtomicInteger POOL_NUMBER = new AtomicInteger();

@@ -310,6 +310,30 @@ abstract class AbstractAuthStoreTest {
         assertThat(store.tokens(username)).containsExactly(second);
     }
 
+    @Test
+    void failedLoginsAreSharedByStoresNewestFirstAndForgottenOnceOutOfTheWindow() {
+        String key = "user:" + newName("mallory");
+        String other = "address:" + newName("10.0.0.1");
+        store.recordLoginFailure(key, T0, T0 - 60_000);
+        otherStore.recordLoginFailure(key, T0 + 10, T0 - 60_000);
+        store.recordLoginFailure(other, T0 + 20, T0 - 60_000);
+        otherStore.recordLoginFailure(key, T0 + 30, T0 - 60_000);
+
+        assertThat(store.loginFailures(key, T0, 10)).containsExactly(T0 + 30, T0 + 10, T0);
+        assertThat(otherStore.loginFailures(key, T0, 2)).containsExactly(T0 + 30, T0 + 10);
+        assertThat(store.loginFailures(key, T0 + 5, 10)).containsExactly(T0 + 30, T0 + 10);
+        assertThat(store.loginFailures(other, T0, 10)).containsExactly(T0 + 20);
+        String longest = "user:" + "😀".repeat(295);
+        store.recordLoginFailure(longest, T0 + 40, T0 - 60_000);
+        assertThat(otherStore.loginFailures(longest, T0, 10)).containsExactly(T0 + 40);
+
+        // a failure a window later forgets those before the window
+        otherStore.recordLoginFailure(other, T0 + 60_020, T0 + 20);
+        assertThat(store.loginFailures(key, 0, 10)).containsExactly(T0 + 30);
+        assertThat(store.loginFailures(other, 0, 10)).containsExactly(T0 + 60_020, T0 + 20);
+        assertThatThrownBy(() -> store.loginFailures(key, T0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** A stand-in for the SHA-256 hex of a secret: 64 characters, distinct per input. */
     private static String hash(String seed) {
         StringBuilder hex = new StringBuilder(String.format("%08x", seed.hashCode()));
