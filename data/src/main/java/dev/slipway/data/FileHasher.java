@@ -6,6 +6,7 @@ import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -13,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,6 +30,11 @@ public final class FileHasher {
     /** DVC's read size ({@code dvc_objects} uses 1 MiB chunks), which the legacy rule depends on. */
     static final int CHUNK_SIZE = 1 << 20;
     private static final int TEXT_PROBE_SIZE = 512;
+    /**
+     * Copies at least this long are hashed on the shared lanes of {@link LaneMd5} (where it runs); shorter ones on
+     * the calling thread, where handing them over would cost more than their hashing.
+     */
+    static final long LANE_THRESHOLD = 256 * 1024;
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[CHUNK_SIZE]);
     private static final ThreadLocal<ByteBuffer> DIRECT_BUFFERS = ThreadLocal.withInitial(() ->
@@ -135,9 +143,40 @@ public final class FileHasher {
     }
 
     /**
+     * The DVC 3 hash of each file, in the order given, read on the calling thread: eight at a time on the native
+     * kernel ({@link LaneMd5}) where it runs, else one after another.
+     *
+     * @return the lowercase hex MD5s
+     * @throws SlipwayException as {@link #hash}, for the first file that cannot be read
+     */
+    public List<String> hashAll(List<Path> files) {
+        return hashAll(files, LaneMd5.available());
+    }
+
+    /** As {@link #hashAll(List)}; {@code lanes} says whether to use the native kernel (which must be available). */
+    List<String> hashAll(List<Path> files, boolean lanes) {
+        requireNonNull(files, "files is null");
+        if (!lanes || files.size() < 2) {
+            List<String> digests = new ArrayList<>(files.size());
+            for (Path file : files) {
+                digests.add(digest(file, HashName.MD5));
+            }
+            return digests;
+        }
+        try {
+            return LaneMd5.hash(files, bytesRead);
+        } catch (LaneMd5.FileFailure e) {
+            throw e.getCause() instanceof NoSuchFileException missing ? vanished(e.file(), missing)
+                    : unreadable(e.file(), e.getCause());
+        }
+    }
+
+    /**
      * Copies {@code file} to the new file {@code copy} inside the kernel ({@link KernelCopy}), then hashes the
-     * copy with the DVC 3 rule, reading it back from the page cache. The hash is the copy's, so an object stored
-     * under it holds exactly the bytes it names even if {@code file} changes meanwhile.
+     * copy with the DVC 3 rule, reading it back from the page cache: a copy of {@link #LANE_THRESHOLD} bytes or more
+     * on a lane of {@link LaneMd5#digest} where the native kernel runs, so that the copies several threads make at
+     * once are hashed side by side. The hash is the copy's, so an object stored under it holds exactly the bytes it
+     * names even if {@code file} changes meanwhile.
      *
      * @return the lowercase hex MD5 of the copy
      * @throws SlipwayException as {@link #hash} when {@code file} cannot be opened; a failure to copy is thrown as
@@ -166,10 +205,23 @@ public final class FileHasher {
     String copyThenHash(FileChannel in, Path copy) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(copy, "copy is null");
+        long size;
         try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             KernelCopy.copy(in, out);
+            size = out.size();
         }
-        return digest(copy, HashName.MD5);
+        if (size < LANE_THRESHOLD || !LaneMd5.available()) {
+            return digest(copy, HashName.MD5);
+        }
+        try {
+            return LaneMd5.digest(copy, bytesRead);
+        } catch (LaneMd5.FileFailure e) {
+            throw e.getCause() instanceof NoSuchFileException missing ? vanished(e.file(), missing)
+                    : unreadable(e.file(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClosedByInterruptException();
+        }
     }
 
     private String digest(Path file, HashName rule) {

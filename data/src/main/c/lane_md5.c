@@ -1,0 +1,281 @@
+/*
+ * MD5 of eight independent byte streams at once, one per 32-bit lane of AVX2 registers, for Slipway's data
+ * commands (dev.slipway.data.LaneMd5): MD5 is a chain of dependent steps that keeps one core's units mostly idle,
+ * and eight chains side by side run several times faster per core than one. Called through JNI with direct
+ * buffers; the Java side pads each stream's end and reads the digests out of the state.
+ */
+#include <jni.h>
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#define LANES 8
+#define BLOCK 64
+
+#define ADD(x, y) _mm256_add_epi32((x), (y))
+#define F(b, c, d) _mm256_xor_si256(_mm256_and_si256(_mm256_xor_si256((c), (d)), (b)), (d))
+#define G(b, c, d) _mm256_xor_si256(_mm256_and_si256(_mm256_xor_si256((b), (c)), (d)), (c))
+#define H(b, c, d) _mm256_xor_si256(_mm256_xor_si256((b), (c)), (d))
+#define I(b, c, d) _mm256_xor_si256((c), _mm256_or_si256((b), _mm256_xor_si256((d), ones)))
+#define ROL(x, s) _mm256_or_si256(_mm256_slli_epi32((x), (s)), _mm256_srli_epi32((x), 32 - (s)))
+#define STEP(f, a, b, c, d, w, k, s) \
+    a = ADD(b, ROL(ADD(ADD(a, f(b, c, d)), ADD(x[w], _mm256_set1_epi32((int32_t) (k)))), s))
+
+static const uint8_t NOTHING[BLOCK];
+
+/* The w-th little-endian 32-bit word of a block (x86 is little-endian; memcpy makes the unaligned load legal C). */
+static inline int32_t word(const uint8_t *block, int w) {
+    int32_t value;
+    memcpy(&value, block + 4 * w, sizeof value);
+    return value;
+}
+
+#define F1(b, c, d) ((((c) ^ (d)) & (b)) ^ (d))
+#define G1(b, c, d) ((((b) ^ (c)) & (d)) ^ (c))
+#define H1(b, c, d) ((b) ^ (c) ^ (d))
+#define I1(b, c, d) ((c) ^ ((b) | ~(d)))
+#define ROL1(x, s) (((x) << (s)) | ((x) >> (32 - (s))))
+#define STEP1(f, a, b, c, d, w, k, s) a = b + ROL1(a + f(b, c, d) + (uint32_t) word(block, w) + (k), s)
+
+/* One lane alone, with plain 32-bit arithmetic: eight lanes' worth of vector work for one stream would be slower. */
+static void compress_one(uint32_t state[4 * LANES], int lane, const uint8_t *data, int32_t blocks) {
+    uint32_t a = state[0 * LANES + lane], b = state[1 * LANES + lane], c = state[2 * LANES + lane],
+            d = state[3 * LANES + lane];
+    for (int32_t index = 0; index < blocks; index++) {
+        const uint8_t *block = data + (size_t) index * BLOCK;
+        const uint32_t aa = a, bb = b, cc = c, dd = d;
+        STEP1(F1, a, b, c, d,  0, 0xd76aa478u,  7);
+        STEP1(F1, d, a, b, c,  1, 0xe8c7b756u, 12);
+        STEP1(F1, c, d, a, b,  2, 0x242070dbu, 17);
+        STEP1(F1, b, c, d, a,  3, 0xc1bdceeeu, 22);
+        STEP1(F1, a, b, c, d,  4, 0xf57c0fafu,  7);
+        STEP1(F1, d, a, b, c,  5, 0x4787c62au, 12);
+        STEP1(F1, c, d, a, b,  6, 0xa8304613u, 17);
+        STEP1(F1, b, c, d, a,  7, 0xfd469501u, 22);
+        STEP1(F1, a, b, c, d,  8, 0x698098d8u,  7);
+        STEP1(F1, d, a, b, c,  9, 0x8b44f7afu, 12);
+        STEP1(F1, c, d, a, b, 10, 0xffff5bb1u, 17);
+        STEP1(F1, b, c, d, a, 11, 0x895cd7beu, 22);
+        STEP1(F1, a, b, c, d, 12, 0x6b901122u,  7);
+        STEP1(F1, d, a, b, c, 13, 0xfd987193u, 12);
+        STEP1(F1, c, d, a, b, 14, 0xa679438eu, 17);
+        STEP1(F1, b, c, d, a, 15, 0x49b40821u, 22);
+        STEP1(G1, a, b, c, d,  1, 0xf61e2562u,  5);
+        STEP1(G1, d, a, b, c,  6, 0xc040b340u,  9);
+        STEP1(G1, c, d, a, b, 11, 0x265e5a51u, 14);
+        STEP1(G1, b, c, d, a,  0, 0xe9b6c7aau, 20);
+        STEP1(G1, a, b, c, d,  5, 0xd62f105du,  5);
+        STEP1(G1, d, a, b, c, 10, 0x02441453u,  9);
+        STEP1(G1, c, d, a, b, 15, 0xd8a1e681u, 14);
+        STEP1(G1, b, c, d, a,  4, 0xe7d3fbc8u, 20);
+        STEP1(G1, a, b, c, d,  9, 0x21e1cde6u,  5);
+        STEP1(G1, d, a, b, c, 14, 0xc33707d6u,  9);
+        STEP1(G1, c, d, a, b,  3, 0xf4d50d87u, 14);
+        STEP1(G1, b, c, d, a,  8, 0x455a14edu, 20);
+        STEP1(G1, a, b, c, d, 13, 0xa9e3e905u,  5);
+        STEP1(G1, d, a, b, c,  2, 0xfcefa3f8u,  9);
+        STEP1(G1, c, d, a, b,  7, 0x676f02d9u, 14);
+        STEP1(G1, b, c, d, a, 12, 0x8d2a4c8au, 20);
+        STEP1(H1, a, b, c, d,  5, 0xfffa3942u,  4);
+        STEP1(H1, d, a, b, c,  8, 0x8771f681u, 11);
+        STEP1(H1, c, d, a, b, 11, 0x6d9d6122u, 16);
+        STEP1(H1, b, c, d, a, 14, 0xfde5380cu, 23);
+        STEP1(H1, a, b, c, d,  1, 0xa4beea44u,  4);
+        STEP1(H1, d, a, b, c,  4, 0x4bdecfa9u, 11);
+        STEP1(H1, c, d, a, b,  7, 0xf6bb4b60u, 16);
+        STEP1(H1, b, c, d, a, 10, 0xbebfbc70u, 23);
+        STEP1(H1, a, b, c, d, 13, 0x289b7ec6u,  4);
+        STEP1(H1, d, a, b, c,  0, 0xeaa127fau, 11);
+        STEP1(H1, c, d, a, b,  3, 0xd4ef3085u, 16);
+        STEP1(H1, b, c, d, a,  6, 0x04881d05u, 23);
+        STEP1(H1, a, b, c, d,  9, 0xd9d4d039u,  4);
+        STEP1(H1, d, a, b, c, 12, 0xe6db99e5u, 11);
+        STEP1(H1, c, d, a, b, 15, 0x1fa27cf8u, 16);
+        STEP1(H1, b, c, d, a,  2, 0xc4ac5665u, 23);
+        STEP1(I1, a, b, c, d,  0, 0xf4292244u,  6);
+        STEP1(I1, d, a, b, c,  7, 0x432aff97u, 10);
+        STEP1(I1, c, d, a, b, 14, 0xab9423a7u, 15);
+        STEP1(I1, b, c, d, a,  5, 0xfc93a039u, 21);
+        STEP1(I1, a, b, c, d, 12, 0x655b59c3u,  6);
+        STEP1(I1, d, a, b, c,  3, 0x8f0ccc92u, 10);
+        STEP1(I1, c, d, a, b, 10, 0xffeff47du, 15);
+        STEP1(I1, b, c, d, a,  1, 0x85845dd1u, 21);
+        STEP1(I1, a, b, c, d,  8, 0x6fa87e4fu,  6);
+        STEP1(I1, d, a, b, c, 15, 0xfe2ce6e0u, 10);
+        STEP1(I1, c, d, a, b,  6, 0xa3014314u, 15);
+        STEP1(I1, b, c, d, a, 13, 0x4e0811a1u, 21);
+        STEP1(I1, a, b, c, d,  4, 0xf7537e82u,  6);
+        STEP1(I1, d, a, b, c, 11, 0xbd3af235u, 10);
+        STEP1(I1, c, d, a, b,  2, 0x2ad7d2bbu, 15);
+        STEP1(I1, b, c, d, a,  9, 0xeb86d391u, 21);
+        a += aa;
+        b += bb;
+        c += cc;
+        d += dd;
+    }
+    state[0 * LANES + lane] = a;
+    state[1 * LANES + lane] = b;
+    state[2 * LANES + lane] = c;
+    state[3 * LANES + lane] = d;
+}
+
+/*
+ * Runs the compression function over blocks[l] blocks of data[l] for each lane l, on the state laid out as a[8], b[8],
+ * c[8], d[8]. Lanes with fewer blocks than the longest keep their state once theirs are done.
+ */
+__attribute__((target("avx2")))
+static void compress(uint32_t state[4 * LANES], const uint8_t *data[LANES], const int32_t blocks[LANES]) {
+    const __m256i ones = _mm256_set1_epi32(-1);
+    __m256i a = _mm256_loadu_si256((const __m256i *) (state + 0 * LANES));
+    __m256i b = _mm256_loadu_si256((const __m256i *) (state + 1 * LANES));
+    __m256i c = _mm256_loadu_si256((const __m256i *) (state + 2 * LANES));
+    __m256i d = _mm256_loadu_si256((const __m256i *) (state + 3 * LANES));
+    const __m256i counts = _mm256_loadu_si256((const __m256i *) blocks);
+    int32_t longest = 0;
+    for (int lane = 0; lane < LANES; lane++) {
+        if (blocks[lane] > longest) {
+            longest = blocks[lane];
+        }
+    }
+    for (int32_t block = 0; block < longest; block++) {
+        const uint8_t *p[LANES];
+        for (int lane = 0; lane < LANES; lane++) {
+            p[lane] = block < blocks[lane] ? data[lane] + (size_t) block * BLOCK : NOTHING;
+        }
+        __m256i x[16];
+        for (int w = 0; w < 16; w++) {
+            x[w] = _mm256_set_epi32(word(p[7], w), word(p[6], w), word(p[5], w), word(p[4], w), word(p[3], w),
+                    word(p[2], w), word(p[1], w), word(p[0], w));
+        }
+        const __m256i aa = a, bb = b, cc = c, dd = d;
+        STEP(F, a, b, c, d,  0, 0xd76aa478u,  7);
+        STEP(F, d, a, b, c,  1, 0xe8c7b756u, 12);
+        STEP(F, c, d, a, b,  2, 0x242070dbu, 17);
+        STEP(F, b, c, d, a,  3, 0xc1bdceeeu, 22);
+        STEP(F, a, b, c, d,  4, 0xf57c0fafu,  7);
+        STEP(F, d, a, b, c,  5, 0x4787c62au, 12);
+        STEP(F, c, d, a, b,  6, 0xa8304613u, 17);
+        STEP(F, b, c, d, a,  7, 0xfd469501u, 22);
+        STEP(F, a, b, c, d,  8, 0x698098d8u,  7);
+        STEP(F, d, a, b, c,  9, 0x8b44f7afu, 12);
+        STEP(F, c, d, a, b, 10, 0xffff5bb1u, 17);
+        STEP(F, b, c, d, a, 11, 0x895cd7beu, 22);
+        STEP(F, a, b, c, d, 12, 0x6b901122u,  7);
+        STEP(F, d, a, b, c, 13, 0xfd987193u, 12);
+        STEP(F, c, d, a, b, 14, 0xa679438eu, 17);
+        STEP(F, b, c, d, a, 15, 0x49b40821u, 22);
+        STEP(G, a, b, c, d,  1, 0xf61e2562u,  5);
+        STEP(G, d, a, b, c,  6, 0xc040b340u,  9);
+        STEP(G, c, d, a, b, 11, 0x265e5a51u, 14);
+        STEP(G, b, c, d, a,  0, 0xe9b6c7aau, 20);
+        STEP(G, a, b, c, d,  5, 0xd62f105du,  5);
+        STEP(G, d, a, b, c, 10, 0x02441453u,  9);
+        STEP(G, c, d, a, b, 15, 0xd8a1e681u, 14);
+        STEP(G, b, c, d, a,  4, 0xe7d3fbc8u, 20);
+        STEP(G, a, b, c, d,  9, 0x21e1cde6u,  5);
+        STEP(G, d, a, b, c, 14, 0xc33707d6u,  9);
+        STEP(G, c, d, a, b,  3, 0xf4d50d87u, 14);
+        STEP(G, b, c, d, a,  8, 0x455a14edu, 20);
+        STEP(G, a, b, c, d, 13, 0xa9e3e905u,  5);
+        STEP(G, d, a, b, c,  2, 0xfcefa3f8u,  9);
+        STEP(G, c, d, a, b,  7, 0x676f02d9u, 14);
+        STEP(G, b, c, d, a, 12, 0x8d2a4c8au, 20);
+        STEP(H, a, b, c, d,  5, 0xfffa3942u,  4);
+        STEP(H, d, a, b, c,  8, 0x8771f681u, 11);
+        STEP(H, c, d, a, b, 11, 0x6d9d6122u, 16);
+        STEP(H, b, c, d, a, 14, 0xfde5380cu, 23);
+        STEP(H, a, b, c, d,  1, 0xa4beea44u,  4);
+        STEP(H, d, a, b, c,  4, 0x4bdecfa9u, 11);
+        STEP(H, c, d, a, b,  7, 0xf6bb4b60u, 16);
+        STEP(H, b, c, d, a, 10, 0xbebfbc70u, 23);
+        STEP(H, a, b, c, d, 13, 0x289b7ec6u,  4);
+        STEP(H, d, a, b, c,  0, 0xeaa127fau, 11);
+        STEP(H, c, d, a, b,  3, 0xd4ef3085u, 16);
+        STEP(H, b, c, d, a,  6, 0x04881d05u, 23);
+        STEP(H, a, b, c, d,  9, 0xd9d4d039u,  4);
+        STEP(H, d, a, b, c, 12, 0xe6db99e5u, 11);
+        STEP(H, c, d, a, b, 15, 0x1fa27cf8u, 16);
+        STEP(H, b, c, d, a,  2, 0xc4ac5665u, 23);
+        STEP(I, a, b, c, d,  0, 0xf4292244u,  6);
+        STEP(I, d, a, b, c,  7, 0x432aff97u, 10);
+        STEP(I, c, d, a, b, 14, 0xab9423a7u, 15);
+        STEP(I, b, c, d, a,  5, 0xfc93a039u, 21);
+        STEP(I, a, b, c, d, 12, 0x655b59c3u,  6);
+        STEP(I, d, a, b, c,  3, 0x8f0ccc92u, 10);
+        STEP(I, c, d, a, b, 10, 0xffeff47du, 15);
+        STEP(I, b, c, d, a,  1, 0x85845dd1u, 21);
+        STEP(I, a, b, c, d,  8, 0x6fa87e4fu,  6);
+        STEP(I, d, a, b, c, 15, 0xfe2ce6e0u, 10);
+        STEP(I, c, d, a, b,  6, 0xa3014314u, 15);
+        STEP(I, b, c, d, a, 13, 0x4e0811a1u, 21);
+        STEP(I, a, b, c, d,  4, 0xf7537e82u,  6);
+        STEP(I, d, a, b, c, 11, 0xbd3af235u, 10);
+        STEP(I, c, d, a, b,  2, 0x2ad7d2bbu, 15);
+        STEP(I, b, c, d, a,  9, 0xeb86d391u, 21);
+        const __m256i live = _mm256_cmpgt_epi32(counts, _mm256_set1_epi32(block));
+        a = _mm256_blendv_epi8(aa, ADD(a, aa), live);
+        b = _mm256_blendv_epi8(bb, ADD(b, bb), live);
+        c = _mm256_blendv_epi8(cc, ADD(c, cc), live);
+        d = _mm256_blendv_epi8(dd, ADD(d, dd), live);
+    }
+    _mm256_storeu_si256((__m256i *) (state + 0 * LANES), a);
+    _mm256_storeu_si256((__m256i *) (state + 1 * LANES), b);
+    _mm256_storeu_si256((__m256i *) (state + 2 * LANES), c);
+    _mm256_storeu_si256((__m256i *) (state + 3 * LANES), d);
+}
+
+/* Whether this CPU runs the AVX2 instructions compress uses. */
+JNIEXPORT jboolean JNICALL Java_dev_slipway_data_LaneMd5_supported(JNIEnv *env, jclass type) {
+    (void) env;
+    (void) type;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? JNI_TRUE : JNI_FALSE;
+}
+
+/*
+ * state: int[32]; data: eight direct ByteBuffers (null for an idle lane), each read from its start; blocks: int[8].
+ * Returns false, with nothing changed, when an argument is not as described (the Java side checks them first).
+ */
+JNIEXPORT jboolean JNICALL Java_dev_slipway_data_LaneMd5_compress(JNIEnv *env, jclass type, jintArray state,
+        jobjectArray data, jintArray blocks) {
+    (void) type;
+    if ((*env)->GetArrayLength(env, state) != 4 * LANES || (*env)->GetArrayLength(env, data) != LANES
+            || (*env)->GetArrayLength(env, blocks) != LANES) {
+        return JNI_FALSE;
+    }
+    jint counts[LANES];
+    (*env)->GetIntArrayRegion(env, blocks, 0, LANES, counts);
+    const uint8_t *pointers[LANES];
+    for (int lane = 0; lane < LANES; lane++) {
+        jobject buffer = (*env)->GetObjectArrayElement(env, data, lane);
+        pointers[lane] = NOTHING;
+        if (counts[lane] < 0 || (buffer == NULL && counts[lane] > 0)) {
+            return JNI_FALSE;
+        }
+        if (buffer != NULL) {
+            uint8_t *address = (*env)->GetDirectBufferAddress(env, buffer);
+            jlong capacity = (*env)->GetDirectBufferCapacity(env, buffer);
+            (*env)->DeleteLocalRef(env, buffer);
+            if (address == NULL || (jlong) counts[lane] * BLOCK > capacity) {
+                return JNI_FALSE;
+            }
+            pointers[lane] = address;
+        }
+    }
+    uint32_t words[4 * LANES];
+    (*env)->GetIntArrayRegion(env, state, 0, 4 * LANES, (jint *) words);
+    int busy = 0, only = 0;
+    for (int lane = 0; lane < LANES; lane++) {
+        if (counts[lane] > 0) {
+            busy++;
+            only = lane;
+        }
+    }
+    if (busy == 1) {
+        compress_one(words, only, pointers[only], counts[only]);
+    } else if (busy > 1) {
+        compress(words, pointers, counts);
+    }
+    (*env)->SetIntArrayRegion(env, state, 0, 4 * LANES, (const jint *) words);
+    return JNI_TRUE;
+}

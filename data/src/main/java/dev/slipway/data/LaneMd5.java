@@ -1,0 +1,509 @@
+package dev.slipway.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * MD5 (the DVC 3 rule: the digest of the bytes) of several files at once: a native kernel ({@code src/main/c/
+ * lane_md5.c}, built with the module where gcc is present) runs the compression function of eight files side by side
+ * in the 32-bit lanes of AVX2 registers. One MD5 is a chain of dependent steps that leaves most of a core idle; eight
+ * chains together run about five times faster per core than {@code MessageDigest}'s single chain (a lane working
+ * alone takes a plain scalar path instead). The lanes go in step, so the files are read {@link FileHasher#CHUNK_SIZE}
+ * bytes a lane at a time; a lane whose file ends takes the next file.
+ *
+ * <p>{@link #hash} hashes a list of files on the calling thread. {@link #digest} hands one file to a shared worker
+ * thread (one per core) and waits, so that the files several threads copy at once, as {@code add} and {@code pull}
+ * do, fill the workers' lanes; those files are private copies, read through a memory mapping rather than copied into
+ * a buffer.
+ *
+ * <p>{@link #available()} is false where the kernel cannot run (no library for this platform, a CPU without AVX2, or
+ * {@code -Dslipway.laneMd5=false}); callers then hash each file with {@code MessageDigest}. Thread-safe.
+ */
+final class LaneMd5 {
+    static final int LANES = 8;
+    /** Set to {@code false} to hash one file at a time with {@code MessageDigest}. */
+    static final String PROPERTY = "slipway.laneMd5";
+    private static final int BLOCK = 64;
+    private static final int[] INITIAL = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+    private static final System.Logger LOG = System.getLogger(LaneMd5.class.getName());
+    private static final boolean AVAILABLE = load();
+    /** {@code sun.misc.Unsafe.invokeCleaner} bound to the instance, which unmaps a mapped buffer; null without it. */
+    private static final MethodHandle UNMAPPER = unmapper();
+
+    private LaneMd5() {}
+
+    /** Whether the native kernel is loaded and runs on this CPU. */
+    static boolean available() {
+        return AVAILABLE;
+    }
+
+    /** The class-path resource of the kernel built for this platform; absent where none is built. */
+    static String libraryResource() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        return os.startsWith("linux") && x64 ? "/dev/slipway/data/native/linux-x86_64/liblanemd5.so" : "";
+    }
+
+    private static boolean load() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+            return false;
+        }
+        String resource = libraryResource();
+        if (resource.isEmpty()) {
+            return false;
+        }
+        try (InputStream library = LaneMd5.class.getResourceAsStream(resource)) {
+            if (library == null) {
+                return false;
+            }
+            // a copy outside the jar for the loader; the mapping outlives the file, so it is removed at once
+            Path copy = Files.createTempFile("slipway-lanemd5-", ".so");
+            try {
+                Files.copy(library, copy, StandardCopyOption.REPLACE_EXISTING);
+                System.load(copy.toAbsolutePath().toString());
+            } finally {
+                Files.deleteIfExists(copy);
+            }
+            return supported();
+        } catch (IOException | LinkageError | SecurityException e) {
+            LOG.log(System.Logger.Level.DEBUG, "The native MD5 kernel is not used: " + e);
+            return false;
+        }
+    }
+
+    private static MethodHandle unmapper() {
+        try {
+            Class<?> type = Class.forName("sun.misc.Unsafe");
+            Field field = type.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return MethodHandles.lookup().findVirtual(type, "invokeCleaner",
+                    MethodType.methodType(void.class, ByteBuffer.class)).bindTo(field.get(null));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the CPU runs the kernel's instructions. */
+    private static native boolean supported();
+
+    /**
+     * Runs the compression function over {@code blocks[l]} 64-byte blocks from the start of {@code data[l]} (a direct
+     * buffer; null for an idle lane) on lane {@code l} of {@code state}, laid out as a[8], b[8], c[8], d[8].
+     *
+     * @return false, changing nothing, when an argument is not as described
+     */
+    private static native boolean compress(int[] state, ByteBuffer[] data, int[] blocks);
+
+    /** A file that could not be opened or read; the caller words the message. */
+    static final class FileFailure extends Exception {
+        private final Path file;
+
+        FileFailure(Path file, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.file = file;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /**
+     * The lowercase hex MD5 of each file, in the order given, reading each once on the calling thread.
+     *
+     * @param bytesRead counts every byte read
+     * @throws IllegalStateException if the kernel is not {@link #available()}
+     * @throws FileFailure naming the first file that could not be opened or read
+     */
+    static List<String> hash(List<Path> files, LongAdder bytesRead) throws FileFailure {
+        requireAvailable();
+        String[] digests = new String[files.size()];
+        try (LaneSet lanes = new LaneSet()) {
+            int next = 0;
+            while (true) {
+                while (next < files.size() && lanes.hasFree()) {
+                    lanes.start(new Request(files.get(next), bytesRead, next, false));
+                    next++;
+                }
+                if (lanes.active() == 0) {
+                    return Arrays.asList(digests);
+                }
+                for (Request done : lanes.round()) {
+                    if (done.failure != null) {
+                        throw done.failure;
+                    }
+                    digests[done.index] = done.digest;
+                }
+            }
+        }
+    }
+
+    /**
+     * The lowercase hex MD5 of one file, hashed on a lane of a shared worker thread (one per core) while this thread
+     * waits: files that several threads hash at the same time, as {@code add} and {@code pull} do, share the workers'
+     * lanes. A new file goes to the worker with the fewest files, so that two files use two cores.
+     *
+     * @throws FileFailure if the file cannot be opened or read
+     * @throws InterruptedException if this thread is interrupted while it waits (the worker drops the file)
+     */
+    static String digest(Path file, LongAdder bytesRead) throws FileFailure, InterruptedException {
+        requireAvailable();
+        Worker worker = Worker.leastLoaded();
+        Request request = new Request(file, bytesRead, 0, true);
+        worker.submit(request);
+        try {
+            request.done.await();
+        } catch (InterruptedException e) {
+            request.cancelled = true;
+            throw e;
+        }
+        if (request.failure != null) {
+            throw request.failure;
+        }
+        return request.digest;
+    }
+
+    private static void requireAvailable() {
+        if (!AVAILABLE) {
+            throw new IllegalStateException("the native MD5 kernel is not available");
+        }
+    }
+
+    /** One file to hash, and once {@link #done} its digest or failure. */
+    private static final class Request {
+        final Path file;
+        final LongAdder bytesRead;
+        final int index;
+        /**
+         * Whether the file may be read through a memory mapping: only a private copy nobody else writes, as a file
+         * truncated under the mapping would stop the kernel with SIGBUS.
+         */
+        final boolean mappable;
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile boolean cancelled;
+        String digest;
+        FileFailure failure;
+
+        Request(Path file, LongAdder bytesRead, int index, boolean mappable) {
+            this.file = file;
+            this.bytesRead = bytesRead;
+            this.index = index;
+            this.mappable = mappable;
+        }
+    }
+
+    /** Eight lanes with their buffers and the kernel's state; used by one thread at a time. */
+    private static final class LaneSet implements AutoCloseable {
+        private final Lane[] lanes = new Lane[LANES];
+        private final ByteBuffer[] buffers = new ByteBuffer[LANES];
+        private final ByteBuffer[] data = new ByteBuffer[LANES];
+        private final int[] blocks = new int[LANES];
+        private final int[] state = new int[4 * LANES];
+        private int active;
+
+        boolean hasFree() {
+            return active < LANES;
+        }
+
+        int active() {
+            return active;
+        }
+
+        /** Puts the request on a free lane; a file that cannot be opened fails the request at once. */
+        void start(Request request) throws FileFailure {
+            for (int lane = 0; lane < LANES; lane++) {
+                if (lanes[lane] == null) {
+                    if (buffers[lane] == null) {
+                        buffers[lane] = ByteBuffer.allocateDirect(FileHasher.CHUNK_SIZE + 2 * BLOCK)
+                                .order(ByteOrder.LITTLE_ENDIAN);
+                    }
+                    lanes[lane] = Lane.open(request, buffers[lane]);
+                    for (int word = 0; word < 4; word++) {
+                        state[word * LANES + lane] = INITIAL[word];
+                    }
+                    active++;
+                    return;
+                }
+            }
+            throw new IllegalStateException("no free lane");
+        }
+
+        /**
+         * Reads the next chunk of every lane's file and digests them: one call of the kernel.
+         *
+         * @return the requests that finished (with their digest) or failed (with their failure), their lanes freed
+         */
+        List<Request> round() {
+            List<Request> finished = new ArrayList<>();
+            for (int lane = 0; lane < LANES; lane++) {
+                data[lane] = null;
+                blocks[lane] = 0;
+                if (lanes[lane] == null) {
+                    continue;
+                }
+                try {
+                    blocks[lane] = lanes[lane].fill();
+                    data[lane] = lanes[lane].current;
+                } catch (FileFailure e) {
+                    lanes[lane].request.failure = e;
+                    finished.add(free(lane));
+                }
+            }
+            if (!compress(state, data, blocks)) {
+                throw new IllegalStateException("the native MD5 kernel refused its arguments");
+            }
+            for (int lane = 0; lane < LANES; lane++) {
+                if (lanes[lane] != null && lanes[lane].finished) {
+                    lanes[lane].request.digest = hex(state, lane);
+                    finished.add(free(lane));
+                }
+            }
+            return finished;
+        }
+
+        /** Drops the lanes whose requests were cancelled; returns them. */
+        List<Request> dropCancelled() {
+            List<Request> dropped = new ArrayList<>();
+            for (int lane = 0; lane < LANES; lane++) {
+                if (lanes[lane] != null && lanes[lane].request.cancelled) {
+                    dropped.add(free(lane));
+                }
+            }
+            return dropped;
+        }
+
+        /** Frees every lane; returns their requests. */
+        List<Request> dropAll() {
+            List<Request> dropped = new ArrayList<>();
+            for (int lane = 0; lane < LANES; lane++) {
+                if (lanes[lane] != null) {
+                    dropped.add(free(lane));
+                }
+            }
+            return dropped;
+        }
+
+        private Request free(int lane) {
+            Request request = lanes[lane].request;
+            lanes[lane].close();
+            lanes[lane] = null;
+            active--;
+            return request;
+        }
+
+        @Override
+        public void close() {
+            dropAll();
+        }
+    }
+
+    /** A daemon thread that hashes the files other threads hand it, up to eight at once. */
+    private static final class Worker implements Runnable {
+        private static Worker[] workers;
+
+        private final BlockingQueue<Request> inbox =
+                new LinkedBlockingQueue<>();
+        /** Files queued or on a lane. */
+        private final AtomicInteger load = new AtomicInteger();
+
+        static synchronized Worker leastLoaded() {
+            if (workers == null) {
+                workers = new Worker[Math.max(1, Runtime.getRuntime().availableProcessors())];
+                for (int index = 0; index < workers.length; index++) {
+                    workers[index] = new Worker();
+                    Thread thread = new Thread(workers[index], "slipway-md5-lanes-" + index);
+                    thread.setDaemon(true);
+                    thread.start();
+                }
+            }
+            Worker least = workers[0];
+            for (Worker worker : workers) {
+                if (worker.load.get() < least.load.get()) {
+                    least = worker;
+                }
+            }
+            return least;
+        }
+
+        void submit(Request request) {
+            load.incrementAndGet();
+            inbox.add(request);
+        }
+
+        @Override
+        public void run() {
+            LaneSet lanes = new LaneSet();
+            while (true) {
+                try {
+                    // new files fill the free lanes; the worker waits only when it has nothing to hash
+                    while (lanes.hasFree()) {
+                        Request request = lanes.active() == 0 ? inbox.take() : inbox.poll();
+                        if (request == null) {
+                            break;
+                        }
+                        if (request.cancelled) {
+                            finish(request);
+                            continue;
+                        }
+                        try {
+                            lanes.start(request);
+                        } catch (FileFailure e) {
+                            request.failure = e;
+                            finish(request);
+                        }
+                    }
+                    lanes.dropCancelled().forEach(this::finish);
+                    if (lanes.active() > 0) {
+                        lanes.round().forEach(this::finish);
+                    }
+                } catch (InterruptedException e) {
+                    // nobody interrupts this daemon thread; go on serving
+                } catch (RuntimeException | Error e) {
+                    for (Request request : lanes.dropAll()) {
+                        request.failure = new FileFailure(request.file, new IOException("hashing failed: " + e, e));
+                        finish(request);
+                    }
+                }
+            }
+        }
+
+        private void finish(Request request) {
+            load.decrementAndGet();
+            request.done.countDown();
+        }
+    }
+
+    private static String hex(int[] state, int lane) {
+        StringBuilder hex = new StringBuilder(32);
+        for (int word = 0; word < 4; word++) {
+            int value = state[word * LANES + lane];
+            for (int octet = 0; octet < 4; octet++) {
+                int b = (value >>> (8 * octet)) & 0xff;
+                hex.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+        }
+        return hex.toString();
+    }
+
+    /** One file on a lane: read a chunk at a time into the lane's buffer, padded as MD5 pads once it ends. */
+    private static final class Lane {
+        final Request request;
+        /** The lane's own buffer: every chunk of a file that is not mapped, and the padded end of every file. */
+        final ByteBuffer buffer;
+        private final FileChannel channel;
+        /** Where the next chunk starts. */
+        private long position;
+        private MappedByteBuffer mapping;
+        private long mappedAt = -1;
+        /** What the kernel reads next: a slice of the mapping or the lane's buffer. */
+        ByteBuffer current;
+        boolean finished;
+
+        private Lane(Request request, FileChannel channel, ByteBuffer buffer) {
+            this.request = request;
+            this.channel = channel;
+            this.buffer = buffer;
+        }
+
+        static Lane open(Request request, ByteBuffer buffer) throws FileFailure {
+            try {
+                return new Lane(request, FileChannel.open(request.file, StandardOpenOption.READ), buffer);
+            } catch (IOException e) {
+                throw new FileFailure(request.file, e);
+            }
+        }
+
+        /** Reads the next chunk (padding it when the file ends there); returns the whole blocks to digest. */
+        int fill() throws FileFailure {
+            try {
+                long size = channel.size();
+                if (request.mappable && size - position > FileHasher.CHUNK_SIZE) {
+                    long window = 64L * FileHasher.CHUNK_SIZE;
+                    // mapped a window at a time; each chunk lies whole inside one (windows are whole chunks)
+                    if (mapping == null || position >= mappedAt + window) {
+                        unmap();
+                        mappedAt = position;
+                        mapping = channel.map(FileChannel.MapMode.READ_ONLY, position, Math.min(window, size - position));
+                    }
+                    current = mapping.slice((int) (position - mappedAt), FileHasher.CHUNK_SIZE);
+                    position += FileHasher.CHUNK_SIZE;
+                    request.bytesRead.add(FileHasher.CHUNK_SIZE);
+                    return FileHasher.CHUNK_SIZE / BLOCK;
+                }
+                channel.position(position);
+            } catch (IOException e) {
+                throw new FileFailure(request.file, e);
+            }
+            current = buffer;
+            buffer.clear().limit(FileHasher.CHUNK_SIZE);
+            int read;
+            try {
+                read = FileHasher.readFully(channel, buffer);
+            } catch (IOException e) {
+                throw new FileFailure(request.file, e);
+            }
+            request.bytesRead.add(read);
+            position += read;
+            if (read < FileHasher.CHUNK_SIZE) {
+                buffer.limit(buffer.capacity());
+                buffer.put((byte) 0x80);
+                while (buffer.position() % BLOCK != BLOCK - Long.BYTES) {
+                    buffer.put((byte) 0);
+                }
+                buffer.putLong(position * 8);
+                finished = true;
+            }
+            return buffer.position() / BLOCK;
+        }
+
+        /** Releases the mapping now rather than at some garbage collection (thousands of files are mapped in turn). */
+        private void unmap() {
+            if (mapping != null) {
+                if (UNMAPPER != null) {
+                    try {
+                        UNMAPPER.invoke(mapping);
+                    } catch (Throwable e) {
+                        LOG.log(System.Logger.Level.DEBUG, "Cannot release a mapping of " + request.file + ": " + e);
+                    }
+                }
+                mapping = null;
+            }
+        }
+
+        void close() {
+            unmap();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Cannot close " + request.file + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.slipway.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.core.ErrorCode;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link FileHasher#hashAll} on the native eight-lane kernel and without it, against {@link MessageDigest}. */
+class LaneMd5Test {
+    private static final int CHUNK = FileHasher.CHUNK_SIZE;
+    /** Every length where MD5's padding changes shape, around the chunk the lanes read, and several chunks long. */
+    private static final int[] SIZES = {0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, CHUNK - 9, CHUNK - 8,
+        CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 56, 2 * CHUNK, 3 * CHUNK + 4_321, 5 * CHUNK + 63};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theKernelIsBuiltAndRunsWhereThisPlatformHasOne() throws IOException {
+        boolean built = !LaneMd5.libraryResource().isEmpty()
+                && LaneMd5.class.getResource(LaneMd5.libraryResource()) != null;
+        boolean avx2 = Files.isReadable(Path.of("/proc/cpuinfo"))
+                && Files.readString(Path.of("/proc/cpuinfo")).matches("(?s).*\\bavx2\\b.*");
+
+        assertThat(LaneMd5.available()).as("built %s, AVX2 %s", built, avx2)
+                .isEqualTo(built && avx2 && !"false".equals(System.getProperty(LaneMd5.PROPERTY)));
+    }
+
+    @Test
+    void eachFileGetsItsOwnDigestInOrderWithAndWithoutTheKernel() throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        long total = 0;
+        Random random = new Random(42);
+        for (int index = 0; index < SIZES.length; index++) {
+            byte[] bytes = new byte[SIZES[index]];
+            random.nextBytes(bytes);
+            // shorter and longer files interleaved, so that lanes finish at different calls and take new files
+            Path file = Files.write(dir.resolve("file-" + index + ".bin"), bytes);
+            files.add(index % 2 == 0 ? files.size() : 0, file);
+            expected.add(index % 2 == 0 ? expected.size() : 0, md5(bytes));
+            total += bytes.length;
+        }
+
+        FileHasher java = new FileHasher();
+        assertThat(java.hashAll(files, false)).containsExactlyElementsOf(expected);
+        assertThat(java.bytesRead()).isEqualTo(total);
+        if (LaneMd5.available()) {
+            FileHasher lanes = new FileHasher();
+            assertThat(lanes.hashAll(files, true)).containsExactlyElementsOf(expected);
+            assertThat(lanes.bytesRead()).isEqualTo(total);
+            assertThat(lanes.hashAll(files.subList(0, 3), true)).as("fewer files than lanes")
+                    .containsExactlyElementsOf(expected.subList(0, 3));
+        }
+        assertThat(new FileHasher().hashAll(files)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void filesCopiedByManyThreadsAtOnceShareTheWorkersLanes() throws Exception {
+        // sizes on both sides of the hand-over threshold, and one across a mapping window of 64 chunks
+        List<Integer> sizes = new ArrayList<>();
+        for (int size : SIZES) {
+            sizes.add(size);
+        }
+        sizes.add(64 * CHUNK + CHUNK + 77);
+        sizes.add((int) FileHasher.LANE_THRESHOLD);
+        Random random = new Random(7);
+        List<Path> sources = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int index = 0; index < sizes.size(); index++) {
+            byte[] bytes = new byte[sizes.get(index)];
+            random.nextBytes(bytes);
+            sources.add(Files.write(dir.resolve("source-" + index), bytes));
+            expected.add(md5(bytes));
+        }
+        FileHasher hasher = new FileHasher();
+        ExecutorService pool = Executors.newFixedThreadPool(sources.size());
+        try {
+            List<Future<String>> digests = new ArrayList<>();
+            for (int index = 0; index < sources.size(); index++) {
+                Path source = sources.get(index);
+                Path copy = dir.resolve("copy-" + index);
+                digests.add(pool.submit(() -> hasher.copyThenHash(source, copy)));
+            }
+            for (int index = 0; index < sources.size(); index++) {
+                assertThat(digests.get(index).get(60, TimeUnit.SECONDS)).as("size %d", sizes.get(index))
+                        .isEqualTo(expected.get(index));
+                assertThat(Files.mismatch(sources.get(index), dir.resolve("copy-" + index))).isEqualTo(-1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(hasher.bytesRead()).isEqualTo(sizes.stream().mapToLong(Integer::longValue).sum());
+    }
+
+    @Test
+    void aMissingFileIsNamedWithOrWithoutTheKernel() throws Exception {
+        Path present = Files.write(dir.resolve("present.bin"), new byte[100]);
+        Path gone = dir.resolve("gone.bin");
+        for (boolean lanes : LaneMd5.available() ? new boolean[] {false, true} : new boolean[] {false}) {
+            assertThatThrownBy(() -> new FileHasher().hashAll(List.of(present, gone, present), lanes))
+                    .as("lanes %s", lanes).isInstanceOf(SlipwayException.class)
+                    .hasMessageContaining("gone.bin").hasMessageContaining("vanished")
+                    .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+        }
+        if (LaneMd5.available()) {
+            assertThatThrownBy(() -> LaneMd5.digest(gone, new LongAdder())).isInstanceOf(LaneMd5.FileFailure.class)
+                    .extracting(e -> ((LaneMd5.FileFailure) e).file()).isEqualTo(gone);
+            // the worker that refused it goes on serving
+            assertThat(LaneMd5.digest(present, new LongAdder())).isEqualTo(md5(new byte[100]));
+        }
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
