@@ -203,4 +203,34 @@ class LocalCacheTest {
 
         assertThat(dir.resolve("crlf.txt")).hasBinaryContent("line one\r\nline two\r\n".getBytes(UTF_8));
     }
+
+    @Test
+    void verifyFindsCorruptedObjectsOfBothLayoutsAmongManyOnAnyNumberOfThreads() throws Exception {
+        LocalCache cache = cache();
+        HashInfo legacy = new HashInfo(HashName.MD5_DOS2UNIX, "987929d61c9b69f0c6406b840aa77fd8");
+        Fixtures.write(cache.objectPath(legacy), "line one\r\nline two\r\n");
+        HashInfo damagedLegacy = new HashInfo(HashName.MD5_DOS2UNIX, FOO.value());
+        Fixtures.write(cache.objectPath(damagedLegacy), "not foo");
+        List<HashInfo> stored = new java.util.ArrayList<>();
+        for (int index = 0; index < 20; index++) {
+            // large enough for whole chunks on the lanes, different lengths so that lanes finish apart
+            byte[] bytes = new byte[FileHasher.CHUNK_SIZE + index * 1_000];
+            java.util.Arrays.fill(bytes, (byte) index);
+            HashInfo hash = HashInfo.md5(Md5.of(bytes));
+            Fixtures.write(cache.objectPath(hash), bytes);
+            stored.add(hash);
+        }
+        Path damaged = cache.objectPath(stored.get(13));
+        Fixtures.write(damaged, "damaged");
+
+        for (int threads : new int[] {1, 2, 5}) {
+            LocalCache.Verification verification = cache.verifyAll(threads);
+
+            assertThat(verification.checked()).isEqualTo(22);
+            assertThat(verification.corrupted()).as("%d threads", threads).extracting(LocalCache.Corruption::hash)
+                    .containsExactlyInAnyOrder(stored.get(13), damagedLegacy);
+            assertThat(verification.corrupted()).extracting(LocalCache.Corruption::actualMd5)
+                    .containsExactlyInAnyOrder(Md5.of("damaged".getBytes(UTF_8)), Md5.of("not foo".getBytes(UTF_8)));
+        }
+    }
 }
