@@ -277,7 +277,14 @@ final class LaneMd5 {
                 }
             }
             if (!compress(state, data, blocks)) {
-                throw new IllegalStateException("the native MD5 kernel refused its arguments");
+                for (int lane = 0; lane < LANES; lane++) {
+                    if (lanes[lane] != null) {
+                        lanes[lane].request.failure = new FileFailure(lanes[lane].request.file,
+                                new IOException("the native MD5 kernel refused its arguments"));
+                        finished.add(free(lane));
+                    }
+                }
+                return finished;
             }
             for (int lane = 0; lane < LANES; lane++) {
                 if (lanes[lane] != null && lanes[lane].finished) {
@@ -361,14 +368,17 @@ final class LaneMd5 {
         public void run() {
             LaneSet lanes = new LaneSet();
             while (true) {
+                Request taken = null;
                 try {
                     // new files fill the free lanes; the worker waits only when it has nothing to hash
                     while (lanes.hasFree()) {
-                        Request request = lanes.active() == 0 ? inbox.take() : inbox.poll();
-                        if (request == null) {
+                        taken = lanes.active() == 0 ? inbox.take() : inbox.poll();
+                        if (taken == null) {
                             break;
                         }
+                        Request request = taken;
                         if (request.cancelled) {
+                            taken = null;
                             finish(request);
                             continue;
                         }
@@ -378,6 +388,7 @@ final class LaneMd5 {
                             request.failure = e;
                             finish(request);
                         }
+                        taken = null;
                     }
                     lanes.dropCancelled().forEach(this::finish);
                     if (lanes.active() > 0) {
@@ -386,7 +397,12 @@ final class LaneMd5 {
                 } catch (InterruptedException e) {
                     // nobody interrupts this daemon thread; go on serving
                 } catch (RuntimeException | Error e) {
-                    for (Request request : lanes.dropAll()) {
+                    // fail whatever was in hand rather than leave its caller waiting
+                    List<Request> failed = new ArrayList<>(lanes.dropAll());
+                    if (taken != null) {
+                        failed.add(taken);
+                    }
+                    for (Request request : failed) {
                         request.failure = new FileFailure(request.file, new IOException("hashing failed: " + e, e));
                         finish(request);
                     }

@@ -2,6 +2,7 @@ package dev.slipway.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
@@ -108,6 +109,20 @@ class LaneMd5Test {
             pool.shutdownNow();
         }
         assertThat(hasher.bytesRead()).isEqualTo(sizes.stream().mapToLong(Integer::longValue).sum());
+    }
+
+    @Test
+    void aCallerInterruptedWhileItWaitsStopsWaitingAndTheWorkersGoOn() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native MD5 kernel is not built or not supported here");
+        byte[] bytes = new byte[4 * CHUNK + 5];
+        new Random(3).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("big.bin"), bytes);
+
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> LaneMd5.digest(file, new LongAdder())).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+
+        assertThat(LaneMd5.digest(file, new LongAdder())).isEqualTo(md5(bytes));
     }
 
     @Test
