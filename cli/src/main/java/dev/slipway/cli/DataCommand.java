@@ -471,7 +471,7 @@ final class DataCommand {
         Optional<String> remote = Optional.empty();
 
         @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: 4 per "
-                + "processor, as DVC).")
+                + "processor, as DVC; 8 where the native MD5 kernel runs).")
         Optional<Integer> jobs = Optional.empty();
 
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")

@@ -84,7 +84,7 @@ public final class Transfers {
     private final Progress progress;
 
     /**
-     * @param jobs how many objects move at once; {@link #defaultJobs()} is DVC's default
+     * @param jobs how many objects move at once; {@link #defaultJobs()} by default
      */
     public Transfers(LocalCache cache, Remote remote, int jobs, Progress progress) {
         this.cache = requireNonNull(cache, "cache is null");
@@ -97,9 +97,12 @@ public final class Transfers {
     }
 
 
-    /** DVC's default number of transfer threads: 4 per processor. */
+    /**
+     * The default number of transfer threads: DVC's 4 per processor, or 8 where the native MD5 kernel runs, so that
+     * the objects arriving at once fill the eight lanes of each core's hashing worker.
+     */
     public static int defaultJobs() {
-        return 4 * Runtime.getRuntime().availableProcessors();
+        return (LaneMd5.available() ? LaneMd5.LANES : 4) * Runtime.getRuntime().availableProcessors();
     }
 
     /**
