@@ -10,6 +10,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -139,7 +140,7 @@ public final class FileHasher {
     public String hash(Path file, HashName rule) {
         requireNonNull(file, "file is null");
         requireNonNull(rule, "rule is null");
-        return digest(file, rule);
+        return digest(file, rule, LaneMd5.available());
     }
 
     /**
@@ -159,15 +160,14 @@ public final class FileHasher {
         if (!lanes || files.size() < 2) {
             List<String> digests = new ArrayList<>(files.size());
             for (Path file : files) {
-                digests.add(digest(file, HashName.MD5));
+                digests.add(digest(file, HashName.MD5, lanes));
             }
             return digests;
         }
         try {
             return LaneMd5.hash(files, bytesRead);
         } catch (LaneMd5.FileFailure e) {
-            throw e.getCause() instanceof NoSuchFileException missing ? vanished(e.file(), missing)
-                    : unreadable(e.file(), e.getCause());
+            throw failed(e);
         }
     }
 
@@ -211,20 +211,40 @@ public final class FileHasher {
             size = out.size();
         }
         if (size < LANE_THRESHOLD || !LaneMd5.available()) {
-            return digest(copy, HashName.MD5);
+            return digest(copy, HashName.MD5, false);
         }
         try {
             return LaneMd5.digest(copy, bytesRead);
         } catch (LaneMd5.FileFailure e) {
-            throw e.getCause() instanceof NoSuchFileException missing ? vanished(e.file(), missing)
-                    : unreadable(e.file(), e.getCause());
+            throw failed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClosedByInterruptException();
         }
     }
 
-    private String digest(Path file, HashName rule) {
+    /**
+     * @param lanes whether a file of {@link #LANE_THRESHOLD} bytes or more may be hashed by the native kernel (alone
+     *     on a lane it takes its scalar path, which runs at full speed whatever the JIT compiler has done)
+     */
+    private String digest(Path file, HashName rule, boolean lanes) {
+        if (lanes && rule == HashName.MD5) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                throw vanished(file, e);
+            } catch (IOException e) {
+                throw unreadable(file, e);
+            }
+            if (size >= LANE_THRESHOLD) {
+                try {
+                    return LaneMd5.hash(List.of(file), bytesRead).get(0);
+                } catch (LaneMd5.FileFailure e) {
+                    throw failed(e);
+                }
+            }
+        }
         MessageDigest digest = Md5.newDigest();
         ByteBuffer chunk = directBuffer();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -254,6 +274,11 @@ public final class FileHasher {
             throw unreadable(file, e);
         }
         return Md5.hex(digest);
+    }
+
+    private static SlipwayException failed(LaneMd5.FileFailure e) {
+        return e.getCause() instanceof NoSuchFileException missing ? vanished(e.file(), missing)
+                : unreadable(e.file(), e.getCause());
     }
 
     private static SlipwayException vanished(Path file, IOException e) {
