@@ -471,7 +471,7 @@ final class DataCommand {
         Optional<String> remote = Optional.empty();
 
         @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Objects moved at once (default: 4 per "
-                + "processor, as DVC; 8 where the native MD5 kernel runs).")
+                + "processor, as DVC; with the native MD5 kernel at least 8 per processor up to 4 processors).")
         Optional<Integer> jobs = Optional.empty();
 
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")

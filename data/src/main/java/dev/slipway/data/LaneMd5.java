@@ -42,6 +42,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LaneMd5 {
     static final int LANES = 8;
+    /**
+     * At most this many hashing workers, one per core below it: four cores' lanes hash faster than any disk or page
+     * cache copy feeds them, and each worker keeps eight buffers of {@link FileHasher#CHUNK_SIZE} of direct memory.
+     */
+    static final int MAX_WORKERS = 4;
     /** Set to {@code false} to hash one file at a time with {@code MessageDigest}. */
     static final String PROPERTY = "slipway.laneMd5";
     private static final int BLOCK = 64;
@@ -52,6 +57,19 @@ final class LaneMd5 {
     private static final MethodHandle UNMAPPER = unmapper();
 
     private LaneMd5() {}
+
+    /** How many shared hashing workers {@link #digest} uses: one per core, {@value #MAX_WORKERS} at most. */
+    static int workers() {
+        return Math.max(1, Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * How many files to have in flight for {@link #digest} to fill its workers' lanes; {@code otherwise} where the
+     * kernel does not run.
+     */
+    static int filesInFlight(int otherwise) {
+        return AVAILABLE ? Math.max(otherwise, LANES * workers()) : otherwise;
+    }
 
     /** Whether the native kernel is loaded and runs on this CPU. */
     static boolean available() {
@@ -166,9 +184,9 @@ final class LaneMd5 {
     }
 
     /**
-     * The lowercase hex MD5 of one file, hashed on a lane of a shared worker thread (one per core) while this thread
-     * waits: files that several threads hash at the same time, as {@code add} and {@code pull} do, share the workers'
-     * lanes. A new file goes to the worker with the fewest files, so that two files use two cores.
+     * The lowercase hex MD5 of one file, hashed on a lane of a shared worker thread (one per core, {@link #workers()})
+     * while this thread waits: files that several threads hash at the same time, as {@code add} and {@code pull} do,
+     * share the workers' lanes. A new file goes to the worker with the fewest files, so that two files use two cores.
      *
      * @throws FileFailure if the file cannot be opened or read
      * @throws InterruptedException if this thread is interrupted while it waits (the worker drops the file)
@@ -342,7 +360,7 @@ final class LaneMd5 {
 
         static synchronized Worker leastLoaded() {
             if (workers == null) {
-                workers = new Worker[Math.max(1, Runtime.getRuntime().availableProcessors())];
+                workers = new Worker[workers()];
                 for (int index = 0; index < workers.length; index++) {
                     workers[index] = new Worker();
                     Thread thread = new Thread(workers[index], "slipway-md5-lanes-" + index);

@@ -567,7 +567,9 @@ public final class LocalCache {
         try {
             // DVC 3 objects in one group per thread, hashed eight at a time where the native kernel runs; legacy
             // ones (DVC 2's rule) one at a time
-            int groupCount = Math.min(threads, Math.max(1, objects.size()));
+            // (each group holds eight chunk buffers on the lanes: no more groups than hashing workers)
+            int groupCount = Math.min(LaneMd5.available() ? Math.min(threads, LaneMd5.workers()) : threads,
+                    Math.max(1, objects.size()));
             List<List<HashInfo>> groups = new java.util.ArrayList<>();
             for (int group = 0; group < groupCount; group++) {
                 groups.add(new java.util.ArrayList<>());

@@ -136,10 +136,9 @@ public final class Repository implements AutoCloseable {
         Path cacheDir = config.get("cache", "dir").map(dvc::resolve).orElse(dvc.resolve("cache"));
         StateCache state = SqliteStateCache.open(dvc.resolve("tmp/slipway/state.db"));
         // two files per core: while one thread waits for its kernel copy into the cache, another hashes
-        // with the native MD5 kernel, enough files in flight to fill the eight lanes of each core's hashing worker
-        int cores = Runtime.getRuntime().availableProcessors();
+        // with the native MD5 kernel, enough files in flight to fill the lanes of the hashing workers
         WorkspaceHasher hasher = new WorkspaceHasher(new FileHasher(), state,
-                LaneMd5.available() ? LaneMd5.LANES * cores : 2 * cores);
+                LaneMd5.filesInFlight(2 * Runtime.getRuntime().availableProcessors()));
         return new Repository(root, config, new LocalCache(cacheDir, hasher), hasher, state, configFiles);
     }
 

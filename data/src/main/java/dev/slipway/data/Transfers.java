@@ -98,11 +98,11 @@ public final class Transfers {
 
 
     /**
-     * The default number of transfer threads: DVC's 4 per processor, or 8 where the native MD5 kernel runs, so that
-     * the objects arriving at once fill the eight lanes of each core's hashing worker.
+     * The default number of transfer threads: DVC's 4 per processor, and where the native MD5 kernel runs at least
+     * enough that the objects arriving at once fill the lanes of its hashing workers (8 per core up to 4 cores).
      */
     public static int defaultJobs() {
-        return (LaneMd5.available() ? LaneMd5.LANES : 4) * Runtime.getRuntime().availableProcessors();
+        return LaneMd5.filesInFlight(4 * Runtime.getRuntime().availableProcessors());
     }
 
     /**

@@ -366,12 +366,12 @@ public final class WorkspaceHasher {
     }
 
     /**
-     * Hashes files that are only read (not stored) in one group per thread, eight at a time on the native MD5 kernel
-     * ({@link FileHasher#hashAll}); progress moves as each group is done.
+     * Hashes files that are only read (not stored) in one group per core (as many as {@link LaneMd5#workers()}), eight
+     * at a time on the native MD5 kernel ({@link FileHasher#hashAll}); progress moves as each group is done.
      */
     private void hashInGroups(List<FileStamp> misses, Map<FileStamp, String> computed, long done, long total,
             Transfers.Progress progress) {
-        int groupCount = Math.min(Math.max(1, Runtime.getRuntime().availableProcessors()), misses.size());
+        int groupCount = Math.min(LaneMd5.workers(), misses.size());
         List<List<FileStamp>> groups = new ArrayList<>();
         for (int group = 0; group < groupCount; group++) {
             groups.add(new ArrayList<>());
