@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * MD5 (the DVC 3 rule: the digest of the bytes) of several files at once: a native kernel ({@code src/main/c/
@@ -313,22 +314,11 @@ final class LaneMd5 {
             return finished;
         }
 
-        /** Drops the lanes whose requests were cancelled; returns them. */
-        List<Request> dropCancelled() {
+        /** Frees the lanes whose requests match; returns those requests. */
+        List<Request> drop(Predicate<Request> which) {
             List<Request> dropped = new ArrayList<>();
             for (int lane = 0; lane < LANES; lane++) {
-                if (lanes[lane] != null && lanes[lane].request.cancelled) {
-                    dropped.add(free(lane));
-                }
-            }
-            return dropped;
-        }
-
-        /** Frees every lane; returns their requests. */
-        List<Request> dropAll() {
-            List<Request> dropped = new ArrayList<>();
-            for (int lane = 0; lane < LANES; lane++) {
-                if (lanes[lane] != null) {
+                if (lanes[lane] != null && which.test(lanes[lane].request)) {
                     dropped.add(free(lane));
                 }
             }
@@ -345,7 +335,7 @@ final class LaneMd5 {
 
         @Override
         public void close() {
-            dropAll();
+            drop(request -> true);
         }
     }
 
@@ -408,7 +398,7 @@ final class LaneMd5 {
                         }
                         taken = null;
                     }
-                    lanes.dropCancelled().forEach(this::finish);
+                    lanes.drop(request -> request.cancelled).forEach(this::finish);
                     if (lanes.active() > 0) {
                         lanes.round().forEach(this::finish);
                     }
@@ -416,7 +406,7 @@ final class LaneMd5 {
                     // nobody interrupts this daemon thread; go on serving
                 } catch (RuntimeException | Error e) {
                     // fail whatever was in hand rather than leave its caller waiting
-                    List<Request> failed = new ArrayList<>(lanes.dropAll());
+                    List<Request> failed = new ArrayList<>(lanes.drop(request -> true));
                     if (taken != null) {
                         failed.add(taken);
                     }

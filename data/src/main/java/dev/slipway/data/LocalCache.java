@@ -546,8 +546,8 @@ public final class LocalCache {
     /**
      * Re-reads and re-hashes every object of the cache (both layouts, {@code .dir} objects by the md5
      * of their bytes), on up to {@code threads} threads (DVC 3 objects eight at a time on the native MD5 kernel where
-     * it runs, {@link FileHasher#hashAll}), bypassing the state cache so every byte is read. Removes and changes
-     * nothing.
+     * it runs, {@link WorkspaceHasher#hashInShares}), bypassing the state cache so every byte is read. Removes and
+     * changes nothing.
      *
      * @return the corrupted objects, sorted by path
      * @throws SlipwayException INTERNAL_ERROR naming an object that cannot be read
@@ -558,51 +558,32 @@ public final class LocalCache {
         }
         List<HashInfo> objects = objects();
         FileHasher fileHasher = hasher.fileHasher();
+        // DVC 3 objects in shares, eight at a time on the native MD5 kernel where it runs; legacy ones (DVC 2's rule)
+        // one at a time on this pool meanwhile
+        List<HashInfo> current = objects.stream().filter(hash -> hash.name() == HashName.MD5).toList();
+        List<HashInfo> legacy = objects.stream().filter(hash -> hash.name() != HashName.MD5).toList();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(threads, Math.max(1, objects.size())), runnable -> {
+                Math.min(threads, Math.max(1, legacy.size())), runnable -> {
                     Thread thread = new Thread(runnable, "slipway-verify");
                     thread.setDaemon(true);
                     return thread;
                 });
         try {
-            // DVC 3 objects in one group per thread, hashed eight at a time where the native kernel runs; legacy
-            // ones (DVC 2's rule) one at a time
-            // (each group holds eight chunk buffers on the lanes: no more groups than hashing workers)
-            int groupCount = Math.min(LaneMd5.available() ? Math.min(threads, LaneMd5.workers()) : threads,
-                    Math.max(1, objects.size()));
-            List<List<HashInfo>> groups = new java.util.ArrayList<>();
-            for (int group = 0; group < groupCount; group++) {
-                groups.add(new java.util.ArrayList<>());
-            }
-            int next = 0;
-            for (HashInfo hash : objects) {
-                if (hash.name() == HashName.MD5) {
-                    groups.get(next++ % groupCount).add(hash);
-                } else {
-                    groups.add(List.of(hash));
-                }
-            }
-            List<java.util.concurrent.Future<List<Corruption>>> results = new java.util.ArrayList<>();
-            for (List<HashInfo> group : groups) {
+            List<java.util.concurrent.Future<java.util.Optional<Corruption>>> results = new java.util.ArrayList<>();
+            for (HashInfo hash : legacy) {
                 results.add(pool.submit(() -> {
-                    List<Path> paths = group.stream().map(this::objectPath).toList();
-                    List<String> actual = group.size() == 1 && group.get(0).name() != HashName.MD5
-                            ? List.of(fileHasher.hash(paths.get(0), group.get(0).name())) : fileHasher.hashAll(paths);
-                    List<Corruption> found = new java.util.ArrayList<>();
-                    for (int index = 0; index < group.size(); index++) {
-                        HashInfo hash = group.get(index);
-                        String expected = hash.isDirectory()
-                                ? hash.value().substring(0, hash.value().length() - ".dir".length()) : hash.value();
-                        if (!actual.get(index).equals(expected)) {
-                            found.add(new Corruption(hash, paths.get(index), actual.get(index)));
-                        }
-                    }
-                    return found;
+                    Path path = objectPath(hash);
+                    return corruption(hash, path, fileHasher.hash(path, hash.name()));
                 }));
             }
+            List<Path> paths = current.stream().map(this::objectPath).toList();
+            List<String> actual = hasher.hashInShares(paths, threads, index -> { });
             List<Corruption> corrupted = new java.util.ArrayList<>();
+            for (int index = 0; index < current.size(); index++) {
+                corruption(current.get(index), paths.get(index), actual.get(index)).ifPresent(corrupted::add);
+            }
             for (var result : results) {
-                corrupted.addAll(result.get());
+                result.get().ifPresent(corrupted::add);
             }
             corrupted.sort(java.util.Comparator.comparing(corruption -> corruption.path().toString()));
             return new Verification(objects.size(), corrupted);
@@ -618,6 +599,14 @@ public final class LocalCache {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The object's corruption when its bytes hash to {@code actual} (no {@code .dir} suffix) instead of its name. */
+    private static java.util.Optional<Corruption> corruption(HashInfo hash, Path path, String actual) {
+        String expected = hash.isDirectory()
+                ? hash.value().substring(0, hash.value().length() - HashInfo.DIR_SUFFIX.length()) : hash.value();
+        return actual.equals(expected) ? java.util.Optional.empty()
+                : java.util.Optional.of(new Corruption(hash, path, actual));
     }
 
     /** Removes the object {@code hash} from the cache; absent is not an error. */

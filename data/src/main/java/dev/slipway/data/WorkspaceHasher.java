@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RecursiveAction;
+import java.util.function.IntConsumer;
 
 /**
  * Hashes workspace files and folders as DVC 3 does, reading each changed file once, in parallel on a
@@ -339,7 +340,14 @@ public final class WorkspaceHasher {
         }
         Map<FileStamp, String> computed = new HashMap<>();
         if (digester == reading && rule == HashName.MD5 && misses.size() > 1 && LaneMd5.available()) {
-            hashInGroups(misses, computed, done, total, progress);
+            long[] hashed = {done};
+            List<String> digests = hashInShares(misses.stream().map(FileStamp::path).toList(), threads, index -> {
+                hashed[0] += misses.get(index).size();
+                progress.update(hashed[0], total);
+            });
+            for (int index = 0; index < misses.size(); index++) {
+                computed.put(misses.get(index), digests.get(index));
+            }
         } else if (misses.size() == 1) {
             FileStamp stamp = misses.get(0);
             computed.put(stamp, digester.digest(stamp.path(), rule));
@@ -366,38 +374,46 @@ public final class WorkspaceHasher {
     }
 
     /**
-     * Hashes files that are only read (not stored) in one group per core (as many as {@link LaneMd5#workers()}), eight
-     * at a time on the native MD5 kernel ({@link FileHasher#hashAll}); progress moves as each group is done.
+     * The DVC 3 md5 of each file, in the order given, read in shares hashed at the same time on their own threads
+     * ({@code maxShares} at most, and where the native MD5 kernel runs no more than its {@link LaneMd5#workers()}, as
+     * each share holds eight chunk buffers on the lanes), each share eight files at a time on the kernel where it
+     * runs ({@link FileHasher#hashAll}).
+     *
+     * @param hashed hears, on the calling thread, the index of each file once its share is done
+     * @throws SlipwayException as {@link FileHasher#hash}, for a file that cannot be read
      */
-    private void hashInGroups(List<FileStamp> misses, Map<FileStamp, String> computed, long done, long total,
-            Transfers.Progress progress) {
-        int groupCount = Math.min(LaneMd5.workers(), misses.size());
-        List<List<FileStamp>> groups = new ArrayList<>();
-        for (int group = 0; group < groupCount; group++) {
-            groups.add(new ArrayList<>());
+    List<String> hashInShares(List<Path> files, int maxShares, IntConsumer hashed) {
+        if (files.isEmpty()) {
+            return List.of();
         }
-        for (int index = 0; index < misses.size(); index++) {
-            groups.get(index % groupCount).add(misses.get(index));
+        int shareCount = Math.min(files.size(), LaneMd5.available() ? Math.min(maxShares, LaneMd5.workers())
+                : maxShares);
+        List<List<Integer>> shares = new ArrayList<>();
+        for (int share = 0; share < shareCount; share++) {
+            shares.add(new ArrayList<>());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(groupCount);
+        for (int index = 0; index < files.size(); index++) {
+            shares.get(index % shareCount).add(index);
+        }
+        String[] digests = new String[files.size()];
+        ExecutorService pool = Executors.newFixedThreadPool(shareCount);
         try {
-            List<Future<List<String>>> futures = new ArrayList<>(groupCount);
-            for (List<FileStamp> group : groups) {
-                futures.add(pool.submit(() -> fileHasher.hashAll(group.stream().map(FileStamp::path).toList())));
+            List<Future<List<String>>> futures = new ArrayList<>(shareCount);
+            for (List<Integer> share : shares) {
+                futures.add(pool.submit(() -> fileHasher.hashAll(share.stream().map(files::get).toList())));
             }
-            long hashed = done;
-            for (int index = 0; index < groupCount; index++) {
-                List<FileStamp> group = groups.get(index);
-                List<String> digests = await(futures.get(index));
-                for (int file = 0; file < group.size(); file++) {
-                    computed.put(group.get(file), digests.get(file));
-                    hashed += group.get(file).size();
+            for (int share = 0; share < shareCount; share++) {
+                List<String> shareDigests = await(futures.get(share));
+                for (int file = 0; file < shareDigests.size(); file++) {
+                    int index = shares.get(share).get(file);
+                    digests[index] = shareDigests.get(file);
+                    hashed.accept(index);
                 }
-                progress.update(hashed, total);
             }
         } finally {
             WorkerPools.stopAndAwait(pool);
         }
+        return List.of(digests);
     }
 
     private static <T> T await(Future<T> future) {
