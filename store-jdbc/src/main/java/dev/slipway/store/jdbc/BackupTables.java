@@ -11,9 +11,9 @@ import java.util.Set;
 /**
  * The tables a backup holds (every table of migrations V1 to V12 but Flyway's history, the leases and the failed
  * logins), in an order that inserts parents before the rows referring to them, with their columns and the portable
- * type of each; tables that refuse UPDATE and DELETE (append-only) come last. A backup refuses a database that has a table or column
- * missing here, so a migration that adds one must add it here too (and a test checks this list against a freshly
- * migrated database).
+ * type of each; tables that refuse UPDATE and DELETE (append-only) come last. A backup refuses a database that has a
+ * table or column missing here, so a migration that adds one must add it here too (and a test checks this list
+ * against a freshly migrated database).
  */
 final class BackupTables {
     /**

@@ -512,20 +512,12 @@ final class JdbcAuthStore implements AuthStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
+        Sql query = new Sql().append("SELECT failed_at FROM login_failures WHERE login_key = ").bind(key)
+                .append(" AND failed_at >= ").bind(since).append(" ORDER BY failed_at DESC LIMIT ").bind(limit);
         return transactions.read("counting failed logins", connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT failed_at FROM login_failures "
-                    + "WHERE login_key = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?")) {
-                query.setString(1, key);
-                query.setLong(2, since);
-                query.setInt(3, limit);
-                List<Long> times = new ArrayList<>();
-                try (ResultSet resultSet = query.executeQuery()) {
-                    while (resultSet.next()) {
-                        times.add(resultSet.getLong(1));
-                    }
-                }
-                return List.copyOf(times);
-            }
+            List<Long> times = new ArrayList<>();
+            Sql.forEachRow(connection, query, resultSet -> times.add(resultSet.getLong(1)));
+            return List.copyOf(times);
         });
     }
 
