@@ -36,6 +36,8 @@ public final class FileHasher {
      * the calling thread, where handing them over would cost more than their hashing.
      */
     static final long LANE_THRESHOLD = 256 * 1024;
+    /** How much of a copy is written between two reports to the lane hashing it behind ({@link #copyThenHash}). */
+    private static final long FOLLOW_STEP = 4L * CHUNK_SIZE;
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[CHUNK_SIZE]);
     private static final ThreadLocal<ByteBuffer> DIRECT_BUFFERS = ThreadLocal.withInitial(() ->
@@ -172,11 +174,11 @@ public final class FileHasher {
     }
 
     /**
-     * Copies {@code file} to the new file {@code copy} inside the kernel ({@link KernelCopy}), then hashes the
-     * copy with the DVC 3 rule, reading it back from the page cache: a copy of {@link #LANE_THRESHOLD} bytes or more
-     * on a lane of {@link LaneMd5#digest} where the native kernel runs, so that the copies several threads make at
-     * once are hashed side by side. The hash is the copy's, so an object stored under it holds exactly the bytes it
-     * names even if {@code file} changes meanwhile.
+     * Copies {@code file} to the new file {@code copy} inside the kernel ({@link KernelCopy}) and hashes the copy with
+     * the DVC 3 rule, reading it back from the page cache: a copy of {@link #LANE_THRESHOLD} bytes or more on a lane of
+     * {@link LaneMd5#follow} where the native kernel runs, behind the copy as it is written (a copy from a slow disk is
+     * hashed while it arrives), and the copies several threads make at once side by side. The hash is the copy's, so
+     * an object stored under it holds exactly the bytes it names even if {@code file} changes meanwhile.
      *
      * @return the lowercase hex MD5 of the copy
      * @throws SlipwayException as {@link #hash} when {@code file} cannot be opened; a failure to copy is thrown as
@@ -205,21 +207,27 @@ public final class FileHasher {
     String copyThenHash(FileChannel in, Path copy) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(copy, "copy is null");
-        long size;
         try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            KernelCopy.copy(in, out);
-            size = out.size();
-        }
-        if (size < LANE_THRESHOLD || !LaneMd5.available()) {
-            return digest(copy, HashName.MD5, false);
-        }
-        try {
-            return LaneMd5.digest(copy, bytesRead);
-        } catch (LaneMd5.FileFailure e) {
-            throw failed(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClosedByInterruptException();
+            if (in.size() < LANE_THRESHOLD || !LaneMd5.available()) {
+                KernelCopy.copy(in, out);
+                return digest(copy, HashName.MD5, false);
+            }
+            LaneMd5.Follower hashing = LaneMd5.follow(copy, bytesRead);
+            long size;
+            try {
+                size = KernelCopy.copy(in, out, FOLLOW_STEP, hashing::advance);
+            } catch (IOException | RuntimeException | Error e) {
+                hashing.cancel();
+                throw e;
+            }
+            try {
+                return hashing.digest(size);
+            } catch (LaneMd5.FileFailure e) {
+                throw failed(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClosedByInterruptException();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 
 /**
  * Copies between files inside the kernel ({@link FileChannel#transferTo}): no byte passes through Java, which
@@ -18,13 +19,22 @@ final class KernelCopy {
 
     /** Copies what {@code in} holds from its start until its end (read as it is copied: a file that grows meanwhile is copied to its new end). */
     static long copy(FileChannel in, FileChannel out) throws IOException {
+        return copy(in, out, STEP, written -> { });
+    }
+
+    /**
+     * As {@link #copy(FileChannel, FileChannel)}, {@code step} bytes at most per call, telling {@code progress} after
+     * each call how many bytes {@code out} holds from its start.
+     */
+    static long copy(FileChannel in, FileChannel out, long step, LongConsumer progress) throws IOException {
         long position = 0;
         while (true) {
-            long moved = in.transferTo(position, STEP, out);
+            long moved = in.transferTo(position, step, out);
             if (moved <= 0) {
                 return position;
             }
             position += moved;
+            progress.accept(position);
         }
     }
 

@@ -28,15 +28,16 @@ import java.util.function.Predicate;
 /**
  * MD5 (the DVC 3 rule: the digest of the bytes) of several files at once: a native kernel ({@code src/main/c/
  * lane_md5.c}, built with the module where gcc is present) runs the compression function of eight files side by side
- * in the 32-bit lanes of AVX2 registers. One MD5 is a chain of dependent steps that leaves most of a core idle; eight
- * chains together run about five times faster per core than {@code MessageDigest}'s single chain (a lane working
- * alone takes a plain scalar path instead). The lanes go in step, so the files are read {@link FileHasher#CHUNK_SIZE}
- * bytes a lane at a time; a lane whose file ends takes the next file.
+ * in the 32-bit lanes of 256-bit registers, with AVX-512 instructions where the CPU has them and AVX2 otherwise. One
+ * MD5 is a chain of dependent steps that leaves most of a core idle; eight chains together run five to six times
+ * faster per core than {@code MessageDigest}'s single chain (a lane working alone takes a plain scalar path instead).
+ * The lanes go in step, so the files are read {@link FileHasher#CHUNK_SIZE} bytes a lane at a time; a lane whose file
+ * ends takes the next file.
  *
- * <p>{@link #hash} hashes a list of files on the calling thread. {@link #digest} hands one file to a shared worker
- * thread (one per core) and waits, so that the files several threads copy at once, as {@code add} and {@code pull}
- * do, fill the workers' lanes; those files are private copies, read through a memory mapping rather than copied into
- * a buffer.
+ * <p>{@link #hash} hashes a list of files on the calling thread. {@link #follow} hands a file the caller is writing
+ * to a shared worker thread (one per core), which hashes it behind the writes, so that the files several threads copy
+ * at once, as {@code add} and {@code pull} do, fill the workers' lanes while they are copied; those files are private
+ * copies, read through a memory mapping rather than copied into a buffer.
  *
  * <p>{@link #available()} is false where the kernel cannot run (no library for this platform, a CPU without AVX2, or
  * {@code -Dslipway.laneMd5=false}); callers then hash each file with {@code MessageDigest}. Thread-safe.
@@ -48,24 +49,33 @@ final class LaneMd5 {
      * cache copy feeds them, and each worker keeps eight buffers of {@link FileHasher#CHUNK_SIZE} of direct memory.
      */
     static final int MAX_WORKERS = 4;
-    /** Set to {@code false} to hash one file at a time with {@code MessageDigest}. */
+    /**
+     * Set to {@code false} to hash one file at a time with {@code MessageDigest}, to {@code avx2} to keep to the AVX2
+     * kernel where the CPU also has AVX-512.
+     */
     static final String PROPERTY = "slipway.laneMd5";
+    /** The kernel built for AVX2, which {@link #widest} returns where the CPU has AVX2 but not AVX-512 (F and VL). */
+    static final int AVX2 = 1;
+    /** The kernel built for AVX-512 (F and VL, on 256-bit registers). */
+    static final int AVX512 = 2;
     private static final int BLOCK = 64;
     private static final int[] INITIAL = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
     private static final System.Logger LOG = System.getLogger(LaneMd5.class.getName());
-    private static final boolean AVAILABLE = load();
+    /** The kernel {@link #compress} runs: {@link #AVX2} or {@link #AVX512}; 0 where none is loaded or runs. */
+    private static final int KERNEL = load();
+    private static final boolean AVAILABLE = KERNEL > 0;
     /** {@code sun.misc.Unsafe.invokeCleaner} bound to the instance, which unmaps a mapped buffer; null without it. */
     private static final MethodHandle UNMAPPER = unmapper();
 
     private LaneMd5() {}
 
-    /** How many shared hashing workers {@link #digest} uses: one per core, {@value #MAX_WORKERS} at most. */
+    /** How many shared hashing workers {@link #follow} uses: one per core, {@value #MAX_WORKERS} at most. */
     static int workers() {
         return Math.max(1, Math.min(MAX_WORKERS, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
-     * How many files to have in flight for {@link #digest} to fill its workers' lanes; {@code otherwise} where the
+     * How many files to have in flight for {@link #follow} to fill its workers' lanes; {@code otherwise} where the
      * kernel does not run.
      */
     static int filesInFlight(int otherwise) {
@@ -85,17 +95,18 @@ final class LaneMd5 {
         return os.startsWith("linux") && x64 ? "/dev/slipway/data/native/linux-x86_64/liblanemd5.so" : "";
     }
 
-    private static boolean load() {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
-            return false;
+    private static int load() {
+        String setting = System.getProperty(PROPERTY, "true");
+        if ("false".equalsIgnoreCase(setting)) {
+            return 0;
         }
         String resource = libraryResource();
         if (resource.isEmpty()) {
-            return false;
+            return 0;
         }
         try (InputStream library = LaneMd5.class.getResourceAsStream(resource)) {
             if (library == null) {
-                return false;
+                return 0;
             }
             // a copy outside the jar for the loader; the mapping outlives the file, so it is removed at once
             Path copy = Files.createTempFile("slipway-lanemd5-", ".so");
@@ -105,10 +116,11 @@ final class LaneMd5 {
             } finally {
                 Files.deleteIfExists(copy);
             }
-            return supported();
+            int widest = widest();
+            return "avx2".equalsIgnoreCase(setting) ? Math.min(widest, AVX2) : widest;
         } catch (IOException | LinkageError | SecurityException e) {
             LOG.log(System.Logger.Level.DEBUG, "The native MD5 kernel is not used: " + e);
-            return false;
+            return 0;
         }
     }
 
@@ -124,16 +136,22 @@ final class LaneMd5 {
         }
     }
 
-    /** Whether the CPU runs the kernel's instructions. */
-    private static native boolean supported();
+    /** The widest kernel the CPU runs: {@link #AVX512}, {@link #AVX2}, or 0 when it lacks AVX2. */
+    private static native int widest();
+
+    /** The kernel in use: {@link #AVX512} or {@link #AVX2}, 0 when none is ({@link #available()} is false). */
+    static int kernel() {
+        return KERNEL;
+    }
 
     /**
      * Runs the compression function over {@code blocks[l]} 64-byte blocks from the start of {@code data[l]} (a direct
-     * buffer; null for an idle lane) on lane {@code l} of {@code state}, laid out as a[8], b[8], c[8], d[8].
+     * buffer; null for an idle lane) on lane {@code l} of {@code state}, laid out as a[8], b[8], c[8], d[8], with
+     * {@code kernel} ({@link #AVX2} or {@link #AVX512}, at most {@link #widest}).
      *
      * @return false, changing nothing, when an argument is not as described
      */
-    private static native boolean compress(int[] state, ByteBuffer[] data, int[] blocks);
+    private static native boolean compress(int[] state, ByteBuffer[] data, int[] blocks, int kernel);
 
     /** A file that could not be opened or read; the caller words the message. */
     static final class FileFailure extends Exception {
@@ -162,9 +180,22 @@ final class LaneMd5 {
      * @throws FileFailure naming the first file that could not be opened or read
      */
     static List<String> hash(List<Path> files, LongAdder bytesRead) throws FileFailure {
+        return hash(files, bytesRead, KERNEL);
+    }
+
+    /**
+     * As {@link #hash(List, LongAdder)} with the kernel given ({@link #AVX2} or {@link #AVX512}; the tests run
+     * both where the CPU has both).
+     *
+     * @throws IllegalArgumentException if the CPU does not run {@code kernel}
+     */
+    static List<String> hash(List<Path> files, LongAdder bytesRead, int kernel) throws FileFailure {
         requireAvailable();
+        if (kernel < AVX2 || kernel > widest()) {
+            throw new IllegalArgumentException("this CPU does not run MD5 kernel " + kernel);
+        }
         String[] digests = new String[files.size()];
-        try (LaneSet lanes = new LaneSet()) {
+        try (LaneSet lanes = new LaneSet(kernel)) {
             int next = 0;
             while (true) {
                 while (next < files.size() && lanes.hasFree()) {
@@ -185,28 +216,59 @@ final class LaneMd5 {
     }
 
     /**
-     * The lowercase hex MD5 of one file, hashed on a lane of a shared worker thread (one per core, {@link #workers()})
-     * while this thread waits: files that several threads hash at the same time, as {@code add} and {@code pull} do,
-     * share the workers' lanes. A new file goes to the worker with the fewest files, so that two files use two cores.
-     *
-     * @throws FileFailure if the file cannot be opened or read
-     * @throws InterruptedException if this thread is interrupted while it waits (the worker drops the file)
+     * Starts hashing {@code file}, a private copy the caller is writing from its start (nobody else writes it, and it
+     * never shrinks), on a lane of a shared worker thread (one per core, {@link #workers()}): the worker reads the
+     * bytes the caller reports written ({@link Follower#advance}) while the rest are still being copied, so that
+     * copying and hashing overlap, and files that several threads copy at the same time, as {@code add} and
+     * {@code pull} do, share the workers' lanes. A new file goes to the worker with the fewest files, so that two
+     * files use two cores. The file is read through a memory mapping, never beyond what was reported written.
      */
-    static String digest(Path file, LongAdder bytesRead) throws FileFailure, InterruptedException {
+    static Follower follow(Path file, LongAdder bytesRead) {
         requireAvailable();
         Worker worker = Worker.leastLoaded();
         Request request = new Request(file, bytesRead, 0, true);
         worker.submit(request);
-        try {
-            request.done.await();
-        } catch (InterruptedException e) {
+        return new Follower(request, worker);
+    }
+
+    /** A file being hashed while it is written ({@link #follow}); used by the thread that writes it. */
+    static final class Follower {
+        private final Request request;
+        private final Worker worker;
+
+        private Follower(Request request, Worker worker) {
+            this.request = request;
+            this.worker = worker;
+        }
+
+        /** The file now holds at least {@code written} bytes from its start. */
+        void advance(long written) {
+            request.readable = written;
+            worker.wake();
+        }
+
+        /** The file is complete at {@code size} bytes; waits for its digest. */
+        String digest(long size) throws FileFailure, InterruptedException {
+            request.readable = size;
+            request.complete = true;
+            worker.wake();
+            try {
+                request.done.await();
+            } catch (InterruptedException e) {
+                cancel();
+                throw e;
+            }
+            if (request.failure != null) {
+                throw request.failure;
+            }
+            return request.digest;
+        }
+
+        /** Drops the file (its copy failed); the worker stops reading it and unmaps it soon after. */
+        void cancel() {
             request.cancelled = true;
-            throw e;
+            worker.wake();
         }
-        if (request.failure != null) {
-            throw request.failure;
-        }
-        return request.digest;
     }
 
     private static void requireAvailable() {
@@ -221,20 +283,25 @@ final class LaneMd5 {
         final LongAdder bytesRead;
         final int index;
         /**
-         * Whether the file may be read through a memory mapping: only a private copy nobody else writes, as a file
-         * truncated under the mapping would stop the kernel with SIGBUS.
+         * Whether the file may be read through a memory mapping: only a private copy being written by the caller
+         * ({@link #follow}), read up to {@link #readable}, as a file truncated under the mapping would stop the kernel
+         * with SIGBUS.
          */
-        final boolean mappable;
+        final boolean followed;
         final CountDownLatch done = new CountDownLatch(1);
         volatile boolean cancelled;
+        /** For a file being written ({@link #follow}): how many bytes from its start may be read. */
+        volatile long readable;
+        /** For a file being written: whether {@link #readable} is its final size. */
+        volatile boolean complete;
         String digest;
         FileFailure failure;
 
-        Request(Path file, LongAdder bytesRead, int index, boolean mappable) {
+        Request(Path file, LongAdder bytesRead, int index, boolean followed) {
             this.file = file;
             this.bytesRead = bytesRead;
             this.index = index;
-            this.mappable = mappable;
+            this.followed = followed;
         }
     }
 
@@ -245,7 +312,12 @@ final class LaneMd5 {
         private final ByteBuffer[] data = new ByteBuffer[LANES];
         private final int[] blocks = new int[LANES];
         private final int[] state = new int[4 * LANES];
+        private final int kernel;
         private int active;
+
+        LaneSet(int kernel) {
+            this.kernel = kernel;
+        }
 
         boolean hasFree() {
             return active < LANES;
@@ -274,8 +346,20 @@ final class LaneMd5 {
             throw new IllegalStateException("no free lane");
         }
 
+        /** How many lanes have their next chunk to read (a file being written may not have it yet). */
+        int ready() {
+            int ready = 0;
+            for (Lane lane : lanes) {
+                if (lane != null && lane.ready()) {
+                    ready++;
+                }
+            }
+            return ready;
+        }
+
         /**
-         * Reads the next chunk of every lane's file and digests them: one call of the kernel.
+         * Reads the next chunk of every lane's file that has one ({@link #ready}) and digests them: one call of the
+         * kernel; the other lanes keep their state.
          *
          * @return the requests that finished (with their digest) or failed (with their failure), their lanes freed
          */
@@ -284,7 +368,7 @@ final class LaneMd5 {
             for (int lane = 0; lane < LANES; lane++) {
                 data[lane] = null;
                 blocks[lane] = 0;
-                if (lanes[lane] == null) {
+                if (lanes[lane] == null || !lanes[lane].ready()) {
                     continue;
                 }
                 try {
@@ -295,7 +379,7 @@ final class LaneMd5 {
                     finished.add(free(lane));
                 }
             }
-            if (!compress(state, data, blocks)) {
+            if (!compress(state, data, blocks, kernel)) {
                 for (int lane = 0; lane < LANES; lane++) {
                     if (lanes[lane] != null) {
                         lanes[lane].request.failure = new FileFailure(lanes[lane].request.file,
@@ -341,7 +425,16 @@ final class LaneMd5 {
 
     /** A daemon thread that hashes the files other threads hand it, up to eight at once. */
     private static final class Worker implements Runnable {
+        /** The longest a worker waits for a file being written, as a safety net; any news wakes it sooner. */
+        private static final long IDLE_WAIT = 50_000_000L;
+        /**
+         * How long a worker waits for a lane that ran out of written bytes while others still have some, before it
+         * hashes what it has: a call of the kernel costs the same for one lane as for eight.
+         */
+        private static final long STRAGGLER_WAIT = 20_000_000L;
         private static Worker[] workers;
+
+        private volatile Thread thread;
 
         private final BlockingQueue<Request> inbox =
                 new LinkedBlockingQueue<>();
@@ -355,6 +448,7 @@ final class LaneMd5 {
                     workers[index] = new Worker();
                     Thread thread = new Thread(workers[index], "slipway-md5-lanes-" + index);
                     thread.setDaemon(true);
+                    workers[index].thread = thread;
                     thread.start();
                 }
             }
@@ -370,11 +464,19 @@ final class LaneMd5 {
         void submit(Request request) {
             load.incrementAndGet();
             inbox.add(request);
+            wake();
+        }
+
+        /** Ends a wait for files being written: there is news (more bytes, a file complete or dropped, a new file). */
+        void wake() {
+            java.util.concurrent.locks.LockSupport.unpark(thread);
         }
 
         @Override
         public void run() {
-            LaneSet lanes = new LaneSet();
+            LaneSet lanes = new LaneSet(KERNEL);
+            long waitingSince = 0;
+            int readyBefore = Integer.MAX_VALUE; // lanes ready at the last round; none yet
             while (true) {
                 Request taken = null;
                 try {
@@ -399,9 +501,34 @@ final class LaneMd5 {
                         taken = null;
                     }
                     lanes.drop(request -> request.cancelled).forEach(this::finish);
-                    if (lanes.active() > 0) {
-                        lanes.round().forEach(this::finish);
+                    if (lanes.active() == 0) {
+                        continue;
                     }
+                    // files still being written may not have their next chunk yet: wait for them (woken by news), a
+                    // little while only when some lanes are ready
+                    int ready = lanes.ready();
+                    if (ready == 0) {
+                        waitingSince = 0;
+                        readyBefore = Integer.MAX_VALUE;
+                        java.util.concurrent.locks.LockSupport.parkNanos(this, IDLE_WAIT);
+                        continue;
+                    }
+                    // only at the start or when a lane has just run out: while the same lanes stay ready, their
+                    // backlog is hashed without pause
+                    if (ready < lanes.active() && ready < readyBefore) {
+                        long now = System.nanoTime();
+                        if (waitingSince == 0) {
+                            waitingSince = now;
+                        }
+                        long left = STRAGGLER_WAIT - (now - waitingSince);
+                        if (left > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+                            continue;
+                        }
+                    }
+                    waitingSince = 0;
+                    readyBefore = ready;
+                    lanes.round().forEach(this::finish);
                 } catch (InterruptedException e) {
                     // nobody interrupts this daemon thread; go on serving
                 } catch (RuntimeException | Error e) {
@@ -464,17 +591,31 @@ final class LaneMd5 {
             }
         }
 
+        /**
+         * Whether {@link #fill} has a chunk to read: always, but for a file being written ({@link #follow}) only once
+         * it holds a whole chunk beyond the one its end may fall in, or is complete.
+         */
+        boolean ready() {
+            return !request.followed || request.complete || request.readable - position > FileHasher.CHUNK_SIZE;
+        }
+
         /** Reads the next chunk (padding it when the file ends there); returns the whole blocks to digest. */
         int fill() throws FileFailure {
             try {
-                long size = channel.size();
-                if (request.mappable && size - position > FileHasher.CHUNK_SIZE) {
+                // complete before readable: once complete is seen, readable is the final size
+                boolean complete = request.complete;
+                long size = request.followed ? request.readable : channel.size();
+                if (request.followed && !complete && size - position <= FileHasher.CHUNK_SIZE) {
+                    throw new IllegalStateException("no chunk to read yet"); // ready() was false
+                }
+                if (request.followed && size - position > FileHasher.CHUNK_SIZE) {
                     long window = 64L * FileHasher.CHUNK_SIZE;
-                    // mapped a window at a time; each chunk lies whole inside one (windows are whole chunks)
-                    if (mapping == null || position >= mappedAt + window) {
+                    // mapped a window at a time, never beyond what was written; each chunk lies whole inside one
+                    if (mapping == null || position + FileHasher.CHUNK_SIZE > mappedAt + mapping.capacity()) {
                         unmap();
                         mappedAt = position;
-                        mapping = channel.map(FileChannel.MapMode.READ_ONLY, position, Math.min(window, size - position));
+                        mapping = channel.map(FileChannel.MapMode.READ_ONLY, position,
+                                Math.min(window, size - position));
                     }
                     current = mapping.slice((int) (position - mappedAt), FileHasher.CHUNK_SIZE);
                     position += FileHasher.CHUNK_SIZE;

@@ -45,6 +45,42 @@ class LaneMd5Test {
     }
 
     @Test
+    void theWidestKernelTheCpuRunsIsTheOneUsed() throws IOException {
+        assumeTrue(LaneMd5.available(), "the native kernel is not built or does not run here");
+        String cpu = Files.readString(Path.of("/proc/cpuinfo"));
+        boolean avx512 = cpu.matches("(?s).*\\bavx512f\\b.*") && cpu.matches("(?s).*\\bavx512vl\\b.*");
+
+        assertThat(LaneMd5.kernel()).isEqualTo(avx512 && !"avx2".equals(System.getProperty(LaneMd5.PROPERTY))
+                ? LaneMd5.AVX512 : LaneMd5.AVX2);
+        assertThatThrownBy(() -> LaneMd5.hash(List.of(), new LongAdder(), 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kernel 3");
+    }
+
+    @Test
+    void bothKernelsGiveTheDigestsOfMessageDigest() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native kernel is not built or does not run here");
+        List<Path> files = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        Random random = new Random(7);
+        for (int index = 0; index < SIZES.length; index++) {
+            byte[] bytes = new byte[SIZES[SIZES.length - 1 - index]];
+            random.nextBytes(bytes);
+            files.add(Files.write(dir.resolve("kernel-" + index + ".bin"), bytes));
+            expected.add(md5(bytes));
+        }
+        List<Integer> kernels = LaneMd5.kernel() == LaneMd5.AVX512
+                ? List.of(LaneMd5.AVX2, LaneMd5.AVX512) : List.of(LaneMd5.AVX2);
+
+        for (int kernel : kernels) {
+            LongAdder read = new LongAdder();
+            assertThat(LaneMd5.hash(files, read, kernel)).as("kernel %d", kernel).containsExactlyElementsOf(expected);
+            assertThat(read.sum()).isEqualTo(java.util.Arrays.stream(SIZES).asLongStream().sum());
+            assertThat(LaneMd5.hash(files.subList(0, 2), new LongAdder(), kernel)).as("two lanes, kernel %d", kernel)
+                    .containsExactlyElementsOf(expected.subList(0, 2));
+        }
+    }
+
+    @Test
     void eachFileGetsItsOwnDigestInOrderWithAndWithoutTheKernel() throws IOException {
         List<Path> files = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -119,10 +155,59 @@ class LaneMd5Test {
         Path file = Files.write(dir.resolve("big.bin"), bytes);
 
         Thread.currentThread().interrupt();
-        assertThatThrownBy(() -> LaneMd5.digest(file, new LongAdder())).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> LaneMd5.follow(file, new LongAdder()).digest(bytes.length))
+                .isInstanceOf(InterruptedException.class);
         assertThat(Thread.interrupted()).isFalse();
 
-        assertThat(LaneMd5.digest(file, new LongAdder())).isEqualTo(md5(bytes));
+        assertThat(LaneMd5.follow(file, new LongAdder()).digest(bytes.length)).isEqualTo(md5(bytes));
+    }
+
+    @Test
+    void aFileIsHashedBehindItsWritesInUnevenPiecesBesideOthers() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native MD5 kernel is not built or not supported here");
+        byte[] bytes = new byte[9 * CHUNK + 1_234];
+        new Random(11).nextBytes(bytes);
+        byte[] other = new byte[3 * CHUNK + 17];
+        new Random(12).nextBytes(other);
+        Path growing = dir.resolve("growing.bin");
+        Path done = Files.write(dir.resolve("done.bin"), other);
+        LongAdder read = new LongAdder();
+
+        Files.write(growing, new byte[0]);
+        LaneMd5.Follower follower = LaneMd5.follow(growing, read);
+        LaneMd5.Follower beside = LaneMd5.follow(done, read);
+        int[] ends = {1, CHUNK - 1, CHUNK + 1, 2 * CHUNK + 1, 2 * CHUNK + 2, 6 * CHUNK, 9 * CHUNK, bytes.length};
+        int written = 0;
+        try (var out = Files.newOutputStream(growing, java.nio.file.StandardOpenOption.APPEND)) {
+            for (int end : ends) {
+                out.write(bytes, written, end - written);
+                out.flush();
+                written = end;
+                follower.advance(written);
+                Thread.sleep(5); // the worker hashes what it may meanwhile, and waits for the rest
+            }
+        }
+
+        assertThat(beside.digest(other.length)).isEqualTo(md5(other));
+        assertThat(follower.digest(bytes.length)).isEqualTo(md5(bytes));
+        assertThat(read.sum()).as("every byte read once").isEqualTo(bytes.length + other.length);
+    }
+
+    @Test
+    void aCancelledFileIsDroppedAndTheWorkersGoOn() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native MD5 kernel is not built or not supported here");
+        byte[] bytes = new byte[3 * CHUNK];
+        new Random(5).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("half.bin"), bytes);
+
+        // reported half written, then its copy failed: nobody waits for it, and it never completes
+        for (int index = 0; index < 3 * LaneMd5.LANES; index++) {
+            LaneMd5.Follower abandoned = LaneMd5.follow(file, new LongAdder());
+            abandoned.advance(bytes.length / 2);
+            abandoned.cancel();
+        }
+
+        assertThat(LaneMd5.follow(file, new LongAdder()).digest(bytes.length)).isEqualTo(md5(bytes));
     }
 
     @Test
@@ -136,10 +221,11 @@ class LaneMd5Test {
                     .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
         }
         if (LaneMd5.available()) {
-            assertThatThrownBy(() -> LaneMd5.digest(gone, new LongAdder())).isInstanceOf(LaneMd5.FileFailure.class)
+            assertThatThrownBy(() -> LaneMd5.follow(gone, new LongAdder()).digest(0))
+                    .isInstanceOf(LaneMd5.FileFailure.class)
                     .extracting(e -> ((LaneMd5.FileFailure) e).file()).isEqualTo(gone);
             // the worker that refused it goes on serving
-            assertThat(LaneMd5.digest(present, new LongAdder())).isEqualTo(md5(new byte[100]));
+            assertThat(LaneMd5.follow(present, new LongAdder()).digest(100)).isEqualTo(md5(new byte[100]));
         }
     }
 
