@@ -205,17 +205,32 @@ public final class FileHasher {
      * copied from its start to its end; the caller closes it.
      */
     String copyThenHash(FileChannel in, Path copy) throws IOException {
+        return copyThenHash(in, copy, List.of());
+    }
+
+    /**
+     * As {@link #copyThenHash(FileChannel, Path)}, also writing the bytes to each of {@code alsoTo} (new files) as
+     * they are copied, from the copy in the page cache, before its hash is known: the caller deletes them if it does
+     * not match, or if this throws (they may exist then, whole or not).
+     */
+    String copyThenHash(FileChannel in, Path copy, List<Path> alsoTo) throws IOException {
         requireNonNull(in, "in is null");
         requireNonNull(copy, "copy is null");
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        requireNonNull(alsoTo, "alsoTo is null");
+        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                KernelCopy.Tee tee = new KernelCopy.Tee(out, alsoTo)) {
             if (in.size() < LANE_THRESHOLD || !LaneMd5.available()) {
-                KernelCopy.copy(in, out);
+                tee.upTo(KernelCopy.copy(in, out));
                 return digest(copy, HashName.MD5, false);
             }
             LaneMd5.Follower hashing = LaneMd5.follow(copy, bytesRead);
             long size;
             try {
-                size = KernelCopy.copy(in, out, FOLLOW_STEP, hashing::advance);
+                size = KernelCopy.copy(in, out, FOLLOW_STEP, written -> {
+                    hashing.advance(written);
+                    tee.upTo(written);
+                });
             } catch (IOException | RuntimeException | Error e) {
                 hashing.cancel();
                 throw e;

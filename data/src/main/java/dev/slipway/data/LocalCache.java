@@ -444,14 +444,14 @@ public final class LocalCache {
     }
 
     /**
-     * As {@link #receiveStream(HashInfo, StreamSource)}, also copying the object, once its bytes matched, to every
-     * file of {@code copies} (new, writable files) in the kernel, so that a checkout can rename them into the
-     * workspace. The copies are complete only when this returns; when it throws (the bytes did not match, or a
-     * read or write failed) none of them is left, like the object. Copies are only made of DVC 3 file objects; for
-     * others {@code copies} is ignored.
+     * As {@link #receiveStream(HashInfo, StreamSource)}, also copying the object to every file of {@code copies} (new,
+     * writable files) in the kernel, so that a checkout can rename them into the workspace. The copies are complete
+     * only when this returns; when it throws (the bytes did not match, or a read or write failed) none of them is
+     * left, like the object. Copies are only made of DVC 3 file objects; for others {@code copies} is ignored.
      *
-     * <p>An object that arrives as a file (from a folder remote) is copied in the kernel and then hashed from the
-     * page cache; any other stream is hashed as it is written.
+     * <p>An object that arrives as a file (from a folder remote) is copied in the kernel, step by step on to the
+     * copies, and hashed from the page cache behind the copy; any other stream is hashed as it is written, and
+     * copied once its bytes matched.
      */
     public void receiveStream(HashInfo expected, StreamSource source, List<Path> copies) {
         if (expected.name() != HashName.MD5) {
@@ -471,17 +471,21 @@ public final class LocalCache {
         try {
             ensureFolder(target.getParent());
             String md5;
+            boolean copied;
             try (ReadableByteChannel in = source.open()) {
+                copied = in instanceof FileChannel;
                 md5 = in instanceof FileChannel file
-                        ? hasher.fileHasher().copyThenHash(file, temporary)
+                        ? hasher.fileHasher().copyThenHash(file, temporary, copiesMade)
                         : receiveStream(in, temporary);
             }
             String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
-            for (Path copy : copiesMade) {
-                KernelCopy.copy(temporary, copy);
+            if (!copied) {
+                for (Path copy : copiesMade) {
+                    KernelCopy.copy(temporary, copy);
+                }
             }
             java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
             makeReadOnly(temporary);

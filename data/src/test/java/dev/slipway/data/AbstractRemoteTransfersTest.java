@@ -259,6 +259,37 @@ abstract class AbstractRemoteTransfersTest {
     }
 
     @Test
+    void aLargeFileIsPulledWhileItArrivesAndWhenCorruptedLeavesNothing() throws Exception {
+        // large enough to be copied in several steps and hashed behind the copy on the native lanes where they run
+        byte[] weights = new byte[9 * FileHasher.CHUNK_SIZE + 321];
+        new java.util.Random(17).nextBytes(weights);
+        HashInfo weightsHash = HashInfo.md5(Md5.of(weights));
+        try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
+            Fixtures.write(root.resolve("weights.bin"), weights);
+            repository.add(Path.of("weights.bin"));
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            delete(root.resolve(".dvc/cache"));
+            delete(root.resolve("weights.bin"));
+
+            repository.pull(remote, List.of(Path.of("weights.bin.dvc")), 4, Transfers.Progress.none());
+            assertThat(root.resolve("weights.bin")).hasBinaryContent(weights);
+            assertThat(repository.cache().contains(weightsHash)).isTrue();
+
+            byte[] tampered = weights.clone();
+            tampered[7 * FileHasher.CHUNK_SIZE + 3] ^= 1;
+            overwriteOnRemote(weightsHash, tampered);
+            delete(root.resolve(".dvc/cache"));
+            delete(root.resolve("weights.bin"));
+            assertThatThrownBy(() -> repository.pull(remote, List.of(Path.of("weights.bin.dvc")), 4,
+                    Transfers.Progress.none()))
+                    .hasMessageContaining(weightsHash.value()).hasMessageContaining("arrived corrupted");
+            assertThat(repository.cache().contains(weightsHash)).isFalse();
+            assertThat(root.resolve("weights.bin")).doesNotExist();
+            assertThat(temporaryFiles(root)).as("no staged copy and no partial object").isEmpty();
+        }
+    }
+
+    @Test
     void directoryObjectIsNotPushedWhileOneOfItsFilesIsMissing() {
         try (Repository repository = trackedRepository(); Remote remote = repository.openRemote(Optional.empty())) {
             HashInfo listing = HashInfo.md5(Fixtures.TREE_DIR_HASH);
