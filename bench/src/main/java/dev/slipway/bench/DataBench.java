@@ -24,8 +24,10 @@ import java.util.stream.Stream;
  *   <li>{@code data add} of 100,000 files of 4 KB in one folder tree (time, peak RSS), then {@code data status} of
  *       the unchanged tree with the state cache warm;</li>
  *   <li>{@code data push} then {@code data pull} of 10 files of 100 MB to a folder remote against {@code cp -r} of
- *       the same folder, once as the commands' own time (their writes may still be in the page cache) and once until
- *       the data is on disk (each followed by {@code sync}).</li>
+ *       the same folder, once as the commands' own time (their writes may still be in the page cache), once until
+ *       the data is on disk (each followed by {@code sync}), and once more, {@code cp -r} and {@code pull} only, each
+ *       reading from disk: the page cache dropped before each (as root; skipped otherwise), as when the remote is a
+ *       mounted folder whose bytes this machine has not read lately.</li>
  * </ol>
  * Every command runs as {@code ./slipway} (the launcher users run: {@code java} with the class-data-sharing archive
  * it keeps beside the jar, {@code -Xmx} from {@code --heap}) under {@code /usr/bin/time -v} (wall, CPU and peak RSS of the
@@ -35,7 +37,15 @@ import java.util.stream.Stream;
  * may still sit in the page cache when they exit (so does {@code cp -r}'s). Figures are medians over rounds; MB is
  * 10^6 bytes.
  *
- * <pre>bench/run data [--scale 1.0] [--rounds 3] [--only add,files,transfer] [--heap 4g] [--json]</pre>
+ * <p>Memory the writes land in: on a virtual machine whose balloon device reports free pages to its host (Linux's
+ * free page reporting, two seconds after they were freed), the first write to a page the host took back costs a
+ * fault in the host, which doubled the system time of {@code add} here. So {@code add} is measured twice per round:
+ * as it comes, right after {@code md5sum} (the previous round's cache was freed seconds before and has gone back to
+ * the host), and with its memory backed: a helper process ({@code dd}) touches {@code --prefault} GB and exits just
+ * before it, as on a machine without such a device. The transfer commands and {@code cp -r} each run right after
+ * the same helper.
+ *
+ * <pre>bench/run data [--scale 1.0] [--rounds 3] [--only add,files,transfer] [--heap 4g] [--prefault 4] [--json]</pre>
  */
 public final class DataBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,11 +54,14 @@ public final class DataBench {
     private final Path jar;
     private final Path work;
     private final String heap;
+    /** How many GB {@link #backMemory} touches; 0 for none. */
+    private final int prefaultGb;
 
-    private DataBench(Path jar, Path work, String heap) {
+    private DataBench(Path jar, Path work, String heap, int prefaultGb) {
         this.jar = jar;
         this.work = work;
         this.heap = heap;
+        this.prefaultGb = prefaultGb;
     }
 
     public static void main(String[] args) throws Exception {
@@ -56,6 +69,7 @@ public final class DataBench {
         int rounds = 3;
         List<String> only = List.of("add", "files", "transfer");
         String heap = "4g";
+        int prefault = 4;
         boolean json = false;
         for (int index = 0; index < args.length; index++) {
             switch (args[index]) {
@@ -63,6 +77,7 @@ public final class DataBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++index]);
                 case "--only" -> only = List.of(args[++index].split(","));
                 case "--heap" -> heap = args[++index];
+                case "--prefault" -> prefault = Integer.parseInt(args[++index]);
                 case "--json" -> json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[index]);
             }
@@ -71,7 +86,7 @@ public final class DataBench {
             throw new IllegalStateException("/usr/bin/time (GNU time, apt-get install time) is needed for CPU and RSS");
         }
         DataBench bench = new DataBench(Path.of(System.getProperty("slipway.jar")).toAbsolutePath(),
-                Path.of("bench/target/data").toAbsolutePath(), heap);
+                Path.of("bench/target/data").toAbsolutePath(), heap, prefault);
         Files.createDirectories(bench.work);
         Map<String, Object> results = new LinkedHashMap<>();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -114,6 +129,8 @@ public final class DataBench {
         List<Double> md5Rates = new ArrayList<>();
         List<Double> addRates = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> backedRates = new ArrayList<>();
+        List<Double> backedCpu = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             freshRepository(repo, "files");
             // as the transfer rounds: no round pays for writing back the files or the previous round's cache
@@ -123,11 +140,30 @@ public final class DataBench {
             md5Rates.add(bytes / md5.wall() / MB);
             addRates.add(bytes / add.wall() / MB);
             cpu.add(add.cpuSeconds() / add.wall());
+            if (prefaultGb > 0) {
+                freshRepository(repo, "files");
+                run(repo, List.of("sync"));
+                backMemory(repo);
+                Measured backed = slipway(repo, "data", "add", "files", "--no-progress");
+                backedRates.add(bytes / backed.wall() / MB);
+                backedCpu.add(backed.cpuSeconds() / backed.wall());
+            }
         }
         double md5 = median(md5Rates);
         double add = median(addRates);
         double used = median(cpu);
-        System.out.printf(Locale.ROOT, "add 20 x %,d bytes (%,d MB): slipway data add median %,.0f MB/s %s, CPU %.2f "
+        if (prefaultGb > 0) {
+            double backed = median(backedRates);
+            double backedUsed = median(backedCpu);
+            System.out.printf(Locale.ROOT, "add with its memory backed (%d GB touched just before): median %,.0f MB/s %s, "
+                            + "CPU %.2f cores busy; ratio per core %.2f, per busy core %.2f; target >= 0.9 per core%n",
+                    prefaultGb, backed, rates(backedRates), backedUsed, backed / (md5 * cores),
+                    backed / (md5 * backedUsed));
+            results.put("add.backed_mb_per_second", Math.round(backed));
+            results.put("add.backed_cpu_cores_busy", round2(backedUsed));
+            results.put("add.backed_ratio_per_core", round2(backed / (md5 * cores)));
+        }
+        System.out.printf(Locale.ROOT, "add 20 x %,d bytes (%,d MB), right after md5sum: slipway data add median %,.0f MB/s %s, CPU %.2f "
                         + "cores busy of %d; md5sum median %,.0f MB/s %s (one core); ratio per core (add / (md5sum x %d "
                         + "cores)) %.2f; per busy core (add / (md5sum x %.2f)) %.2f; plain ratio %.2f%n",
                 fileSize, bytes / MB, add, rates(addRates), used, cores, md5, rates(md5Rates), cores,
@@ -194,6 +230,10 @@ public final class DataBench {
         List<Double> cpSyncRates = new ArrayList<>();
         List<Double> pushSyncRates = new ArrayList<>();
         List<Double> pullSyncRates = new ArrayList<>();
+        List<Double> cpColdRates = new ArrayList<>();
+        List<Double> pullColdRates = new ArrayList<>();
+        Path dropCaches = Path.of("/proc/sys/vm/drop_caches");
+        boolean canDrop = Files.isWritable(dropCaches);
         for (int round = 0; round < rounds; round++) {
             freshRepository(repo, "files");
             delete(remote);
@@ -201,13 +241,16 @@ public final class DataBench {
             slipway(repo, "data", "add", "files", "--no-progress");
             slipway(repo, "data", "remote", "add", "-d", "bench", remote.toString());
             run(repo, List.of("sync"));
+            backMemory(repo);
             Measured cp = run(repo, List.of("cp", "-r", "files", copy.toString()));
             Measured cpSync = run(repo, List.of("sync"));
+            backMemory(repo);
             Measured push = slipway(repo, "data", "push", "--no-progress");
             Measured pushSync = run(repo, List.of("sync"));
             Files.move(files, aside);
             delete(repo.resolve(".dvc/cache"));
             run(repo, List.of("sync"));
+            backMemory(repo);
             Measured pull = slipway(repo, "data", "pull", "--no-progress");
             Measured pullSync = run(repo, List.of("sync"));
             if (!Files.isRegularFile(files.resolve(fileName(9))) || Files.size(files.resolve(fileName(9))) != fileSize) {
@@ -216,6 +259,24 @@ public final class DataBench {
             delete(files);
             Files.move(aside, files);
             delete(copy);
+            if (canDrop) {
+                dropPageCache(repo, dropCaches);
+                backMemory(repo);
+                Measured cpCold = run(repo, List.of("cp", "-r", "files", copy.toString()));
+                delete(copy);
+                Files.move(files, aside);
+                delete(repo.resolve(".dvc/cache"));
+                dropPageCache(repo, dropCaches);
+                backMemory(repo);
+                Measured pullCold = slipway(repo, "data", "pull", "--no-progress");
+                if (Files.mismatch(files.resolve(fileName(9)), aside.resolve(fileName(9))) != -1) {
+                    throw new IllegalStateException("pull did not restore " + files.resolve(fileName(9)));
+                }
+                delete(files);
+                Files.move(aside, files);
+                cpColdRates.add(bytes / cpCold.wall() / MB);
+                pullColdRates.add(bytes / pullCold.wall() / MB);
+            }
             cpRates.add(bytes / cp.wall() / MB);
             pushRates.add(bytes / push.wall() / MB);
             pullRates.add(bytes / pull.wall() / MB);
@@ -226,7 +287,7 @@ public final class DataBench {
         double cp = median(cpRates);
         double push = median(pushRates);
         double pull = median(pullRates);
-        System.out.printf(Locale.ROOT, "push/pull 10 x %,d bytes (%,d MB) to a folder remote: push median %,.0f MB/s %s, "
+        System.out.printf(Locale.ROOT, "push/pull 10 x %,d bytes (%,d MB) to a folder remote, memory backed: push median %,.0f MB/s %s, "
                         + "ratio %.2f; pull (fetch + checkout, empty cache and workspace) median %,.0f MB/s %s, ratio "
                         + "%.2f; cp -r median %,.0f MB/s %s; target >= 0.5%n", fileSize, bytes / MB, push,
                 rates(pushRates), push / cp, pull, rates(pullRates), pull / cp, cp, rates(cpRates));
@@ -237,6 +298,18 @@ public final class DataBench {
                         + "%,.0f MB/s %s, ratio %.2f; pull median %,.0f MB/s %s, ratio %.2f; cp -r + sync median %,.0f MB/s "
                         + "%s%n", pushSync, rates(pushSyncRates), pushSync / cpSync, pullSync, rates(pullSyncRates),
                 pullSync / cpSync, cpSync, rates(cpSyncRates));
+        if (canDrop) {
+            double cpCold = median(cpColdRates);
+            double pullCold = median(pullColdRates);
+            System.out.printf(Locale.ROOT, "the same reading from disk (page cache dropped before each command): pull "
+                    + "median %,.0f MB/s %s, ratio %.2f; cp -r median %,.0f MB/s %s; target >= 0.5%n", pullCold,
+                    rates(pullColdRates), pullCold / cpCold, cpCold, rates(cpColdRates));
+            results.put("transfer.cold_pull_mb_per_second", Math.round(pullCold));
+            results.put("transfer.cold_cp_mb_per_second", Math.round(cpCold));
+            results.put("transfer.cold_pull_ratio", round2(pullCold / cpCold));
+        } else {
+            System.out.println("the same reading from disk: skipped (dropping the page cache needs root)");
+        }
         results.put("transfer.durable_push_mb_per_second", Math.round(pushSync));
         results.put("transfer.durable_pull_mb_per_second", Math.round(pullSync));
         results.put("transfer.durable_cp_mb_per_second", Math.round(cpSync));
@@ -261,6 +334,23 @@ public final class DataBench {
         delete(repo.resolve(".slipway"));
         slipway(repo, "data", "init", "--no-scm");
         run(repo, List.of("sync"));
+    }
+
+    /**
+     * Touches {@link #prefaultGb} GB in a helper process that then exits, so that the free memory the next command
+     * writes into is backed by the host (see the class comment); nothing when it is 0.
+     */
+    private void backMemory(Path directory) throws Exception {
+        if (prefaultGb > 0) {
+            run(directory, List.of("dd", "if=/dev/zero", "of=/dev/null", "bs=" + prefaultGb * 1024 + "M", "count=1",
+                    "iflag=fullblock", "status=none"));
+        }
+    }
+
+    /** Writes back what is dirty, then drops the page cache, so that the next command reads from disk. */
+    private void dropPageCache(Path directory, Path dropCaches) throws Exception {
+        run(directory, List.of("sync"));
+        Files.writeString(dropCaches, "3\n");
     }
 
     private Measured slipway(Path directory, String... arguments) throws Exception {
