@@ -69,14 +69,14 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(Environment environment, String[] args) {
         CommandFactory factory = new CommandFactory(environment);
         CommandLine commandLine = new CommandLine(new Main(), factory);
-        String named = args == null ? null : commandNamed(args);
-        boolean versionOnly = args != null && named == null
+        List<String> named = args == null ? List.of() : commandsNamed(args);
+        boolean versionOnly = args != null && named.isEmpty()
                 && Arrays.stream(args).anyMatch(arg -> arg.equals("-V") || arg.equals("--version"));
-        if (named != null && COMMANDS.contains(named)) {
-            commandLine.addSubcommand(new CommandLine(command(named), factory));
+        if (!named.isEmpty() && COMMANDS.contains(named.get(0))) {
+            commandLine.addSubcommand(command(named.get(0), named.size() > 1 ? named.get(1) : null, factory));
         } else if (!versionOnly) {
             for (String name : COMMANDS) {
-                commandLine.addSubcommand(new CommandLine(command(name), factory));
+                commandLine.addSubcommand(command(name, null, factory));
             }
         }
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -85,14 +85,37 @@ public final class Main implements Runnable {
         return commandLine;
     }
 
-    /** The first argument that is not one of this command's own options (none of them takes a value). */
-    private static String commandNamed(String[] args) {
-        for (String arg : args) {
-            if (!arg.startsWith("-")) {
-                return arg;
+    /**
+     * The first two arguments that are not options: the command and what may be its subcommand (no option before a
+     * subcommand takes a value).
+     */
+    private static List<String> commandsNamed(String[] args) {
+        return Arrays.stream(args).filter(arg -> !arg.startsWith("-")).limit(2).toList();
+    }
+
+    /**
+     * Command {@code name} of {@link #COMMANDS}, with, for one whose subcommands are added here ({@code data}, {@link
+     * DataCommand#SUBCOMMANDS}), only subcommand {@code subcommand} when it names one, else all of them (help, a
+     * missing or a mistyped subcommand).
+     */
+    private static CommandLine command(String name, String subcommand, CommandFactory factory) {
+        CommandLine command = new CommandLine(command(name), factory);
+        if (name.equals("data")) {
+            List<Class<?>> chosen = DataCommand.SUBCOMMANDS.stream()
+                    .filter(type -> subcommand != null && names(type).contains(subcommand)).toList();
+            for (Class<?> type : chosen.isEmpty() ? DataCommand.SUBCOMMANDS : chosen) {
+                command.addSubcommand(new CommandLine(type, factory));
             }
         }
-        return null;
+        return command;
+    }
+
+    /** The name and aliases a command class's annotation gives it. */
+    static List<String> names(Class<?> type) {
+        Command command = type.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(command.aliases()));
+        names.add(0, command.name());
+        return names;
     }
 
     /** The class of the command {@code name} of {@link #COMMANDS}. */

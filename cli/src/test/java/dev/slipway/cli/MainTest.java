@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
@@ -44,6 +45,29 @@ class MainTest {
                 .containsExactlyElementsOf(Main.COMMANDS);
         assertThat(Main.commandLine(environment, new String[] {"dta"}).getSubcommands().keySet())
                 .containsExactlyElementsOf(Main.COMMANDS);
+    }
+
+    @Test
+    void aDataRunBuildsOnlyTheSubcommandItNamesAndHelpOrATypoGetsThemAll() {
+        Environment environment = CliRun.environment(folder, Map.of());
+        List<String> all = DataCommand.SUBCOMMANDS.stream().map(type -> Main.names(type).get(0)).toList();
+
+        assertThat(all).doesNotHaveDuplicates().contains("init", "pull", "remote", "lineage");
+        assertThat(Main.commandLine(environment, new String[] {"data", "pull", "--jobs", "4"}).getSubcommands()
+                .get("data").getSubcommands()).containsOnlyKeys("pull");
+        assertThat(Main.commandLine(environment, new String[] {"--debug", "data", "remote", "add", "s3"})
+                .getSubcommands().get("data").getSubcommands()).containsOnlyKeys("remote");
+        for (String[] args : List.of(new String[] {"data"}, new String[] {"data", "--help"},
+                new String[] {"data", "pul"})) {
+            assertThat(Main.commandLine(environment, args).getSubcommands().get("data").getSubcommands().keySet())
+                    .as(String.join(" ", args)).containsExactlyElementsOf(all);
+        }
+        CliRun help = slipway("data", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("init", "remote", "verify", "lineage", "log-version");
+        CliRun typo = slipway("data", "pul");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("'pul'");
     }
 
     @Test
