@@ -35,6 +35,7 @@ public final class LocalRemote implements Remote {
     private final Path root;
     /** Object folders known to exist, so each is created or checked once. */
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+    private final FileHasher hasher = new FileHasher();
 
     /**
      * @param root the folder the URL names, already resolved
@@ -130,10 +131,18 @@ public final class LocalRemote implements Remote {
         try {
             ensureFolder(target.getParent());
             String actual;
-            // nobody reads the remote's copy soon: written around the page cache where the file system allows
-            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                    UncachedFile out = UncachedFile.create(temporary, true)) {
-                actual = FileHasher.copyHashing(in, out::write);
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                if (LaneMd5.available() && in.size() >= FileHasher.LANE_THRESHOLD) {
+                    // copied in the kernel and hashed behind the copy on the native lanes, with the other objects
+                    // in flight: the copy's hash, so what is published is what was checked
+                    actual = hasher.copyThenHash(in, temporary);
+                } else {
+                    // hashed in Java as it is written; nobody reads the remote's copy soon: written around the page
+                    // cache where the file system allows
+                    try (UncachedFile out = UncachedFile.create(temporary, true)) {
+                        actual = FileHasher.copyHashing(in, out::write);
+                    }
+                }
             }
             if (actual.equals(hash.hex())) {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

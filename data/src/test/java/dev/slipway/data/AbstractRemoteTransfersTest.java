@@ -167,6 +167,29 @@ abstract class AbstractRemoteTransfersTest {
     }
 
     @Test
+    void pushChecksALargeObjectWhoseStampChangedAndSendsItWhenIntact() throws Exception {
+        byte[] large = largeBytes();
+        HashInfo hash = HashInfo.md5(Md5.of(large));
+        Fixtures.write(root.resolve("large.bin"), large);
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("large.bin"));
+            Path object = repository.cache().objectPath(hash);
+            Files.setLastModifiedTime(object, java.nio.file.attribute.FileTime.fromMillis(0)); // no longer trusted
+            assertThat(repository.cache().knownIntact(List.of(hash))).isEmpty();
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                repository.push(remote, List.of(), 4, Transfers.Progress.none());
+
+                assertThat(remote.list()).containsExactly(hash);
+                delete(root.resolve(".dvc/cache"));
+                delete(root.resolve("large.bin"));
+                repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+                assertThat(root.resolve("large.bin")).hasBinaryContent(large);
+            }
+        }
+    }
+
+    @Test
     void pushSendsALargeObjectWhoseStampIsUnchangedAsItIsAndVerifyStillFindsCorruption() throws Exception {
         byte[] large = largeBytes();
         HashInfo hash = HashInfo.md5(Md5.of(large));
