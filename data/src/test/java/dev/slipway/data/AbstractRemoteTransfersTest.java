@@ -138,6 +138,20 @@ abstract class AbstractRemoteTransfersTest {
         return bytes;
     }
 
+    /** A new repository with this test's remote, tracking {@code name} with {@code bytes}. */
+    private Repository repositoryTracking(String name, byte[] bytes) {
+        Fixtures.write(root.resolve(name), bytes);
+        Repository repository = Repository.init(root);
+        try {
+            configureRemote(root);
+            repository.add(Path.of(name));
+            return repository;
+        } catch (RuntimeException | Error e) {
+            repository.close();
+            throw e;
+        }
+    }
+
     /** Overwrites one byte of a cache object in place: same inode and size, a new modification time. */
     static void corruptInPlace(Path object) throws IOException {
         object.toFile().setWritable(true);
@@ -153,10 +167,7 @@ abstract class AbstractRemoteTransfersTest {
     void pushRefusesALargeCacheObjectWrittenToAfterItWasStored() throws Exception {
         byte[] large = largeBytes();
         HashInfo hash = HashInfo.md5(Md5.of(large));
-        Fixtures.write(root.resolve("large.bin"), large);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("large.bin"));
+        try (Repository repository = repositoryTracking("large.bin", large)) {
             corruptInPlace(repository.cache().objectPath(hash));
             try (Remote remote = repository.openRemote(Optional.empty())) {
                 assertThatThrownBy(() -> repository.push(remote, List.of(), 4, Transfers.Progress.none()))
@@ -170,10 +181,7 @@ abstract class AbstractRemoteTransfersTest {
     void pushChecksALargeObjectWhoseStampChangedAndSendsItWhenIntact() throws Exception {
         byte[] large = largeBytes();
         HashInfo hash = HashInfo.md5(Md5.of(large));
-        Fixtures.write(root.resolve("large.bin"), large);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("large.bin"));
+        try (Repository repository = repositoryTracking("large.bin", large)) {
             Path object = repository.cache().objectPath(hash);
             Files.setLastModifiedTime(object, java.nio.file.attribute.FileTime.fromMillis(0)); // no longer trusted
             assertThat(repository.cache().knownIntact(List.of(hash))).isEmpty();
@@ -193,10 +201,7 @@ abstract class AbstractRemoteTransfersTest {
     void pushSendsALargeObjectWhoseStampIsUnchangedAsItIsAndVerifyStillFindsCorruption() throws Exception {
         byte[] large = largeBytes();
         HashInfo hash = HashInfo.md5(Md5.of(large));
-        Fixtures.write(root.resolve("large.bin"), large);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("large.bin"));
+        try (Repository repository = repositoryTracking("large.bin", large)) {
             Path object = repository.cache().objectPath(hash);
             java.nio.file.attribute.FileTime stored = Files.getLastModifiedTime(object);
             corruptInPlace(object);
@@ -214,10 +219,7 @@ abstract class AbstractRemoteTransfersTest {
     void pulledLargeObjectIsTrustedOnTheNextPush() throws Exception {
         byte[] large = largeBytes();
         HashInfo hash = HashInfo.md5(Md5.of(large));
-        Fixtures.write(root.resolve("large.bin"), large);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("large.bin"));
+        try (Repository repository = repositoryTracking("large.bin", large)) {
             try (Remote remote = repository.openRemote(Optional.empty())) {
                 repository.push(remote, List.of(), 4, Transfers.Progress.none());
                 delete(root.resolve(".dvc/cache"));
