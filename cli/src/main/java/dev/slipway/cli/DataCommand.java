@@ -547,13 +547,15 @@ final class DataCommand {
         int run(PrintWriter out) {
             int jobs = jobs();
             Transfers.Result result;
-            List<Path> pushed;
+            List<Path> pushed = List.of();
             try (Repository repository = openRepository(); Remote target = repository.openRemote(remote)) {
                 result = withProgress("Pushing", progress -> repository.push(target, targetPaths(), jobs, progress));
-                pushed = targets.isEmpty()
-                        ? repository.trackedOutputs(Optional.empty()).stream().map(Repository.TrackedOutput::path)
-                                .toList()
-                        : targetPaths();
+                if (log) { // the outputs to record; otherwise the pointer files are not looked for twice
+                    pushed = targets.isEmpty()
+                            ? repository.trackedOutputs(Optional.empty()).stream().map(Repository.TrackedOutput::path)
+                                    .toList()
+                            : targetPaths();
+                }
             }
             List<String> logged = log ? DataLineageCommand.logVersions(trackingOptions, environment, pushed)
                     : List.of();
