@@ -200,13 +200,18 @@ static void compress_avx512(uint32_t state[4 * LANES], const uint8_t *data[LANES
     COMPRESS_BODY(STEP5, F5, G5, H5, I5)
 }
 
-/* The widest kernel this CPU runs: 2 with AVX-512 (F and VL), 1 with AVX2, 0 without. */
+/*
+ * The widest kernel this CPU runs: 2 with AVX-512 (F and VL), 1 with AVX2, 0 without; asked of the CPU once (every
+ * call of compress checks its argument against it; threads racing the first call store the same value).
+ */
 static int widest(void) {
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2")) {
-        return 0;
+    static volatile int known = -1;
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = !__builtin_cpu_supports("avx2") ? 0
+                : __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2 : 1;
     }
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2 : 1;
+    return known;
 }
 
 /* The widest kernel this CPU runs (see widest); the Java side passes it, or a narrower one, to compress. */

@@ -220,7 +220,7 @@ public final class FileHasher {
         try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 KernelCopy.Tee tee = new KernelCopy.Tee(out, alsoTo)) {
-            if (in.size() < LANE_THRESHOLD || !LaneMd5.available()) {
+            if (!hashesBehindCopy(in.size())) {
                 tee.upTo(KernelCopy.copy(in, out));
                 return digest(copy, HashName.MD5, false);
             }
@@ -244,6 +244,14 @@ public final class FileHasher {
                 throw new ClosedByInterruptException();
             }
         }
+    }
+
+    /**
+     * Whether {@link #copyThenHash} hashes a copy of {@code size} bytes on the native lanes behind the copy as it is
+     * written; otherwise it copies, then hashes the copy in Java.
+     */
+    static boolean hashesBehindCopy(long size) {
+        return size >= LANE_THRESHOLD && LaneMd5.available();
     }
 
     /**

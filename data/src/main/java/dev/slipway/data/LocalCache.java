@@ -471,21 +471,22 @@ public final class LocalCache {
         try {
             ensureFolder(target.getParent());
             String md5;
-            boolean copied;
+            List<Path> copiesLeft; // the copies not written on the way, made once the bytes matched
             try (ReadableByteChannel in = source.open()) {
-                copied = in instanceof FileChannel;
-                md5 = in instanceof FileChannel file
-                        ? hasher.fileHasher().copyThenHash(file, temporary, copiesMade)
-                        : receiveStream(in, temporary);
+                if (in instanceof FileChannel file) {
+                    md5 = hasher.fileHasher().copyThenHash(file, temporary, copiesMade);
+                    copiesLeft = List.of();
+                } else {
+                    md5 = receiveStream(in, temporary);
+                    copiesLeft = copiesMade;
+                }
             }
             String actual = md5 + (expected.isDirectory() ? HashInfo.DIR_SUFFIX : "");
             if (!actual.equals(expected.value())) {
                 throw arrivedCorrupted(expected, actual);
             }
-            if (!copied) {
-                for (Path copy : copiesMade) {
-                    KernelCopy.copy(temporary, copy);
-                }
+            for (Path copy : copiesLeft) {
+                KernelCopy.copy(temporary, copy);
             }
             java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
             makeReadOnly(temporary);

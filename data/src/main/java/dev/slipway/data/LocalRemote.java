@@ -132,7 +132,7 @@ public final class LocalRemote implements Remote {
             ensureFolder(target.getParent());
             String actual;
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-                if (LaneMd5.available() && in.size() >= FileHasher.LANE_THRESHOLD) {
+                if (FileHasher.hashesBehindCopy(in.size())) {
                     // copied in the kernel and hashed behind the copy on the native lanes, with the other objects
                     // in flight: the copy's hash, so what is published is what was checked
                     actual = hasher.copyThenHash(in, temporary);
