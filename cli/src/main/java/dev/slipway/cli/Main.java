@@ -1,9 +1,11 @@
 package dev.slipway.cli;
 
 import dev.slipway.core.SlipwayException;
+import dev.slipway.data.WarmUp;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +36,9 @@ public final class Main implements Runnable {
             "exp", "ci", "demo", "monitor", "deploy", "gitops", "import-mlflow", "audit", "gc", "db", "users",
             "permissions");
 
+    /** The commands working on a data repository, which {@link WarmUp} gives a head start. */
+    private static final Set<String> DATA_COMMANDS = Set.of("data", "add", "status", "checkout", "push", "pull");
+
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
 
@@ -50,6 +55,10 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        List<String> named = commandsNamed(args);
+        if (!named.isEmpty() && DATA_COMMANDS.contains(named.get(0))) {
+            WarmUp.start();
+        }
         System.exit(commandLine(Environment.system(), args).execute(args));
     }
 

@@ -146,7 +146,7 @@ public final class FileHasher {
     }
 
     /**
-     * The DVC 3 hash of each file, in the order given, read on the calling thread: eight at a time on the native
+     * The DVC 3 hash of each file, in the order given, read on the calling thread: sixteen at a time on the native
      * kernel ({@link LaneMd5}) where it runs, else one after another.
      *
      * @return the lowercase hex MD5s
@@ -230,6 +230,12 @@ public final class FileHasher {
                 size = KernelCopy.copy(in, out, FOLLOW_STEP, written -> {
                     hashing.advance(written);
                     tee.upTo(written);
+                    try {
+                        hashing.keepUp(written);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ClosedByInterruptException();
+                    }
                 });
             } catch (IOException | RuntimeException | Error e) {
                 hashing.cancel();

@@ -27,10 +27,12 @@ import java.util.function.Predicate;
 
 /**
  * MD5 (the DVC 3 rule: the digest of the bytes) of several files at once: a native kernel ({@code src/main/c/
- * lane_md5.c}, built with the module where gcc is present) runs the compression function of eight files side by side
- * in the 32-bit lanes of 256-bit registers, with AVX-512 instructions where the CPU has them and AVX2 otherwise. One
- * MD5 is a chain of dependent steps that leaves most of a core idle; eight chains together run five to six times
- * faster per core than {@code MessageDigest}'s single chain (a lane working alone takes a plain scalar path instead).
+ * lane_md5.c}, built with the module where gcc is present) runs the compression function of up to sixteen files side
+ * by side in the 32-bit lanes of vector registers: two groups of eight on 256-bit registers with AVX2, and with
+ * AVX-512 one group on 256-bit registers or both at once on 512-bit ones. One MD5 is a chain of dependent steps that
+ * leaves most of a core idle; eight chains together run five to six times faster per core than {@code
+ * MessageDigest}'s single chain, sixteen with AVX-512 about 1.4 times faster again (a lane working alone takes a
+ * plain scalar path instead).
  * The lanes go in step, so the files are read {@link FileHasher#CHUNK_SIZE} bytes a lane at a time; a lane whose file
  * ends takes the next file.
  *
@@ -43,10 +45,11 @@ import java.util.function.Predicate;
  * {@code -Dslipway.laneMd5=false}); callers then hash each file with {@code MessageDigest}. Thread-safe.
  */
 final class LaneMd5 {
-    static final int LANES = 8;
+    static final int LANES = 16;
     /**
      * At most this many hashing workers, one per core below it: four cores' lanes hash faster than any disk or page
-     * cache copy feeds them, and each worker keeps eight buffers of {@link FileHasher#CHUNK_SIZE} of direct memory.
+     * cache copy feeds them, and each worker keeps up to sixteen buffers of {@link FileHasher#CHUNK_SIZE} of direct
+     * memory.
      */
     static final int MAX_WORKERS = 4;
     /**
@@ -56,7 +59,7 @@ final class LaneMd5 {
     static final String PROPERTY = "slipway.laneMd5";
     /** The kernel built for AVX2, which {@link #widest} returns where the CPU has AVX2 but not AVX-512 (F and VL). */
     static final int AVX2 = 1;
-    /** The kernel built for AVX-512 (F and VL, on 256-bit registers). */
+    /** The kernel built for AVX-512 (F and VL: eight lanes on 256-bit registers, sixteen on 512-bit ones). */
     static final int AVX512 = 2;
     private static final int BLOCK = 64;
     private static final int[] INITIAL = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
@@ -220,12 +223,12 @@ final class LaneMd5 {
      * never shrinks), on a lane of a shared worker thread (one per core, {@link #workers()}): the worker reads the
      * bytes the caller reports written ({@link Follower#advance}) while the rest are still being copied, so that
      * copying and hashing overlap, and files that several threads copy at the same time, as {@code add} and
-     * {@code pull} do, share the workers' lanes. A new file goes to the worker with the fewest files, so that two
-     * files use two cores. The file is read through a memory mapping, never beyond what was reported written.
+     * {@code pull} do, share the workers' lanes. A new file joins the busiest worker with a free lane
+     * ({@link Worker#forNewFile}). The file is read through a memory mapping, never beyond what was reported written.
      */
     static Follower follow(Path file, LongAdder bytesRead) {
         requireAvailable();
-        Worker worker = Worker.leastLoaded();
+        Worker worker = Worker.forNewFile();
         Request request = new Request(file, bytesRead, 0, true);
         worker.submit(request);
         return new Follower(request, worker);
@@ -233,12 +236,22 @@ final class LaneMd5 {
 
     /** A file being hashed while it is written ({@link #follow}); used by the thread that writes it. */
     static final class Follower {
+        /** How far a copy may run ahead of its hash before {@link #keepUp} holds it back. */
+        static final long LEAD = 32L * FileHasher.CHUNK_SIZE;
+        /** The longest {@link #keepUp} sleeps between two looks, as a safety net; the worker wakes it sooner. */
+        private static final long KEEP_UP_WAIT = 10_000_000L;
+
         private final Request request;
         private final Worker worker;
 
         private Follower(Request request, Worker worker) {
             this.request = request;
             this.worker = worker;
+        }
+
+        /** How many bytes from the file's start are hashed so far. */
+        long hashed() {
+            return request.hashed;
         }
 
         /** The file now holds at least {@code written} bytes from its start. */
@@ -262,6 +275,33 @@ final class LaneMd5 {
                 throw request.failure;
             }
             return request.digest;
+        }
+
+        /**
+         * Waits, when the file holds {@code written} bytes, until the worker has hashed all but {@link #LEAD} of
+         * them (or the file is done or dropped). The threads copying files are many and the worker one, so without
+         * this the copies take most of the CPU while they run and the worker hashes their backlog alone afterwards,
+         * with the other cores idle; held back, copies and hashing finish together.
+         */
+        void keepUp(long written) throws InterruptedException {
+            if (written - request.hashed <= LEAD) {
+                return;
+            }
+            // woken once the hash is half the lead behind, not at every chunk: each wake-up of a copying thread
+            // preempts the worker
+            long until = written - LEAD / 2;
+            request.resumeAt = until;
+            request.waiter = Thread.currentThread();
+            try {
+                while (request.hashed < until && !request.cancelled && request.done.getCount() > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, KEEP_UP_WAIT);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+            } finally {
+                request.waiter = null;
+            }
         }
 
         /** Drops the file (its copy failed); the worker stops reading it and unmaps it soon after. */
@@ -294,6 +334,11 @@ final class LaneMd5 {
         volatile long readable;
         /** For a file being written: whether {@link #readable} is its final size. */
         volatile boolean complete;
+        /** How many bytes from its start are hashed. */
+        volatile long hashed;
+        /** The thread waiting for {@link #hashed} to reach {@link #resumeAt} ({@link Follower#keepUp}), if any. */
+        volatile Thread waiter;
+        volatile long resumeAt;
         String digest;
         FileFailure failure;
 
@@ -305,7 +350,7 @@ final class LaneMd5 {
         }
     }
 
-    /** Eight lanes with their buffers and the kernel's state; used by one thread at a time. */
+    /** Sixteen lanes with their buffers and the kernel's state; used by one thread at a time. */
     private static final class LaneSet implements AutoCloseable {
         private final Lane[] lanes = new Lane[LANES];
         private final ByteBuffer[] buffers = new ByteBuffer[LANES];
@@ -390,6 +435,14 @@ final class LaneMd5 {
                 return finished;
             }
             for (int lane = 0; lane < LANES; lane++) {
+                if (lanes[lane] != null && blocks[lane] > 0) {
+                    Request request = lanes[lane].request;
+                    request.hashed = lanes[lane].position;
+                    Thread waiter = request.waiter;
+                    if (waiter != null && request.hashed >= request.resumeAt) {
+                        java.util.concurrent.locks.LockSupport.unpark(waiter);
+                    }
+                }
                 if (lanes[lane] != null && lanes[lane].finished) {
                     lanes[lane].request.digest = hex(state, lane);
                     finished.add(free(lane));
@@ -423,13 +476,13 @@ final class LaneMd5 {
         }
     }
 
-    /** A daemon thread that hashes the files other threads hand it, up to eight at once. */
-    private static final class Worker implements Runnable {
+    /** A daemon thread that hashes the files other threads hand it, up to sixteen at once. */
+    static final class Worker implements Runnable {
         /** The longest a worker waits for a file being written, as a safety net; any news wakes it sooner. */
         private static final long IDLE_WAIT = 50_000_000L;
         /**
          * How long a worker waits for a lane that ran out of written bytes while others still have some, before it
-         * hashes what it has: a call of the kernel costs the same for one lane as for eight.
+         * hashes what it has: a call of the kernel costs about the same for two lanes as for eight.
          */
         private static final long STRAGGLER_WAIT = 20_000_000L;
         private static Worker[] workers;
@@ -441,7 +494,13 @@ final class LaneMd5 {
         /** Files queued or on a lane. */
         private final AtomicInteger load = new AtomicInteger();
 
-        static synchronized Worker leastLoaded() {
+        /**
+         * The worker a new file goes to: the busiest that still has a free lane, so that files copied at the same
+         * time share kernel calls (a call costs about the same for two lanes as for eight, and with AVX-512 for
+         * sixteen as for twelve), leaving the other cores to the copies; the least loaded once all lanes are taken.
+         * Ten files of a pull on two cores take one worker's call instead of two workers' (two calls of five lanes).
+         */
+        static synchronized Worker forNewFile() {
             if (workers == null) {
                 workers = new Worker[workers()];
                 for (int index = 0; index < workers.length; index++) {
@@ -452,13 +511,26 @@ final class LaneMd5 {
                     thread.start();
                 }
             }
-            Worker least = workers[0];
-            for (Worker worker : workers) {
-                if (worker.load.get() < least.load.get()) {
-                    least = worker;
+            int[] loads = new int[workers.length];
+            for (int index = 0; index < workers.length; index++) {
+                loads[index] = workers[index].load.get();
+            }
+            return workers[choose(loads)];
+        }
+
+        /** Which of workers with these loads (files queued or on a lane) {@link #forNewFile} picks. */
+        static int choose(int[] loads) {
+            int busiest = -1;
+            int least = 0;
+            for (int index = 0; index < loads.length; index++) {
+                if (loads[index] < LANES && (busiest < 0 || loads[index] > loads[busiest])) {
+                    busiest = index;
+                }
+                if (loads[index] < loads[least]) {
+                    least = index;
                 }
             }
-            return least;
+            return busiest >= 0 ? busiest : least;
         }
 
         void submit(Request request) {
@@ -548,6 +620,10 @@ final class LaneMd5 {
         private void finish(Request request) {
             load.decrementAndGet();
             request.done.countDown();
+            Thread waiter = request.waiter;
+            if (waiter != null) {
+                java.util.concurrent.locks.LockSupport.unpark(waiter);
+            }
         }
     }
 

@@ -376,7 +376,7 @@ public final class WorkspaceHasher {
     /**
      * The DVC 3 md5 of each file, in the order given, read in shares hashed at the same time on their own threads
      * ({@code maxShares} at most, and where the native MD5 kernel runs no more than its {@link LaneMd5#workers()}, as
-     * each share holds eight chunk buffers on the lanes), each share eight files at a time on the kernel where it
+     * each share holds sixteen chunk buffers on the lanes), each share sixteen files at a time on the kernel where it
      * runs ({@link FileHasher#hashAll}).
      *
      * @param hashed hears, on the calling thread, the index of each file once its share is done

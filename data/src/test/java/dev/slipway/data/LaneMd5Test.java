@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link FileHasher#hashAll} on the native eight-lane kernel and without it, against {@link MessageDigest}. */
+/** {@link FileHasher#hashAll} on the native sixteen-lane kernel and without it, against {@link MessageDigest}. */
 class LaneMd5Test {
     private static final int CHUNK = FileHasher.CHUNK_SIZE;
     /** Every length where MD5's padding changes shape, around the chunk the lanes read, and several chunks long. */
@@ -77,6 +77,49 @@ class LaneMd5Test {
             assertThat(read.sum()).isEqualTo(java.util.Arrays.stream(SIZES).asLongStream().sum());
             assertThat(LaneMd5.hash(files.subList(0, 2), new LongAdder(), kernel)).as("two lanes, kernel %d", kernel)
                     .containsExactlyElementsOf(expected.subList(0, 2));
+        }
+    }
+
+    /**
+     * The sixteen lanes are two groups of eight, run apart or (with AVX-512) together: lists whose files leave only the
+     * second group busy after the first round, one lane of it alone (the scalar path at lane 9), nine lanes across
+     * both groups, and both groups full with files of every length.
+     */
+    @Test
+    void eachGroupOfLanesAloneOrTogetherGivesTheDigestsOfMessageDigest() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native kernel is not built or does not run here");
+        Random random = new Random(11);
+        byte[][] contents = new byte[24][];
+        List<Path> files = new ArrayList<>();
+        for (int index = 0; index < contents.length; index++) {
+            // lanes 0-7 and 10-15 of the first 16 end within their first chunk, 8 and 9 run for several
+            int size = index == 8 || index == 9 ? 2 * CHUNK + 77 * index : index % 3 == 0 ? 4 * CHUNK + index
+                    : 100 * index + 1;
+            contents[index] = new byte[size];
+            random.nextBytes(contents[index]);
+            files.add(Files.write(dir.resolve("group-" + index + ".bin"), contents[index]));
+        }
+        int[][] lists = {
+            {1, 2, 4, 5, 7, 10, 11, 13, 3, 6, 12, 15, 9, 16, 18, 0}, // second group busy alone after the first round
+            {1, 2, 4, 5, 7, 10, 11, 13, 14, 9}, // lane 9 alone after the first round
+            {0, 3, 6, 8, 9, 12, 15, 18, 21}, // nine lanes, all running several chunks
+            {23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+        };
+        List<Integer> kernels = LaneMd5.kernel() == LaneMd5.AVX512
+                ? List.of(LaneMd5.AVX2, LaneMd5.AVX512) : List.of(LaneMd5.AVX2);
+
+        for (int kernel : kernels) {
+            for (int[] list : lists) {
+                List<Path> chosen = new ArrayList<>();
+                List<String> expected = new ArrayList<>();
+                for (int index : list) {
+                    chosen.add(files.get(index));
+                    expected.add(md5(contents[index]));
+                }
+                assertThat(LaneMd5.hash(chosen, new LongAdder(), kernel))
+                        .as("kernel %d, files %s", kernel, java.util.Arrays.toString(list))
+                        .containsExactlyElementsOf(expected);
+            }
         }
     }
 
@@ -191,6 +234,55 @@ class LaneMd5Test {
         assertThat(beside.digest(other.length)).isEqualTo(md5(other));
         assertThat(follower.digest(bytes.length)).isEqualTo(md5(bytes));
         assertThat(read.sum()).as("every byte read once").isEqualTo(bytes.length + other.length);
+    }
+
+    @Test
+    void aCopyFarAheadOfItsHashWaitsUntilTheHashIsHalfTheLeadBehind() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native MD5 kernel is not built or not supported here");
+        long lead = LaneMd5.Follower.LEAD;
+        byte[] bytes = new byte[(int) (lead + lead / 2 + 3)];
+        new Random(21).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("ahead.bin"), bytes);
+        LaneMd5.Follower follower = LaneMd5.follow(file, new LongAdder());
+
+        follower.advance(lead); // not beyond the lead: no wait
+        follower.keepUp(lead);
+        follower.advance(bytes.length);
+        follower.keepUp(bytes.length);
+        long hashedOnReturn = follower.hashed();
+
+        assertThat(hashedOnReturn).as("hashed when the copy was let go").isGreaterThanOrEqualTo(bytes.length - lead / 2);
+        assertThat(follower.digest(bytes.length)).isEqualTo(md5(bytes));
+    }
+
+    @Test
+    void aCopyHeldBackStopsWaitingWhenItsFileIsDroppedOrItIsInterrupted() throws Exception {
+        assumeTrue(LaneMd5.available(), "the native MD5 kernel is not built or not supported here");
+        Path file = Files.write(dir.resolve("small.bin"), new byte[3 * CHUNK]);
+        long farAhead = 100 * LaneMd5.Follower.LEAD; // more than the file holds: the hash never gets there
+
+        LaneMd5.Follower dropped = LaneMd5.follow(file, new LongAdder());
+        dropped.cancel();
+        dropped.keepUp(farAhead);
+
+        LaneMd5.Follower interrupted = LaneMd5.follow(file, new LongAdder());
+        interrupted.advance(CHUNK);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> interrupted.keepUp(farAhead)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+        interrupted.cancel();
+    }
+
+    @Test
+    void aNewFileJoinsTheBusiestWorkerWithAFreeLane() {
+        int full = LaneMd5.LANES;
+        assertThat(LaneMd5.Worker.choose(new int[] {0, 0})).isZero();
+        assertThat(LaneMd5.Worker.choose(new int[] {0, 3})).isEqualTo(1);
+        assertThat(LaneMd5.Worker.choose(new int[] {5, 9, 2})).isEqualTo(1);
+        assertThat(LaneMd5.Worker.choose(new int[] {full, 1})).as("the first one's lanes are taken").isEqualTo(1);
+        assertThat(LaneMd5.Worker.choose(new int[] {full + 4, full + 1, full + 2})).as("all taken: the least loaded")
+                .isEqualTo(1);
+        assertThat(LaneMd5.Worker.choose(new int[] {7})).isZero();
     }
 
     @Test
