@@ -57,6 +57,12 @@ final class LaneMd5 {
      * kernel where the CPU also has AVX-512.
      */
     static final String PROPERTY = "slipway.laneMd5";
+    /**
+     * The path of the library already unpacked from this jar, loaded as it is (the launcher unpacks it once per
+     * jar): otherwise each start copies it out of the jar to a temporary file, about 15 ms of a data command, most
+     * of it in seeding the random temporary name.
+     */
+    static final String LIBRARY_PROPERTY = "slipway.laneMd5.library";
     /** The kernel built for AVX2, which {@link #widest} returns where the CPU has AVX2 but not AVX-512 (F and VL). */
     static final int AVX2 = 1;
     /** The kernel built for AVX-512 (F and VL: eight lanes on 256-bit registers, sixteen on 512-bit ones). */
@@ -107,6 +113,15 @@ final class LaneMd5 {
         if (resource.isEmpty()) {
             return 0;
         }
+        String unpacked = System.getProperty(LIBRARY_PROPERTY, "");
+        if (!unpacked.isEmpty() && Files.isRegularFile(Path.of(unpacked))) {
+            try {
+                System.load(Path.of(unpacked).toAbsolutePath().toString());
+                return chosen(setting);
+            } catch (LinkageError | SecurityException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Cannot load " + unpacked + ", using the jar's copy: " + e);
+            }
+        }
         try (InputStream library = LaneMd5.class.getResourceAsStream(resource)) {
             if (library == null) {
                 return 0;
@@ -119,12 +134,17 @@ final class LaneMd5 {
             } finally {
                 Files.deleteIfExists(copy);
             }
-            int widest = widest();
-            return "avx2".equalsIgnoreCase(setting) ? Math.min(widest, AVX2) : widest;
+            return chosen(setting);
         } catch (IOException | LinkageError | SecurityException e) {
             LOG.log(System.Logger.Level.DEBUG, "The native MD5 kernel is not used: " + e);
             return 0;
         }
+    }
+
+    /** The kernel to run once the library is loaded: the widest the CPU runs, or AVX2 when {@code setting} asks. */
+    private static int chosen(String setting) {
+        int widest = widest();
+        return "avx2".equalsIgnoreCase(setting) ? Math.min(widest, AVX2) : widest;
     }
 
     private static MethodHandle unmapper() {

@@ -21,8 +21,8 @@ public final class WarmUp {
     }
 
     /**
-     * Reads a pointer file and a directory listing and compares, hashes and prints a record (the first record method
-     * called builds the method handles all records share). A failure only ends the head start: the command does the
+     * Reads a pointer file and a directory listing, compares, hashes and prints a record (the first record method
+     * called builds the method handles all records share) and draws a random UUID. A failure only ends the head start: the command does the
      * same work itself and reports what fails.
      *
      * @return whether every step ran
@@ -36,6 +36,8 @@ public final class WarmUp {
             hash.equals(new HashInfo(HashName.MD5, EMPTY_MD5));
             hash.hashCode();
             hash.toString();
+            // temporary files are named with random UUIDs; the first one seeds SecureRandom (about 10 ms)
+            java.util.UUID.randomUUID();
             return true;
         } catch (RuntimeException e) {
             return false;
