@@ -8,6 +8,8 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -68,6 +71,8 @@ final class LaneMd5 {
     /** The kernel built for AVX-512 (F and VL: eight lanes on 256-bit registers, sixteen on 512-bit ones). */
     static final int AVX512 = 2;
     private static final int BLOCK = 64;
+    /** How the JVM encodes file names for the operating system. */
+    private static final Charset FILE_NAMES = fileNameCharset();
     private static final int[] INITIAL = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
     private static final System.Logger LOG = System.getLogger(LaneMd5.class.getName());
     /** The kernel {@link #compress} runs: {@link #AVX2} or {@link #AVX512}; 0 where none is loaded or runs. */
@@ -141,6 +146,14 @@ final class LaneMd5 {
         }
     }
 
+    private static Charset fileNameCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
     /** The kernel to run once the library is loaded: the widest the CPU runs, or AVX2 when {@code setting} asks. */
     private static int chosen(String setting) {
         int widest = widest();
@@ -175,6 +188,25 @@ final class LaneMd5 {
      * @return false, changing nothing, when an argument is not as described
      */
     private static native boolean compress(int[] state, ByteBuffer[] data, int[] blocks, int kernel);
+
+    /** FICLONE of file source into new file target (paths in the file system's encoding): 0 or the errno. */
+    private static native int cloneFile(byte[] source, byte[] target);
+
+    /**
+     * Clones {@code source} into {@code target}, which must not exist, copy-on-write through the library's FICLONE
+     * call (a call where {@code cp --reflink} costs a process): whether it was cloned (where the file system cannot
+     * clone, or another step fails, nothing is left at {@code target}); empty where the library is not loaded.
+     */
+    static Optional<Boolean> reflink(Path source, Path target) {
+        if (!AVAILABLE) {
+            return Optional.empty();
+        }
+        return Optional.of(cloneFile(nameBytes(source), nameBytes(target)) == 0);
+    }
+
+    private static byte[] nameBytes(Path path) {
+        return path.toAbsolutePath().toString().getBytes(FILE_NAMES);
+    }
 
     /** A file that could not be opened or read; the caller words the message. */
     static final class FileFailure extends Exception {

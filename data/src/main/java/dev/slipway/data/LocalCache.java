@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1002,8 +1003,15 @@ public final class LocalCache {
                 last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    /** A copy-on-write clone through {@code cp}, which knows each platform's clone call. */
+    /**
+     * A copy-on-write clone: through the data module's native library where it is loaded (Linux), else through
+     * {@code cp}, which knows each platform's clone call.
+     */
     private static boolean reflink(Path object, Path target) throws IOException {
+        Optional<Boolean> cloned = LaneMd5.reflink(object, target);
+        if (cloned.isPresent()) {
+            return cloned.get();
+        }
         boolean mac = System.getProperty("os.name", "").toLowerCase().contains("mac");
         List<String> command = mac
                 ? List.of("cp", "-c", object.toString(), target.toString())

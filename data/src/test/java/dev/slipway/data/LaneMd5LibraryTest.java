@@ -46,6 +46,33 @@ class LaneMd5LibraryTest {
         assertThat(missing).contains("kernel " + LaneMd5.kernel()).contains("slipway-lanemd5-");
     }
 
+    /**
+     * The clone call of the library, on this folder's file system: a clone that file systems without copy-on-write
+     * (ext4, tmpfs) refuse leaves nothing behind; where one is made it holds the bytes. A missing source or an
+     * existing target is refused too, and the target left as it was.
+     */
+    @Test
+    void aCloneIsMadeWholeOrNothingIsLeft() throws IOException {
+        assumeTrue(LaneMd5.available(), "the native kernel is not built or does not run here");
+        byte[] bytes = "cloned bytes\n".getBytes(StandardCharsets.UTF_8);
+        Path source = Files.write(dir.resolve("source é.bin"), bytes);
+        Path target = dir.resolve("target é.bin");
+
+        boolean cloned = LaneMd5.reflink(source, target).orElseThrow();
+        if (cloned) {
+            assertThat(target).hasBinaryContent(bytes);
+        } else {
+            assertThat(target).doesNotExist();
+        }
+        assertThat(source).hasBinaryContent(bytes);
+
+        assertThat(LaneMd5.reflink(dir.resolve("absent.bin"), dir.resolve("other.bin"))).contains(false);
+        assertThat(dir.resolve("other.bin")).doesNotExist();
+        Path existing = Files.write(dir.resolve("existing.bin"), new byte[] {7});
+        assertThat(LaneMd5.reflink(source, existing)).contains(false);
+        assertThat(existing).hasBinaryContent(new byte[] {7});
+    }
+
     private static String child(Path library) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
