@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +61,8 @@ public final class SqliteStateCache implements StateCache {
             return connection;
         }
         try {
-            Connection opened = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // the driver itself rather than DriverManager, which would first load every driver on the class path
+            Connection opened = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, new java.util.Properties());
             try (Statement statement = opened.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 statement.execute("PRAGMA synchronous=NORMAL"); // a cache: losing the last writes only costs re-hashing

@@ -22,7 +22,7 @@ public final class WarmUp {
 
     /**
      * Reads a pointer file and a directory listing, compares, hashes and prints a record (the first record method
-     * called builds the method handles all records share) and draws a random UUID. A failure only ends the head start: the command does the
+     * called builds the method handles all records share), draws a random UUID and loads SQLite's library. A failure only ends the head start: the command does the
      * same work itself and reports what fails.
      *
      * @return whether every step ran
@@ -38,8 +38,9 @@ public final class WarmUp {
             hash.toString();
             // temporary files are named with random UUIDs; the first one seeds SecureRandom (about 10 ms)
             java.util.UUID.randomUUID();
-            return true;
-        } catch (RuntimeException e) {
+            // the state cache's SQLite: its native library
+            return org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
             return false;
         }
     }
