@@ -253,6 +253,58 @@ public final class FileHasher {
     }
 
     /**
+     * Writes everything {@code in} holds to {@code file} (created here), and returns the MD5 of what was written: a
+     * stream longer than one {@link #CHUNK_SIZE} chunk is hashed on the native lanes behind the writes where the
+     * kernel runs ({@link LaneMd5#follow}, the writer held within the lanes' lead), any other in Java as it is
+     * written. An object downloaded from S3 is then hashed as cheaply as one copied from a folder remote.
+     */
+    String writeThenHash(ReadableByteChannel in, Path file) throws IOException {
+        requireNonNull(in, "in is null");
+        requireNonNull(file, "file is null");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ChunkWriter writer = ChunkWriter.to(out);
+            if (!LaneMd5.available()) {
+                return copyHashing(in, writer);
+            }
+            ByteBuffer chunk = directBuffer();
+            if (readFully(in, chunk) < CHUNK_SIZE) { // the whole stream: one chunk
+                chunk.flip();
+                MessageDigest digest = Md5.newDigest();
+                digest.update(chunk);
+                writer.write(chunk.rewind());
+                return Md5.hex(digest);
+            }
+            LaneMd5.Follower hashing = LaneMd5.follow(file, bytesRead);
+            long written = 0;
+            try {
+                do {
+                    chunk.flip();
+                    written += chunk.remaining();
+                    writer.write(chunk);
+                    hashing.advance(written);
+                    hashing.keepUp(written);
+                    chunk.clear();
+                } while (readFully(in, chunk) > 0);
+            } catch (IOException | RuntimeException | Error e) {
+                hashing.cancel();
+                throw e;
+            } catch (InterruptedException e) {
+                hashing.cancel();
+                Thread.currentThread().interrupt();
+                throw new ClosedByInterruptException();
+            }
+            try {
+                return hashing.digest(written);
+            } catch (LaneMd5.FileFailure e) {
+                throw failed(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClosedByInterruptException();
+            }
+        }
+    }
+
+    /**
      * Whether {@link #copyThenHash} hashes a copy of {@code size} bytes on the native lanes behind the copy as it is
      * written; otherwise it copies, then hashes the copy in Java.
      */

@@ -451,8 +451,8 @@ public final class LocalCache {
      * left, like the object. Copies are only made of DVC 3 file objects; for others {@code copies} is ignored.
      *
      * <p>An object that arrives as a file (from a folder remote) is copied in the kernel, step by step on to the
-     * copies, and hashed from the page cache behind the copy; any other stream is hashed as it is written, and
-     * copied once its bytes matched.
+     * copies, and hashed from the page cache behind the copy; any other stream (S3) is written and hashed behind
+     * its writes the same way ({@link FileHasher#writeThenHash}), and copied once its bytes matched.
      */
     public void receiveStream(HashInfo expected, StreamSource source, List<Path> copies) {
         if (expected.name() != HashName.MD5) {
@@ -478,7 +478,7 @@ public final class LocalCache {
                     md5 = hasher.fileHasher().copyThenHash(file, temporary, copiesMade);
                     copiesLeft = List.of();
                 } else {
-                    md5 = receiveStream(in, temporary);
+                    md5 = hasher.fileHasher().writeThenHash(in, temporary);
                     copiesLeft = copiesMade;
                 }
             }
@@ -504,13 +504,6 @@ public final class LocalCache {
             if (!received) {
                 copiesMade.forEach(LocalCache::deleteQuietly);
             }
-        }
-    }
-
-    /** Receives an object from a stream (S3, for instance), hashing the bytes as they are written. */
-    private static String receiveStream(ReadableByteChannel in, Path temporary) throws IOException {
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            return FileHasher.copyHashing(in, FileHasher.ChunkWriter.to(out));
         }
     }
 

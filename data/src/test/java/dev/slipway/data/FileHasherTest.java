@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,5 +105,71 @@ class FileHasherTest {
         assertThat(FileHasher.isText(thirty, thirty.length)).isTrue();
         assertThat(FileHasher.isText(forty, forty.length)).isFalse();
         assertThat(FileHasher.isText(new byte[0], 0)).isTrue();
+    }
+
+    /**
+     * A stream (as from S3) written to a new file and hashed: whole, in Java for one chunk or less, behind the writes
+     * on the lanes beyond (several times the lanes' lead, so the writer is held back), arriving in uneven reads.
+     */
+    @Test
+    void aStreamIsWrittenWholeAndHashedWhateverItsLength() throws Exception {
+        int chunk = FileHasher.CHUNK_SIZE;
+        int[] sizes = {0, 1_000, chunk - 1, chunk, chunk + 1, 3 * chunk + 5,
+            (int) (2 * LaneMd5.Follower.LEAD) + 12_345};
+        Random random = new Random(17);
+        for (int size : sizes) {
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            Path file = dir.resolve("stream-" + size + ".bin");
+
+            String md5 = hasher.writeThenHash(unevenChannel(bytes, Integer.MAX_VALUE), file);
+
+            assertThat(md5).as("size %d", size)
+                    .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)));
+            assertThat(Files.mismatch(file, Files.write(dir.resolve("expected-" + size), bytes))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aStreamThatFailsOrAFileThatExistsIsReported() throws Exception {
+        byte[] bytes = new byte[5 * FileHasher.CHUNK_SIZE];
+        assertThatThrownBy(() -> hasher.writeThenHash(unevenChannel(bytes, 3 * FileHasher.CHUNK_SIZE),
+                dir.resolve("broken.bin"))).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+        Path existing = Files.write(dir.resolve("existing.bin"), new byte[] {1});
+        assertThatThrownBy(() -> hasher.writeThenHash(unevenChannel(bytes, Integer.MAX_VALUE), existing))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(existing).hasBinaryContent(new byte[] {1});
+        // the lanes go on serving after the abandoned stream
+        assertThat(hasher.writeThenHash(unevenChannel(bytes, Integer.MAX_VALUE), dir.resolve("after.bin")))
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)));
+    }
+
+    /** A channel over {@code bytes} giving at most 7,001 bytes a read, failing once {@code failAt} were read. */
+    private static ReadableByteChannel unevenChannel(byte[] bytes, int failAt) {
+        return new ReadableByteChannel() {
+            private int position;
+
+            @Override
+            public int read(ByteBuffer target) throws IOException {
+                if (position >= failAt) {
+                    throw new IOException("connection reset");
+                }
+                if (position == bytes.length) {
+                    return -1;
+                }
+                int length = Math.min(Math.min(target.remaining(), 7_001), bytes.length - position);
+                target.put(bytes, position, length);
+                position += length;
+                return length;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 }
