@@ -230,25 +230,13 @@ public final class FileHasher {
                 size = KernelCopy.copy(in, out, FOLLOW_STEP, written -> {
                     hashing.advance(written);
                     tee.upTo(written);
-                    try {
-                        hashing.keepUp(written);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ClosedByInterruptException();
-                    }
+                    keepUp(hashing, written);
                 });
             } catch (IOException | RuntimeException | Error e) {
                 hashing.cancel();
                 throw e;
             }
-            try {
-                return hashing.digest(size);
-            } catch (LaneMd5.FileFailure e) {
-                throw failed(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClosedByInterruptException();
-            }
+            return digestOf(hashing, size);
         }
     }
 
@@ -282,25 +270,36 @@ public final class FileHasher {
                     written += chunk.remaining();
                     writer.write(chunk);
                     hashing.advance(written);
-                    hashing.keepUp(written);
+                    keepUp(hashing, written);
                     chunk.clear();
                 } while (readFully(in, chunk) > 0);
             } catch (IOException | RuntimeException | Error e) {
                 hashing.cancel();
                 throw e;
-            } catch (InterruptedException e) {
-                hashing.cancel();
-                Thread.currentThread().interrupt();
-                throw new ClosedByInterruptException();
             }
-            try {
-                return hashing.digest(written);
-            } catch (LaneMd5.FileFailure e) {
-                throw failed(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClosedByInterruptException();
-            }
+            return digestOf(hashing, written);
+        }
+    }
+
+    /** Waits for the digest of a file hashed behind its writes, complete at {@code size} bytes. */
+    private static String digestOf(LaneMd5.Follower hashing, long size) throws IOException {
+        try {
+            return hashing.digest(size);
+        } catch (LaneMd5.FileFailure e) {
+            throw failed(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClosedByInterruptException();
+        }
+    }
+
+    /** {@link LaneMd5.Follower#keepUp}, an interruption reported as the channels report theirs. */
+    private static void keepUp(LaneMd5.Follower hashing, long written) throws ClosedByInterruptException {
+        try {
+            hashing.keepUp(written);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClosedByInterruptException();
         }
     }
 
