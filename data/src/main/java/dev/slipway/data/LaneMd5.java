@@ -89,11 +89,12 @@ final class LaneMd5 {
     }
 
     /**
-     * How many files to have in flight for {@link #follow} to fill its workers' lanes; {@code otherwise} where the
-     * kernel does not run.
+     * How many files to have in flight for {@link #follow} to fill its workers' lanes, two workers' at most (files
+     * fill one worker's lanes before the next, and two workers hash faster than copies feed them); {@code otherwise}
+     * where the kernel does not run.
      */
     static int filesInFlight(int otherwise) {
-        return AVAILABLE ? Math.max(otherwise, LANES * workers()) : otherwise;
+        return AVAILABLE ? Math.max(otherwise, LANES * Math.min(2, workers())) : otherwise;
     }
 
     /** Whether the native kernel is loaded and runs on this CPU. */

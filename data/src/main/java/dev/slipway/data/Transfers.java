@@ -99,7 +99,7 @@ public final class Transfers {
 
     /**
      * The default number of transfer threads: DVC's 4 per processor, and where the native MD5 kernel runs at least
-     * enough that the objects arriving at once fill the lanes of its hashing workers (16 per core up to 4 cores).
+     * enough that the objects arriving at once fill the lanes of its hashing workers (16 per core up to 2 cores).
      */
     public static int defaultJobs() {
         return LaneMd5.filesInFlight(4 * Runtime.getRuntime().availableProcessors());
