@@ -244,8 +244,8 @@ public final class FileHasher {
      * Writes everything {@code in} holds to {@code file} (created here), and returns the MD5 of what was written: a
      * stream longer than one {@link #CHUNK_SIZE} chunk is hashed on the native lanes behind the writes where the
      * kernel runs ({@link LaneMd5#follow}, the writer held within the lanes' lead), any other in Java as it is
-     * written (a remote whose objects arrive as a stream other than a file: the folder remote gives files, which
-     * {@link #copyThenHash} copies in the kernel, and S3 downloads to a file that is hashed after).
+     * written. An object downloaded from S3 is read once, as it arrives, rather than written by the SDK and read back
+     * to be hashed.
      */
     String writeThenHash(ReadableByteChannel in, Path file) throws IOException {
         requireNonNull(in, "in is null");

@@ -451,8 +451,8 @@ public final class LocalCache {
      * left, like the object. Copies are only made of DVC 3 file objects; for others {@code copies} is ignored.
      *
      * <p>An object that arrives as a file (from a folder remote) is copied in the kernel, step by step on to the
-     * copies, and hashed from the page cache behind the copy; any other stream is written and hashed behind its
-     * writes the same way ({@link FileHasher#writeThenHash}), and copied once its bytes matched.
+     * copies, and hashed from the page cache behind the copy; any other stream (S3) is written and hashed behind
+     * its writes the same way ({@link FileHasher#writeThenHash}), and copied once its bytes matched.
      */
     public void receiveStream(HashInfo expected, StreamSource source, List<Path> copies) {
         if (expected.name() != HashName.MD5) {

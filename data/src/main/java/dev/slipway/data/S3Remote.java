@@ -4,7 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.slipway.core.ErrorCode;
 import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -184,6 +189,59 @@ public final class S3Remote implements Remote {
             }
             throw e;
         }
+    }
+
+    /** Downloads are read as streams, hashed behind their writes into the cache ({@link LocalCache#receiveStream}). */
+    @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public ReadableByteChannel open(HashInfo hash) {
+        InputStream body;
+        try {
+            body = call("download '" + hash.value() + "'", () -> client.getObject(
+                    request -> request.bucket(bucket).key(key(hash))));
+        } catch (SlipwayException e) {
+            if (e.errorCode() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+                throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
+            }
+            throw e;
+        }
+        ReadableByteChannel channel = Channels.newChannel(body);
+        // the SDK reports a connection lost while reading as an unchecked exception; the cache expects IOException
+        return new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer target) throws IOException {
+                try {
+                    return channel.read(target);
+                } catch (SdkException e) {
+                    throw new IOException("remote '" + name + "' (" + url + ") failed while sending '" + hash.value()
+                            + "': " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    /** Hashes {@code source} (natively where the MD5 kernel runs), then sends it only if it matches. */
+    @Override
+    public String uploadIfIntact(Path source, HashInfo hash) {
+        String actual = new FileHasher().hash(source, HashName.MD5);
+        if (actual.equals(hash.hex())) {
+            upload(source, hash);
+        }
+        return actual;
     }
 
     @Override

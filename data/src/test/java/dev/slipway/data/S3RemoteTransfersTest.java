@@ -74,6 +74,36 @@ class S3RemoteTransfersTest extends AbstractRemoteTransfersTest {
         assertThat(stored).isEqualTo(MODEL);
     }
 
+    /**
+     * Objects are read as streams (hashed behind their writes into the cache); an absent one is named, and a file
+     * whose bytes do not match its name is not sent.
+     */
+    @Test
+    void objectsAreStreamedAndOnlyIntactFilesAreSent() throws Exception {
+        Fixtures.write(root.resolve("model.bin"), MODEL);
+        try (Repository repository = Repository.init(root)) {
+            configureRemote(root);
+            repository.add(Path.of("model.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                assertThat(remote.streams()).isTrue();
+                HashInfo absent = new HashInfo(HashName.MD5, "0123456789abcdef0123456789abcdef");
+                assertThatThrownBy(() -> remote.open(absent)).isInstanceOf(SlipwayException.class)
+                        .hasMessageContaining(absent.value())
+                        .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+
+                Path impostor = Fixtures.write(root.resolve("impostor.bin"), "not the model\n");
+                assertThat(remote.uploadIfIntact(impostor, MODEL_HASH)).isNotEqualTo(MODEL_HASH.hex());
+                assertThat(remote.existing(List.of(MODEL_HASH))).isEmpty();
+
+                Path model = root.resolve("model.bin");
+                assertThat(remote.uploadIfIntact(model, MODEL_HASH)).isEqualTo(MODEL_HASH.hex());
+                try (java.nio.channels.ReadableByteChannel in = remote.open(MODEL_HASH)) {
+                    assertThat(java.nio.channels.Channels.newInputStream(in).readAllBytes()).isEqualTo(MODEL);
+                }
+            }
+        }
+    }
+
     @Test
     void manyObjectsAreCheckedByListingPrefixes() {
         Path data = root.resolve("many");
