@@ -58,15 +58,20 @@ class S3RemoteTransfersTest extends AbstractRemoteTransfersTest {
                 RequestBody.fromBytes(bytes));
     }
 
+    /** A repository with model.bin added and the S3 remote as its default. */
+    private Repository repositoryWithModel() {
+        Fixtures.write(root.resolve("model.bin"), MODEL);
+        Repository repository = Repository.init(root);
+        configureRemote(root);
+        repository.add(Path.of("model.bin"));
+        return repository;
+    }
+
     @Test
     void pushWritesObjectsUnderTheUrlPrefixInDvcThreeLayout() {
-        Fixtures.write(root.resolve("model.bin"), MODEL);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("model.bin"));
-            try (Remote remote = repository.openRemote(Optional.empty())) {
-                repository.push(remote, List.of(), 4, Transfers.Progress.none());
-            }
+        try (Repository repository = repositoryWithModel();
+                Remote remote = repository.openRemote(Optional.empty())) {
+            repository.push(remote, List.of(), 4, Transfers.Progress.none());
         }
         String md5 = MODEL_HASH.value();
         byte[] stored = admin.getObjectAsBytes(request -> request.bucket(bucket)
@@ -80,26 +85,21 @@ class S3RemoteTransfersTest extends AbstractRemoteTransfersTest {
      */
     @Test
     void objectsAreStreamedAndOnlyIntactFilesAreSent() throws Exception {
-        Fixtures.write(root.resolve("model.bin"), MODEL);
-        try (Repository repository = Repository.init(root)) {
-            configureRemote(root);
-            repository.add(Path.of("model.bin"));
-            try (Remote remote = repository.openRemote(Optional.empty())) {
-                assertThat(remote.streams()).isTrue();
-                HashInfo absent = new HashInfo(HashName.MD5, "0123456789abcdef0123456789abcdef");
-                assertThatThrownBy(() -> remote.open(absent)).isInstanceOf(SlipwayException.class)
-                        .hasMessageContaining(absent.value())
-                        .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
+        try (Repository repository = repositoryWithModel();
+                Remote remote = repository.openRemote(Optional.empty())) {
+            assertThat(remote.streams()).isTrue();
+            HashInfo absent = new HashInfo(HashName.MD5, "0123456789abcdef0123456789abcdef");
+            assertThatThrownBy(() -> remote.open(absent)).isInstanceOf(SlipwayException.class)
+                    .hasMessageContaining(absent.value())
+                    .extracting(e -> ((SlipwayException) e).errorCode()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
 
-                Path impostor = Fixtures.write(root.resolve("impostor.bin"), "not the model\n");
-                assertThat(remote.uploadIfIntact(impostor, MODEL_HASH)).isNotEqualTo(MODEL_HASH.hex());
-                assertThat(remote.existing(List.of(MODEL_HASH))).isEmpty();
+            Path impostor = Fixtures.write(root.resolve("impostor.bin"), "not the model\n");
+            assertThat(remote.uploadIfIntact(impostor, MODEL_HASH)).isNotEqualTo(MODEL_HASH.hex());
+            assertThat(remote.existing(List.of(MODEL_HASH))).isEmpty();
 
-                Path model = root.resolve("model.bin");
-                assertThat(remote.uploadIfIntact(model, MODEL_HASH)).isEqualTo(MODEL_HASH.hex());
-                try (java.nio.channels.ReadableByteChannel in = remote.open(MODEL_HASH)) {
-                    assertThat(java.nio.channels.Channels.newInputStream(in).readAllBytes()).isEqualTo(MODEL);
-                }
+            assertThat(remote.uploadIfIntact(root.resolve("model.bin"), MODEL_HASH)).isEqualTo(MODEL_HASH.hex());
+            try (java.nio.channels.ReadableByteChannel in = remote.open(MODEL_HASH)) {
+                assertThat(java.nio.channels.Channels.newInputStream(in).readAllBytes()).isEqualTo(MODEL);
             }
         }
     }
