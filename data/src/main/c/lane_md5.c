@@ -53,19 +53,23 @@
  * one instruction, which shortens the chain from one step to the next to four instructions. The immediates are the
  * functions' truth tables over (b, c, d): F = b ? c : d, G = d ? b : c, H = b ^ c ^ d, I = c ^ (b | ~d).
  */
-#define F5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), 0xca)
-#define G5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), 0xe4)
-#define H5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), 0x96)
-#define I5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), 0x39)
+#define F_TABLE 0xca
+#define G_TABLE 0xe4
+#define H_TABLE 0x96
+#define I_TABLE 0x39
+#define F5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), F_TABLE)
+#define G5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), G_TABLE)
+#define H5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), H_TABLE)
+#define I5(b, c, d) _mm256_ternarylogic_epi32((b), (c), (d), I_TABLE)
 #define STEP5(f, a, b, c, d, w, k, s) \
     a = ADD(b, _mm256_rol_epi32(ADD(ADD(a, ADD(x[w], _mm256_set1_epi32((int32_t) (k)))), f(b, c, d)), s))
 
 /* The same steps over 512-bit registers, sixteen lanes at once. */
 #define ZADD(x, y) _mm512_add_epi32((x), (y))
-#define ZF(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), 0xca)
-#define ZG(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), 0xe4)
-#define ZH(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), 0x96)
-#define ZI(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), 0x39)
+#define ZF(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), F_TABLE)
+#define ZG(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), G_TABLE)
+#define ZH(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), H_TABLE)
+#define ZI(b, c, d) _mm512_ternarylogic_epi32((b), (c), (d), I_TABLE)
 #define ZSTEP(f, a, b, c, d, w, k, s) \
     a = ZADD(b, _mm512_rol_epi32(ZADD(ZADD(a, ZADD(x[w], _mm512_set1_epi32((int32_t) (k)))), f(b, c, d)), s))
 
