@@ -183,7 +183,7 @@ final class LaneMd5 {
 
     /**
      * Runs the compression function over {@code blocks[l]} 64-byte blocks from the start of {@code data[l]} (a direct
-     * buffer; null for an idle lane) on lane {@code l} of {@code state}, laid out as a[8], b[8], c[8], d[8], with
+     * buffer; null for an idle lane) on lane {@code l} of {@code state}, laid out as a[16], b[16], c[16], d[16], with
      * {@code kernel} ({@link #AVX2} or {@link #AVX512}, at most {@link #widest}).
      *
      * @return false, changing nothing, when an argument is not as described
@@ -401,6 +401,14 @@ final class LaneMd5 {
             this.index = index;
             this.followed = followed;
         }
+
+        /** Lets the thread waiting in {@link Follower#keepUp}, if any, look again. */
+        void wakeWaiter() {
+            Thread thread = waiter;
+            if (thread != null) {
+                java.util.concurrent.locks.LockSupport.unpark(thread);
+            }
+        }
     }
 
     /** Sixteen lanes with their buffers and the kernel's state; used by one thread at a time. */
@@ -491,9 +499,8 @@ final class LaneMd5 {
                 if (lanes[lane] != null && blocks[lane] > 0) {
                     Request request = lanes[lane].request;
                     request.hashed = lanes[lane].position;
-                    Thread waiter = request.waiter;
-                    if (waiter != null && request.hashed >= request.resumeAt) {
-                        java.util.concurrent.locks.LockSupport.unpark(waiter);
+                    if (request.hashed >= request.resumeAt) {
+                        request.wakeWaiter();
                     }
                 }
                 if (lanes[lane] != null && lanes[lane].finished) {
@@ -673,10 +680,7 @@ final class LaneMd5 {
         private void finish(Request request) {
             load.decrementAndGet();
             request.done.countDown();
-            Thread waiter = request.waiter;
-            if (waiter != null) {
-                java.util.concurrent.locks.LockSupport.unpark(waiter);
-            }
+            request.wakeWaiter();
         }
     }
 
