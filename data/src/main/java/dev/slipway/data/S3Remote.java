@@ -60,6 +60,7 @@ public final class S3Remote implements Remote {
     private final String prefix;
     private final S3Client client;
     private final ExecutorService executor;
+    private final FileHasher hasher = new FileHasher();
 
     /**
      * @param client closed with this remote
@@ -180,9 +181,14 @@ public final class S3Remote implements Remote {
 
     @Override
     public void download(HashInfo hash, Path target) {
+        fetch(hash, () -> client.getObject(
+                request -> request.bucket(bucket).key(key(hash)), ResponseTransformer.toFile(target)));
+    }
+
+    /** {@link #call} for a request that reads object {@code hash}, its absence reported as that object's. */
+    private <T> T fetch(HashInfo hash, Supplier<T> body) {
         try {
-            call("download '" + hash.value() + "'", () -> client.getObject(
-                    request -> request.bucket(bucket).key(key(hash)), ResponseTransformer.toFile(target)));
+            return call("download '" + hash.value() + "'", body);
         } catch (SlipwayException e) {
             if (e.errorCode() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
                 throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
@@ -199,16 +205,7 @@ public final class S3Remote implements Remote {
 
     @Override
     public ReadableByteChannel open(HashInfo hash) {
-        InputStream body;
-        try {
-            body = call("download '" + hash.value() + "'", () -> client.getObject(
-                    request -> request.bucket(bucket).key(key(hash))));
-        } catch (SlipwayException e) {
-            if (e.errorCode() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
-                throw SlipwayException.notFound("Object '%s' is not on remote '%s' (%s)", hash.value(), name, url);
-            }
-            throw e;
-        }
+        InputStream body = fetch(hash, () -> client.getObject(request -> request.bucket(bucket).key(key(hash))));
         ReadableByteChannel channel = Channels.newChannel(body);
         // the SDK reports a connection lost while reading as an unchecked exception; the cache expects IOException
         return new ReadableByteChannel() {
@@ -237,7 +234,7 @@ public final class S3Remote implements Remote {
     /** Hashes {@code source} (natively where the MD5 kernel runs), then sends it only if it matches. */
     @Override
     public String uploadIfIntact(Path source, HashInfo hash) {
-        String actual = new FileHasher().hash(source, HashName.MD5);
+        String actual = hasher.hash(source, HashName.MD5);
         if (actual.equals(hash.hex())) {
             upload(source, hash);
         }
