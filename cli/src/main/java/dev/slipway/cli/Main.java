@@ -5,7 +5,6 @@ import dev.slipway.data.WarmUp;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,9 +35,6 @@ public final class Main implements Runnable {
             "exp", "ci", "demo", "monitor", "deploy", "gitops", "import-mlflow", "audit", "gc", "db", "users",
             "permissions");
 
-    /** The commands working on a data repository, which {@link WarmUp} gives a head start. */
-    private static final Set<String> DATA_COMMANDS = Set.of("data", "add", "status", "checkout", "push", "pull");
-
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
 
@@ -56,8 +52,8 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         List<String> named = commandsNamed(args);
-        if (!named.isEmpty() && DATA_COMMANDS.contains(named.get(0))) {
-            WarmUp.start();
+        if (!named.isEmpty() && isDataCommand(named.get(0))) {
+            WarmUp.start(); // a head start for the commands that work on a data repository
         }
         System.exit(commandLine(Environment.system(), args).execute(args));
     }
@@ -117,6 +113,15 @@ public final class Main implements Runnable {
             }
         }
         return command;
+    }
+
+    /** Whether {@code name} is {@code data} or one of its subcommands reachable without the prefix. */
+    static boolean isDataCommand(String name) {
+        if (!COMMANDS.contains(name)) {
+            return false;
+        }
+        Class<?> type = command(name);
+        return type == DataCommand.class || type.getDeclaringClass() == DataCommand.class;
     }
 
     /** The name and aliases a command class's annotation gives it. */

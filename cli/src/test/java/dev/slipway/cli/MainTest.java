@@ -47,6 +47,14 @@ class MainTest {
                 .containsExactlyElementsOf(Main.COMMANDS);
     }
 
+    /** The commands that get the data warm-up: {@code data} and its subcommands reachable without the prefix. */
+    @Test
+    void theDataCommandsAreDataAndItsSubcommandsWithoutThePrefix() {
+        assertThat(Main.COMMANDS.stream().filter(Main::isDataCommand).toList())
+                .containsExactly("data", "add", "status", "checkout", "push", "pull");
+        assertThat(Main.isDataCommand("pul")).isFalse();
+    }
+
     @Test
     void aDataRunBuildsOnlyTheSubcommandItNamesAndHelpOrATypoGetsThemAll() {
         Environment environment = CliRun.environment(folder, Map.of());
