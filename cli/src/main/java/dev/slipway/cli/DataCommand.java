@@ -573,9 +573,21 @@ final class DataCommand {
         }
     }
 
+    /** A transfer into the cache, which may take hard links to a folder remote's objects. */
+    abstract static class DownloadSubcommand extends TransferSubcommand {
+        @Option(names = "--no-hardlinks", description = "Copy the objects of a folder remote on the cache's file "
+                + "system instead of taking hard links to them (as git clone --no-hardlinks); links are only taken "
+                + "when the checkout copies (cache.type reflink,copy or copy, where reflink fails).")
+        boolean noHardlinks;
+
+        DownloadSubcommand(Environment environment) {
+            super(environment);
+        }
+    }
+
     @Command(name = "fetch", description = "Download into the cache the objects of tracked outputs that it lacks, "
             + "each verified; the workspace is left as it is.")
-    static final class Fetch extends TransferSubcommand {
+    static final class Fetch extends DownloadSubcommand {
         Fetch(Environment environment) {
             super(environment);
         }
@@ -585,7 +597,8 @@ final class DataCommand {
             int jobs = jobs();
             Transfers.Result result;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(), jobs, progress));
+                result = withProgress("Fetching", progress -> repository.fetch(source, targetPaths(), jobs, progress,
+                        !noHardlinks));
             }
             if (json) {
                 TrackingCommand.printJson(out, resultJson(result));
@@ -600,7 +613,7 @@ final class DataCommand {
 
     @Command(name = "pull", description = "fetch, then checkout: download missing objects and restore the "
             + "workspace. Prints A (added) or M (modified) per output.")
-    static final class Pull extends TransferSubcommand {
+    static final class Pull extends DownloadSubcommand {
         Pull(Environment environment) {
             super(environment);
         }
@@ -610,7 +623,8 @@ final class DataCommand {
             int jobs = jobs();
             Repository.Pulled pulled;
             try (Repository repository = openRepository(); Remote source = repository.openRemote(remote)) {
-                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(), jobs, progress));
+                pulled = withPullProgress(progress -> repository.pull(source, targetPaths(), jobs, progress,
+                        !noHardlinks));
             }
             Transfers.Result result = pulled.transfer();
             if (json) {

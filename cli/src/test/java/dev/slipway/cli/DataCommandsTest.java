@@ -327,6 +327,34 @@ class DataCommandsTest {
     }
 
     @Test
+    void pullLinksTheCacheToAFolderRemoteOnTheSameDiskUnlessToldNotTo() throws IOException {
+        init();
+        Path store = folder.resolve("store");
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        assertThat(run("add", "foo", "--no-progress").exitCode()).isZero();
+        assertThat(run("data", "remote", "add", "-d", "store", store.toString()).exitCode()).isZero();
+        assertThat(run("push", "--no-progress").exitCode()).isZero();
+        Path onRemote = store.resolve("files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
+        Path inCache = folder.resolve(".dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
+
+        deleteTree(folder.resolve(".dvc/cache"));
+        Files.delete(folder.resolve("foo"));
+        CliRun copied = run("pull", "--no-hardlinks", "--no-progress");
+        assertThat(copied.exitCode()).as(copied.toString()).isZero();
+        assertThat(Files.isSameFile(inCache, onRemote)).isFalse();
+        assertThat(folder.resolve("foo")).hasContent("foo");
+
+        deleteTree(folder.resolve(".dvc/cache"));
+        Files.delete(folder.resolve("foo"));
+        CliRun linked = run("data", "pull", "--no-progress");
+        assertThat(linked.exitCode()).as(linked.toString()).isZero();
+        assertThat(linked.out()).isEqualTo("A\tfoo\n1 file fetched, 1 outputs checked out\n");
+        assertThat(Files.isSameFile(inCache, onRemote)).isTrue();
+        assertThat(Files.isSameFile(folder.resolve("foo"), inCache)).isFalse();
+        assertThat(folder.resolve("foo")).hasContent("foo");
+    }
+
+    @Test
     void fetchFromAMissingFolderRemoteFailsAndDoesNotCreateIt() throws IOException {
         init();
         Path store = folder.resolve("not-mounted");

@@ -317,6 +317,35 @@ public final class LocalCache {
         return java.util.Optional.of(FileStamp.of(file));
     }
 
+    /**
+     * The stamp of {@code link}, a hard link just made to a file larger than {@link FileHasher#CHUNK_SIZE}, once
+     * no later write can leave its modification time unchanged: as it is if the file was last written at least a second
+     * before the link (its status change time, set by the file system's clock when the link was made), else after
+     * {@link #backdate} (which only the file's owner may do: empty if refused). Empty for a smaller file.
+     */
+    private static java.util.Optional<FileStamp> settledStamp(Path link) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(link, BasicFileAttributes.class);
+        if (attributes.size() <= FileHasher.CHUNK_SIZE) {
+            return java.util.Optional.empty();
+        }
+        Object changed;
+        try {
+            changed = Files.getAttribute(link, "unix:ctime");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return java.util.Optional.empty(); // no status change time here: the object is simply not vouched for
+        }
+        long written = attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        if (changed instanceof FileTime linked
+                && written <= linked.to(TimeUnit.NANOSECONDS) - TimeUnit.SECONDS.toNanos(1)) {
+            return java.util.Optional.of(FileStamp.of(link, attributes));
+        }
+        try {
+            return backdate(link);
+        } catch (java.nio.file.FileSystemException e) {
+            return java.util.Optional.empty(); // another user's file: not vouched for, hashed when next pushed
+        }
+    }
+
     /** Keeps the stamp of a workspace file just placed as the own copy of the (verified) object {@code hash}. */
     private void keepWorkspaceStamp(HashInfo hash, Path file) {
         if (hash.name() == HashName.MD5) {
@@ -504,6 +533,75 @@ public final class LocalCache {
             if (!received) {
                 copiesMade.forEach(LocalCache::deleteQuietly);
             }
+        }
+    }
+
+    /**
+     * As {@link #receiveStream(HashInfo, StreamSource, List)} for a DVC 3 file object that is already a file on the
+     * cache's file system ({@code file}, a folder remote's object): the cache takes a hard link to it, as
+     * {@code git clone} of a local repository does with its objects, so its bytes are read (to verify them, and to
+     * write {@code copies}) but not written a second time. The object, being content-addressed, is never written in
+     * place by either side; the link makes it read-only on both. Nothing is done, and false returned, when the link
+     * cannot be made: another file system, a file this user may not link or make read-only, a legacy or {@code .dir}
+     * object; the caller then copies it.
+     *
+     * @return whether the object is now in the cache, verified
+     * @throws SlipwayException INVALID_STATE if the file's bytes do not match {@code expected} (nothing is stored,
+     *     the file is left as it is), as {@link #receiveStream(HashInfo, StreamSource, List)} otherwise
+     */
+    public boolean receiveLinked(HashInfo expected, Path file, List<Path> copies) {
+        if (expected.name() != HashName.MD5 || expected.isDirectory()) {
+            return false;
+        }
+        Path target = objectPath(expected);
+        Path temporary = temporaryBeside(target);
+        boolean received = false;
+        try {
+            ensureFolder(target.getParent());
+            if (!linkReadOnly(file, temporary)) {
+                return false;
+            }
+            String md5 = hasher.fileHasher().hashWhileCopying(temporary, copies);
+            if (!md5.equals(expected.hex())) {
+                throw arrivedCorrupted(expected, md5);
+            }
+            java.util.Optional<FileStamp> stamp = settledStamp(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            keepStamp(stamp, target, md5);
+            verified.add(expected);
+            received = true;
+            return true;
+        } catch (SlipwayException e) {
+            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
+        } catch (IOException e) {
+            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElseGet(() -> cannotReceive(expected, target, e));
+        } finally {
+            deleteQuietly(temporary);
+            if (!received) {
+                copies.forEach(LocalCache::deleteQuietly);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code link} a hard link to {@code file}, read-only for everyone; false (and no link) where that cannot
+     * be done.
+     */
+    private static boolean linkReadOnly(Path file, Path link) {
+        try {
+            Files.createLink(link, file);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false; // another file system, links refused, or the file is gone: the copy reports that
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(link);
+            if (!permissions.equals(READ_ONLY)) {
+                Files.setPosixFilePermissions(link, READ_ONLY); // refused unless this user owns the file
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            deleteQuietly(link);
+            return false;
         }
     }
 

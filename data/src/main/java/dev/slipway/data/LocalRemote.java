@@ -192,6 +192,11 @@ public final class LocalRemote implements Remote {
     }
 
     @Override
+    public Optional<Path> localFile(HashInfo hash) {
+        return Optional.of(objectPath(hash));
+    }
+
+    @Override
     public Collection<HashInfo> list() {
         requireReachable();
         List<HashInfo> found = new ArrayList<>();

@@ -64,6 +64,15 @@ public interface Remote extends AutoCloseable {
     }
 
     /**
+     * Where the remote keeps the object {@code hash} as a file on a file system mounted here (a folder remote), so
+     * that a cache on the same file system can take a hard link to it rather than a copy; empty for a remote whose
+     * objects are not files here. The file need not exist.
+     */
+    default Optional<Path> localFile(HashInfo hash) {
+        return Optional.empty();
+    }
+
+    /**
      * Stores the file {@code source} as the DVC 3 object {@code hash} only if its bytes hash to that name,
      * reading them once, for a remote whose {@link #streams()} is true; nothing is stored otherwise.
      *

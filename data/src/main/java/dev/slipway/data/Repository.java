@@ -483,9 +483,19 @@ public final class Repository implements AutoCloseable {
      * @see Transfers#fetch
      */
     public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        return fetch(remote, targets, jobs, progress, true);
+    }
+
+    /**
+     * As {@link #fetch(Remote, List, int, Transfers.Progress)}; {@code hardlinks} lets the cache take hard links to the
+     * objects of a folder remote on its own file system (see {@link #linksFromRemote}).
+     */
+    public Transfers.Result fetch(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress,
+            boolean hardlinks) {
         cache.forget();
         try {
-            return new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets));
+            return new Transfers(cache, remote, jobs, progress, linksFromRemote(hardlinks))
+                    .fetch(referencedObjects(targets));
         } finally {
             cache.rememberWrittenFiles(); // the objects that arrived, even if others failed
         }
@@ -506,6 +516,14 @@ public final class Repository implements AutoCloseable {
      * them into place once the whole fetch succeeded; a failed fetch leaves none of them.
      */
     public Pulled pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress) {
+        return pull(remote, targets, jobs, progress, true);
+    }
+
+    /**
+     * As {@link #pull(Remote, List, int, Transfers.Progress)}; {@code hardlinks} lets the cache take hard links to the
+     * objects of a folder remote on its own file system (see {@link #linksFromRemote}).
+     */
+    public Pulled pull(Remote remote, List<Path> targets, int jobs, Transfers.Progress progress, boolean hardlinks) {
         cache.forget();
         List<Path> dvcFiles = pointerFiles(targets);
         List<LinkType> order = config.cacheTypes();
@@ -513,7 +531,7 @@ public final class Repository implements AutoCloseable {
         try {
             Transfers.Result result;
             try {
-                result = new Transfers(cache, remote, jobs, progress).fetch(referencedObjects(targets),
+                result = new Transfers(cache, remote, jobs, progress, linksFromRemote(hardlinks)).fetch(referencedObjects(targets),
                         downloads -> stageWorkspaceCopies(dvcFiles, downloads, order, staging));
             } finally {
                 cache.rememberWrittenFiles();
@@ -528,6 +546,17 @@ public final class Repository implements AutoCloseable {
                 // not empty or not removable: a leftover folder in .dvc/tmp harms nothing
             }
         }
+    }
+
+    /**
+     * Whether a fetch may let the cache take a hard link to a folder remote's object (on the same file system) rather
+     * than a copy, as {@code git clone} of a local repository links its objects: asked for ({@code hardlinks}, the
+     * default; {@code --no-hardlinks} turns it off), and only when the checkout places its own copies in the
+     * workspace ({@code cache.type} ends at {@code copy} here), so that a workspace file never shares the remote's
+     * bytes. The objects stay read-only on both sides.
+     */
+    private boolean linksFromRemote(boolean hardlinks) {
+        return hardlinks && cache.placesCopies(config.cacheTypes());
     }
 
     /**

@@ -82,11 +82,22 @@ public final class Transfers {
     private final Remote remote;
     private final int jobs;
     private final Progress progress;
+    private final boolean linkFromRemote;
 
     /**
      * @param jobs how many objects move at once; {@link #defaultJobs()} by default
      */
     public Transfers(LocalCache cache, Remote remote, int jobs, Progress progress) {
+        this(cache, remote, jobs, progress, false);
+    }
+
+    /**
+     * @param jobs how many objects move at once; {@link #defaultJobs()} by default
+     * @param linkFromRemote whether a fetch lets the cache take a hard link to a file object of a remote on its own file
+     *     system ({@link Remote#localFile}, {@link LocalCache#receiveLinked}) instead of a copy, where the link can be
+     *     made
+     */
+    public Transfers(LocalCache cache, Remote remote, int jobs, Progress progress, boolean linkFromRemote) {
         this.cache = requireNonNull(cache, "cache is null");
         this.remote = requireNonNull(remote, "remote is null");
         this.progress = requireNonNull(progress, "progress is null");
@@ -94,6 +105,7 @@ public final class Transfers {
             throw SlipwayException.invalidParameter("jobs must be at least 1, got %d", jobs);
         }
         this.jobs = jobs;
+        this.linkFromRemote = linkFromRemote;
     }
 
 
@@ -263,6 +275,12 @@ public final class Transfers {
     }
 
     private void download(HashInfo hash, List<Path> copies) {
+        if (linkFromRemote) {
+            java.util.Optional<Path> file = remote.localFile(hash);
+            if (file.isPresent() && cache.receiveLinked(hash, file.get(), copies)) {
+                return;
+            }
+        }
         if (remote.streams()) {
             cache.receiveStream(hash, () -> remote.open(hash), copies);
         } else {

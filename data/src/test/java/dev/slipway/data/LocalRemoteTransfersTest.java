@@ -87,6 +87,144 @@ class LocalRemoteTransfersTest extends AbstractRemoteTransfersTest {
         }
     }
 
+    /** A repository tracking large.bin (3 MiB) and model.bin (small), pushed, then emptied of cache and workspace. */
+    private byte[] pushedThenEmptied(Path repositoryRoot, String cacheTypes) throws Exception {
+        byte[] large = largeBytes();
+        Fixtures.write(repositoryRoot.resolve("large.bin"), large);
+        Fixtures.write(repositoryRoot.resolve("model.bin"), MODEL);
+        try (Repository repository = Repository.init(repositoryRoot)) {
+            configureRemote(repositoryRoot);
+            if (!cacheTypes.isEmpty()) {
+                Files.writeString(repositoryRoot.resolve(".dvc/config"), "[cache]\n    type = " + cacheTypes + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+            repository.add(Path.of("large.bin"));
+            repository.add(Path.of("model.bin"));
+            try (Remote remote = repository.openRemote(Optional.empty())) {
+                repository.push(remote, List.of(), 4, Transfers.Progress.none());
+            }
+        }
+        delete(repositoryRoot.resolve(".dvc/cache"));
+        Files.delete(repositoryRoot.resolve("large.bin"));
+        Files.delete(repositoryRoot.resolve("model.bin"));
+        return large;
+    }
+
+    private Path onRemote(Path remoteRoot, byte[] bytes) {
+        return remoteRoot.resolve(Remote.objectKey(HashInfo.md5(Md5.of(bytes))));
+    }
+
+    @Test
+    void pullLinksTheCacheToTheRemotesObjectsAndCopiesTheWorkspace() throws Exception {
+        byte[] large = pushedThenEmptied(root, "");
+        try (Repository repository = Repository.open(root); Remote remote = repository.openRemote(Optional.empty())) {
+            Repository.Pulled pulled = repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+
+            assertThat(pulled.transfer().transferred()).isEqualTo(2);
+            for (byte[] bytes : List.of(large, MODEL)) {
+                Path object = repository.cache().objectPath(HashInfo.md5(Md5.of(bytes)));
+                assertThat(Files.isSameFile(object, onRemote(storage, bytes))).as("one inode for cache and remote").isTrue();
+                assertThat(Files.getPosixFilePermissions(object)).isEqualTo(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            }
+            assertThat(Files.isSameFile(root.resolve("large.bin"), repository.cache().objectPath(
+                    HashInfo.md5(Md5.of(large))))).as("the workspace holds its own copy").isFalse();
+            assertThat(root.resolve("large.bin")).hasBinaryContent(large).isWritable();
+            assertThat(root.resolve("model.bin")).hasBinaryContent(MODEL);
+            assertThat(repository.cache().knownIntact(List.of(HashInfo.md5(Md5.of(large)))))
+                    .as("the linked object's stamp is recorded like a copied one's").hasSize(1);
+            assertThat(repository.status(List.of())).isEmpty();
+            assertThat(temporaryFiles(root)).isEmpty();
+            assertThat(temporaryFiles(storage)).isEmpty();
+        }
+    }
+
+    @Test
+    void pullWithoutHardlinksCopiesTheObjects() throws Exception {
+        byte[] large = pushedThenEmptied(root, "");
+        try (Repository repository = Repository.open(root); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.pull(remote, List.of(), 4, Transfers.Progress.none(), false);
+
+            Path object = repository.cache().objectPath(HashInfo.md5(Md5.of(large)));
+            assertThat(object).hasBinaryContent(large);
+            assertThat(Files.isSameFile(object, onRemote(storage, large))).isFalse();
+            assertThat(root.resolve("large.bin")).hasBinaryContent(large);
+        }
+    }
+
+    @Test
+    void fetchLinksToo() throws Exception {
+        byte[] large = pushedThenEmptied(root, "");
+        try (Repository repository = Repository.open(root); Remote remote = repository.openRemote(Optional.empty())) {
+            assertThat(repository.fetch(remote, List.of(), 4, Transfers.Progress.none()).transferred()).isEqualTo(2);
+
+            assertThat(Files.isSameFile(repository.cache().objectPath(HashInfo.md5(Md5.of(large))),
+                    onRemote(storage, large))).isTrue();
+            assertThat(root.resolve("large.bin")).doesNotExist();
+        }
+    }
+
+    @Test
+    void objectsAreCopiedWhenTheCheckoutWouldLinkTheWorkspaceToTheCache() throws Exception {
+        byte[] large = pushedThenEmptied(root, "hardlink");
+        try (Repository repository = Repository.open(root); Remote remote = repository.openRemote(Optional.empty())) {
+            repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+
+            Path object = repository.cache().objectPath(HashInfo.md5(Md5.of(large)));
+            assertThat(Files.isSameFile(root.resolve("large.bin"), object)).as("cache.type hardlink").isTrue();
+            assertThat(Files.isSameFile(object, onRemote(storage, large)))
+                    .as("a workspace file never shares the remote's inode").isFalse();
+        }
+    }
+
+    @Test
+    void aRemoteOnAnotherFileSystemIsCopied() throws Exception {
+        Path memory = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(memory) && Files.isWritable(memory)
+                && !Files.getFileStore(memory).equals(Files.getFileStore(root)), "/dev/shm is another file system");
+        Path elsewhere = Files.createTempDirectory(memory, "slipway-remote");
+        try {
+            Path repositoryRoot = root.resolve("repo");
+            byte[] large = largeBytes();
+            Fixtures.write(repositoryRoot.resolve("large.bin"), large);
+            try (Repository repository = Repository.init(repositoryRoot)) {
+                DvcConfig.addRemote(repositoryRoot.resolve(".dvc/config"), "shm", elsewhere.toString(), true, false);
+                repository.add(Path.of("large.bin"));
+                try (Remote remote = repository.openRemote(Optional.empty())) {
+                    repository.push(remote, List.of(), 4, Transfers.Progress.none());
+                    delete(repositoryRoot.resolve(".dvc/cache"));
+                    Files.delete(repositoryRoot.resolve("large.bin"));
+
+                    repository.pull(remote, List.of(), 4, Transfers.Progress.none());
+                }
+                assertThat(repositoryRoot.resolve("large.bin")).hasBinaryContent(large);
+                assertThat(repository.cache().objectPath(HashInfo.md5(Md5.of(large)))).hasBinaryContent(large);
+                assertThat(temporaryFiles(repositoryRoot)).isEmpty();
+            }
+        } finally {
+            delete(elsewhere);
+        }
+    }
+
+    @Test
+    void aCorruptedRemoteObjectIsNotLinkedAndIsLeftAsItWas() throws Exception {
+        byte[] large = pushedThenEmptied(root, "");
+        HashInfo hash = HashInfo.md5(Md5.of(large));
+        byte[] tampered = large.clone();
+        tampered[2 * FileHasher.CHUNK_SIZE + 5] ^= 1;
+        overwriteOnRemote(hash, tampered);
+        try (Repository repository = Repository.open(root); Remote remote = repository.openRemote(Optional.empty())) {
+            assertThatThrownBy(() -> repository.pull(remote, List.of(), 4, Transfers.Progress.none()))
+                    .hasMessageContaining(hash.value()).hasMessageContaining("arrived corrupted");
+
+            assertThat(repository.cache().contains(hash)).isFalse();
+            assertThat(root.resolve("large.bin")).doesNotExist();
+            assertThat(onRemote(storage, large)).hasBinaryContent(tampered);
+            assertThat(Files.getAttribute(onRemote(storage, large), "unix:nlink")).as("no link left to it").isEqualTo(1);
+            assertThat(temporaryFiles(root)).isEmpty();
+        }
+    }
+
     @Test
     void legacyObjectsAreReadFromTheLegacyLayout() throws Exception {
         byte[] bytes = "legacy\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
