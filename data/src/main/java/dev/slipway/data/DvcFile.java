@@ -3,8 +3,6 @@ package dev.slipway.data;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.Optional;
  */
 public record DvcFile(Map<String, Object> keysBeforeOuts, List<DvcOutput> outs, Map<String, Object> keysAfterOuts,
         Comments comments) {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The key of the comment written before an output's first line (its {@code - }). */
     static final String BEFORE_OUTPUT = "-";
 
@@ -95,7 +92,7 @@ public record DvcFile(Map<String, Object> keysBeforeOuts, List<DvcOutput> outs, 
         requireNonNull(text, "text is null");
         Object root;
         try {
-            root = YAML.readValue(text, Object.class);
+            root = YamlTree.read(text);
         } catch (IOException e) {
             throw SlipwayException.invalidParameter("'%s' is not valid YAML: %s", source, e.getMessage());
         }
