@@ -22,8 +22,9 @@ public final class WarmUp {
 
     /**
      * Reads a pointer file and a directory listing, compares, hashes and prints a record (the first record method
-     * called builds the method handles all records share), draws a random UUID and loads SQLite's library. A failure only ends the head start: the command does the
-     * same work itself and reports what fails.
+     * called builds the method handles all records share), draws a random UUID and loads the MD5 kernel's and
+     * SQLite's libraries. A failure only ends the head start: the command does the same work itself and reports what
+     * fails.
      *
      * @return whether every step ran
      */
@@ -38,6 +39,8 @@ public final class WarmUp {
             hash.toString();
             // temporary files are named with random UUIDs; the first one seeds SecureRandom (about 10 ms)
             java.util.UUID.randomUUID();
+            // the MD5 kernel's library (loaded when its class initialises)
+            LaneMd5.available();
             // the state cache's SQLite: its native library
             return org.sqlite.SQLiteJDBCLoader.initialize();
         } catch (Exception e) {
