@@ -337,21 +337,23 @@ class DataCommandsTest {
         Path onRemote = store.resolve("files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
         Path inCache = folder.resolve(".dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
 
-        deleteTree(folder.resolve(".dvc/cache"));
-        Files.delete(folder.resolve("foo"));
-        CliRun copied = run("pull", "--no-hardlinks", "--no-progress");
-        assertThat(copied.exitCode()).as(copied.toString()).isZero();
+        assertThat(pullIntoEmptyCacheAndWorkspace("pull", "--no-hardlinks", "--no-progress").exitCode()).isZero();
         assertThat(Files.isSameFile(inCache, onRemote)).isFalse();
         assertThat(folder.resolve("foo")).hasContent("foo");
 
-        deleteTree(folder.resolve(".dvc/cache"));
-        Files.delete(folder.resolve("foo"));
-        CliRun linked = run("data", "pull", "--no-progress");
+        CliRun linked = pullIntoEmptyCacheAndWorkspace("data", "pull", "--no-progress");
         assertThat(linked.exitCode()).as(linked.toString()).isZero();
         assertThat(linked.out()).isEqualTo("A\tfoo\n1 file fetched, 1 outputs checked out\n");
         assertThat(Files.isSameFile(inCache, onRemote)).isTrue();
         assertThat(Files.isSameFile(folder.resolve("foo"), inCache)).isFalse();
         assertThat(folder.resolve("foo")).hasContent("foo");
+    }
+
+    /** Runs {@code arguments} once the cache and the tracked file foo are gone. */
+    private CliRun pullIntoEmptyCacheAndWorkspace(String... arguments) throws IOException {
+        deleteTree(folder.resolve(".dvc/cache"));
+        Files.delete(folder.resolve("foo"));
+        return run(arguments);
     }
 
     @Test

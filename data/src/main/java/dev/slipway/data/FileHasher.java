@@ -40,10 +40,12 @@ public final class FileHasher {
     /** How much of a copy is written between two reports to the lane hashing it behind ({@link #copyThenHash}). */
     private static final long FOLLOW_STEP = 4L * CHUNK_SIZE;
     /**
-     * Copies whose bytes the native lanes hash behind them run on one core less than the machine has (all of them on
-     * one core): a hashing worker then keeps a core of its own instead of a share next to every copying thread, and
-     * copying and hashing end together rather than hashing alone at the end (a pull of 1 GB in ten files from a folder
-     * remote on two cores: 0.84 -> 0.76 s, alternating).
+     * Copies made while the native lanes hash their source ({@link #hashWhileCopying}) run on one core less than the
+     * machine has (all of them on one core) until the hash is done: the hashing worker then keeps a core of its own
+     * instead of a share next to every copying thread, and copying and hashing end together rather than hashing alone
+     * at the end (a pull of 1 GB in ten files from a folder remote on two cores, alternating: 0.72 -> 0.67 s). Copies
+     * hashed behind their writes ({@link #copyThenHash}) are not held: there the lanes wait for the copy, and holding
+     * copies back made {@code add} and a pull that copies slower.
      */
     private static final Semaphore COPIERS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
 
@@ -195,15 +197,7 @@ public final class FileHasher {
     String copyThenHash(Path file, Path copy) throws IOException {
         requireNonNull(file, "file is null");
         requireNonNull(copy, "copy is null");
-        FileChannel in;
-        try {
-            in = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw vanished(file, e);
-        } catch (IOException e) {
-            throw unreadable(file, e);
-        }
-        try (in) {
+        try (FileChannel in = openToRead(file)) {
             return copyThenHash(in, copy);
         }
     }
@@ -233,31 +227,33 @@ public final class FileHasher {
                 return digest(copy, HashName.MD5, false);
             }
             LaneMd5.Follower hashing = LaneMd5.follow(copy, bytesRead);
-            long size = 0;
+            long size;
             try {
-                while (true) {
-                    long moved;
-                    acquire(COPIERS);
-                    try {
-                        moved = in.transferTo(size, FOLLOW_STEP, out);
-                        if (moved > 0) {
-                            hashing.advance(size + moved);
-                            tee.upTo(size + moved);
-                        }
-                    } finally {
-                        COPIERS.release();
-                    }
-                    if (moved <= 0) {
-                        break;
-                    }
-                    size += moved;
-                    keepUp(hashing, size);
-                }
+                size = KernelCopy.copy(in, out, FOLLOW_STEP, written -> {
+                    hashing.advance(written);
+                    tee.upTo(written);
+                    keepUp(hashing, written);
+                });
             } catch (IOException | RuntimeException | Error e) {
                 hashing.cancel();
                 throw e;
             }
             return digestOf(hashing, size);
+        }
+    }
+
+    /**
+     * Opens {@code file} for reading.
+     *
+     * @throws SlipwayException as {@link #hash} when it cannot be opened
+     */
+    private static FileChannel openToRead(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw vanished(file, e);
+        } catch (IOException e) {
+            throw unreadable(file, e);
         }
     }
 
@@ -270,13 +266,7 @@ public final class FileHasher {
     String hashWhileCopying(Path file, List<Path> copies) throws IOException {
         requireNonNull(file, "file is null");
         requireNonNull(copies, "copies is null");
-        FileChannel in;
-        try {
-            in = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw vanished(file, e);
-        }
-        try (in; KernelCopy.Tee tee = new KernelCopy.Tee(in, copies)) {
+        try (FileChannel in = openToRead(file); KernelCopy.Tee tee = new KernelCopy.Tee(in, copies)) {
             long size = in.size();
             if (!hashesBehindCopy(size)) {
                 tee.upTo(size);
@@ -287,15 +277,16 @@ public final class FileHasher {
                 hashing.advance(size);
                 for (long end = 0; end < size && !copies.isEmpty(); ) {
                     end = Math.min(size, end + FOLLOW_STEP);
-                    if (hashing.hashed() < size) {
+                    boolean held = hashing.hashed() < size; // see COPIERS
+                    if (held) {
                         acquire(COPIERS);
-                        try {
-                            tee.upTo(end);
-                        } finally {
+                    }
+                    try {
+                        tee.upTo(end);
+                    } finally {
+                        if (held) {
                             COPIERS.release();
                         }
-                    } else {
-                        tee.upTo(end);
                     }
                 }
             } catch (IOException | RuntimeException | Error e) {

@@ -497,8 +497,7 @@ public final class LocalCache {
         Path target = objectPath(expected);
         Path temporary = temporaryBeside(target);
         List<Path> copiesMade = expected.isDirectory() ? List.of() : copies;
-        boolean received = false;
-        try {
+        storing(expected, target, temporary, copiesMade, () -> {
             ensureFolder(target.getParent());
             String md5;
             List<Path> copiesLeft; // the copies not written on the way, made once the bytes matched
@@ -520,10 +519,29 @@ public final class LocalCache {
             }
             java.util.Optional<FileStamp> stamp = expected.isDirectory() ? java.util.Optional.empty() : backdate(temporary);
             makeReadOnly(temporary);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            keepStamp(stamp, target, md5);
-            verified.add(expected);
-            received = true;
+            publishVerified(expected, temporary, target, md5, stamp);
+            return true;
+        });
+    }
+
+    /** Something that stores an object from its temporary file; false if it stored nothing and made no copy. */
+    @FunctionalInterface
+    private interface Storing {
+        boolean store() throws IOException;
+    }
+
+    /**
+     * Runs {@code storing}, which writes or links the object {@code expected} at {@code temporary}, verifies it and
+     * publishes it at {@code target}, with its {@code copies}: whatever happens, no temporary file is left, and no copy
+     * unless the object was stored; a failure is reported as a full disk where it is one.
+     *
+     * @return what {@code storing} returned
+     */
+    private boolean storing(HashInfo expected, Path target, Path temporary, List<Path> copies, Storing storing) {
+        boolean received = false;
+        try {
+            received = storing.store();
+            return received;
         } catch (SlipwayException e) {
             throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
         } catch (IOException e) {
@@ -531,9 +549,17 @@ public final class LocalCache {
         } finally {
             deleteQuietly(temporary);
             if (!received) {
-                copiesMade.forEach(LocalCache::deleteQuietly);
+                copies.forEach(LocalCache::deleteQuietly);
             }
         }
+    }
+
+    /** Renames {@code temporary}, verified to hash to {@code md5}, to the object's {@code target}, keeping its stamp. */
+    private void publishVerified(HashInfo expected, Path temporary, Path target, String md5,
+            java.util.Optional<FileStamp> stamp) throws IOException {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        keepStamp(stamp, target, md5);
+        verified.add(expected);
     }
 
     /**
@@ -555,8 +581,7 @@ public final class LocalCache {
         }
         Path target = objectPath(expected);
         Path temporary = temporaryBeside(target);
-        boolean received = false;
-        try {
+        return storing(expected, target, temporary, copies, () -> {
             ensureFolder(target.getParent());
             if (!linkReadOnly(file, temporary)) {
                 return false;
@@ -565,22 +590,9 @@ public final class LocalCache {
             if (!md5.equals(expected.hex())) {
                 throw arrivedCorrupted(expected, md5);
             }
-            java.util.Optional<FileStamp> stamp = settledStamp(temporary);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            keepStamp(stamp, target, md5);
-            verified.add(expected);
-            received = true;
+            publishVerified(expected, temporary, target, md5, settledStamp(temporary));
             return true;
-        } catch (SlipwayException e) {
-            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElse(e);
-        } catch (IOException e) {
-            throw DiskFull.whileStoring(Path.of(expected.value()), root, e).orElseGet(() -> cannotReceive(expected, target, e));
-        } finally {
-            deleteQuietly(temporary);
-            if (!received) {
-                copies.forEach(LocalCache::deleteQuietly);
-            }
-        }
+        });
     }
 
     /**
