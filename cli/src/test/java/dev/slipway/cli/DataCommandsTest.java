@@ -328,11 +328,8 @@ class DataCommandsTest {
 
     @Test
     void pullLinksTheCacheToAFolderRemoteOnTheSameDiskUnlessToldNotTo() throws IOException {
-        init();
         Path store = folder.resolve("store");
-        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
-        assertThat(run("add", "foo", "--no-progress").exitCode()).isZero();
-        assertThat(run("data", "remote", "add", "-d", "store", store.toString()).exitCode()).isZero();
+        trackFooWithDefaultRemote("store", store);
         assertThat(run("push", "--no-progress").exitCode()).isZero();
         Path onRemote = store.resolve("files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
         Path inCache = folder.resolve(".dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8");
@@ -349,6 +346,14 @@ class DataCommandsTest {
         assertThat(folder.resolve("foo")).hasContent("foo");
     }
 
+    /** Initialises the repository, tracks foo (holding "foo") and adds {@code store} as default remote {@code name}. */
+    private void trackFooWithDefaultRemote(String name, Path store) throws IOException {
+        init();
+        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
+        assertThat(run("add", "foo", "--no-progress").exitCode()).isZero();
+        assertThat(run("data", "remote", "add", "-d", name, store.toString()).exitCode()).isZero();
+    }
+
     /** Runs {@code arguments} once the cache and the tracked file foo are gone. */
     private CliRun pullIntoEmptyCacheAndWorkspace(String... arguments) throws IOException {
         deleteTree(folder.resolve(".dvc/cache"));
@@ -358,11 +363,8 @@ class DataCommandsTest {
 
     @Test
     void fetchFromAMissingFolderRemoteFailsAndDoesNotCreateIt() throws IOException {
-        init();
         Path store = folder.resolve("not-mounted");
-        Files.writeString(folder.resolve("foo"), "foo", UTF_8);
-        assertThat(run("add", "foo", "--no-progress").exitCode()).isZero();
-        assertThat(run("data", "remote", "add", "-d", "usb", store.toString()).exitCode()).isZero();
+        trackFooWithDefaultRemote("usb", store);
         deleteTree(folder.resolve(".dvc/cache"));
 
         CliRun fetch = run("data", "fetch", "--no-progress");
