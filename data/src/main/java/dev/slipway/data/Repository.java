@@ -531,8 +531,9 @@ public final class Repository implements AutoCloseable {
         try {
             Transfers.Result result;
             try {
-                result = new Transfers(cache, remote, jobs, progress, linksFromRemote(hardlinks)).fetch(referencedObjects(targets),
-                        downloads -> stageWorkspaceCopies(dvcFiles, downloads, order, staging));
+                result = new Transfers(cache, remote, jobs, progress, linksFromRemote(hardlinks))
+                        .fetch(referencedObjects(targets), downloads -> stageWorkspaceCopies(dvcFiles, downloads, order,
+                                staging));
             } finally {
                 cache.rememberWrittenFiles();
             }
